@@ -1,0 +1,95 @@
+package io.countersign.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where exceptions become HTTP responses: always problem+json, never a stack
+ * trace or a class name. Unexpected failures are logged with an id the client can quote.
+ */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return build(e.toProblem(path(uri)), e);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                + ", column " + e.getLocation().getColumnNr();
+        return build(new Problem(Problem.typeUri("malformed-json"), "Malformed JSON", 400,
+                "The request body is not valid JSON" + where + ".", path(uri), null), null);
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return Response.fromResponse(build(new Problem(Problem.typeUri("unauthorized"), "Unauthorized", 401,
+                "A valid bearer token is required.", path(uri), null), null))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return build(new Problem(Problem.typeUri("forbidden"), "Forbidden", 403,
+                "Your role does not allow this operation.", path(uri), null), null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        Response.StatusType st = e.getResponse().getStatusInfo();
+        String detail = switch (status) {
+            case 404 -> "No such resource.";
+            case 405 -> "Method not allowed on this resource.";
+            case 406 -> "Cannot produce a response in the requested media type.";
+            case 413 -> "The request body is too large.";
+            case 415 -> "Unsupported content type; send application/json.";
+            default -> st.getReasonPhrase();
+        };
+        Response.ResponseBuilder b = Response.fromResponse(build(new Problem(Problem.typeUri(slug(st.getReasonPhrase())),
+                st.getReasonPhrase(), status, detail, path(uri), null), null));
+        String allow = e.getResponse().getHeaderString("Allow");
+        if (allow != null) {
+            b.header("Allow", allow);
+        }
+        return b.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        if (e instanceof ProblemException p) {
+            return problem(p, uri);
+        }
+        String incident = java.util.UUID.randomUUID().toString();
+        Log.errorf(e, "Unexpected failure (incident %s) on %s", incident, path(uri));
+        return build(new Problem(Problem.typeUri("internal"), "Internal error", 500,
+                "An unexpected error occurred; quote incident " + incident + " to the operator.", path(uri), null), null);
+    }
+
+    private static Response build(Problem p, ProblemException source) {
+        Response.ResponseBuilder b = Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p);
+        if (source != null) {
+            source.headers().forEach(b::header);
+        }
+        return b.build();
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : uri.getPath();
+    }
+
+    private static String slug(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+}

@@ -1,0 +1,26 @@
+package io.countersign.common.json;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** A strict, shared ObjectMapper for parsing untrusted JSON outside the REST layer. */
+public final class JsonSupport {
+
+    /** Maximum nesting depth accepted in any JSON document Countersign parses. */
+    public static final int MAX_DEPTH = 64;
+
+    /** Refuses duplicate keys (ambiguous for canonicalization) and deep nesting. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    }
+
+    private JsonSupport() {
+    }
+}
