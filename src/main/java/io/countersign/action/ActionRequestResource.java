@@ -1,0 +1,269 @@
+package io.countersign.action;
+
+import io.countersign.common.Problem;
+import io.countersign.common.ProblemException;
+import io.countersign.identity.CallerIdentity;
+import io.countersign.identity.Roles;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The agent-facing action API: submit, read (with long-poll), list, cancel, report outcome. */
+@Path("/api/v1/actions")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.AGENT)
+@Tag(name = "Actions")
+public class ActionRequestResource {
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,6})(ms|s|m)");
+    private static final String EXAMPLE = """
+            {"type":"payment.transfer","target":"acct:treasury/eur-main","environment":"production",
+             "summary":"Pay invoice 2026-117 to ACME GmbH","justification":"Invoice due today; PO 4411 approved",
+             "payload":{"amount":"12500.00","currency":"EUR",
+                        "beneficiary":{"name":"ACME GmbH","iban":"DE89370400440532013000"},"reference":"INV-2026-117"}}""";
+
+    @Inject
+    ActionSubmissions submissions;
+
+    @Inject
+    ActionService actions;
+
+    @Inject
+    DecisionWaiters waiters;
+
+    @Inject
+    CallerIdentity caller;
+
+    @Inject
+    ActionConfig config;
+
+    @Inject
+    io.countersign.identity.AgentRegistry registry;
+
+    /** Every action endpoint is for registered, enabled agents only (the token only identifies). */
+    private String agentId() {
+        return registry.requireEnabled(caller.id()).id();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit an action request",
+            description = "Scope check, policy, and either an immediate decision (DENIED / APPROVED) or PENDING_REVIEW. "
+                    + "Retries with the same Idempotency-Key and body replay the first response.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT), examples = @ExampleObject(name = "payment", value = EXAMPLE)))
+    @APIResponse(responseCode = "201", description = "Request recorded; see status for the decision")
+    @APIResponse(responseCode = "400", description = "Invalid body; errors[] names each bad field")
+    @APIResponse(responseCode = "403", description = "Agent not registered or disabled")
+    @APIResponse(responseCode = "409", description = "Same Idempotency-Key is being processed concurrently")
+    @APIResponse(responseCode = "413", description = "Body larger than countersign.actions.max-body-bytes")
+    @APIResponse(responseCode = "415", description = "Content type is not application/json")
+    @APIResponse(responseCode = "422", description = "Idempotency-Key reused with a different body")
+    @APIResponse(responseCode = "429", description = "Per-agent quota exceeded; see Retry-After")
+    public Response submit(@HeaderParam("Idempotency-Key") @Parameter(required = true,
+            description = "Unique per logical request, e.g. a UUID; kept at least 24 hours") String idempotencyKey,
+            @HeaderParam("Content-Length") Long contentLength, InputStream body, @Context UriInfo uri) {
+        byte[] bytes = readLimited(body, contentLength);
+        ActionService.SubmissionResult result = submissions.submit(caller.id(), idempotencyKey, bytes);
+        Response.ResponseBuilder rb = Response.status(result.status()).entity(result.body())
+                .type(MediaType.APPLICATION_JSON)
+                .location(uri.getBaseUriBuilder().path("api/v1/actions").path(result.requestId().toString()).build());
+        if (result.replayed()) {
+            rb.header("Idempotent-Replayed", "true");
+        }
+        return rb.build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Blocking
+    @Operation(summary = "Get one of your requests",
+            description = "With wait (e.g. 30s, 500ms, PT30S; at most 60 s) the call returns as soon as a pending "
+                    + "request is decided, or with the unchanged request when the wait ends.")
+    @APIResponse(responseCode = "200", description = "The request with its current status")
+    @APIResponse(responseCode = "404", description = "No such request for this agent")
+    public Uni<ActionView> get(@PathParam("id") String id, @QueryParam("wait") String wait) {
+        UUID requestId = parseId(id);
+        Duration waitFor = parseWait(wait);
+        String agentId = agentId();
+        if (waitFor.isZero()) {
+            return Uni.createFrom().item(actions.get(agentId, requestId));
+        }
+        CompletableFuture<Void> woken = waiters.register(requestId);
+        ActionView now;
+        try {
+            now = actions.get(agentId, requestId);
+        } catch (RuntimeException e) {
+            waiters.unregister(requestId, woken);
+            throw e;
+        }
+        if (now.status() != ActionStatus.PENDING_REVIEW) {
+            waiters.unregister(requestId, woken);
+            return Uni.createFrom().item(now);
+        }
+        return DecisionWaiters.asUni(woken)
+                .ifNoItem().after(waitFor).recoverWithItem((Void) null)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(x -> actions.get(agentId, requestId))
+                .onTermination().invoke(() -> waiters.unregister(requestId, woken));
+    }
+
+    @GET
+    @Operation(summary = "List your requests", description = "Newest first; pass nextCursor as cursor for the next page.")
+    public ActionPage list(@QueryParam("status") String status, @QueryParam("type") String type,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        io.countersign.common.Violations v = new io.countersign.common.Violations();
+        ActionStatus st = null;
+        if (status != null) {
+            try {
+                st = ActionStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                v.add("status", "must be one of " + java.util.Arrays.toString(ActionStatus.values()));
+            }
+        }
+        OffsetDateTime f = timestamp(from, "from", v);
+        OffsetDateTime t = timestamp(to, "to", v);
+        int max = config.maxPageSize();
+        v.check(limit == null || (limit >= 1 && limit <= max), "limit", "must be between 1 and " + max);
+        v.throwIfAny();
+        return actions.list(agentId(), new ActionQuery(st, type, f, t, cursor, limit == null ? 50 : limit));
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Cancel your pending request")
+    @APIResponse(responseCode = "409", description = "The request is no longer pending")
+    public ActionView cancel(@PathParam("id") String id, CancelInput input) {
+        return actions.cancel(agentId(), parseId(id), input == null ? null : input.reason());
+    }
+
+    @POST
+    @Path("{id}/outcome")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report the outcome of your approved request")
+    @APIResponse(responseCode = "409", description = "The request is not APPROVED (or already reported)")
+    public ActionView outcome(@PathParam("id") String id, OutcomeInput input) {
+        if (input == null || input.outcome() == null) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("outcome",
+                    "required: EXECUTED or EXECUTION_FAILED")));
+        }
+        if (input.detail() != null && input.detail().length() > 4000) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("detail", "at most 4000 characters")));
+        }
+        return actions.reportOutcome(agentId(), parseId(id), input.outcome(), input.detail());
+    }
+
+    /** Optional body of the cancel call. */
+    public record CancelInput(String reason) {
+    }
+
+    /** Body of the outcome call. */
+    public record OutcomeInput(ActionStatus outcome, String detail) {
+    }
+
+    private byte[] readLimited(InputStream in, Long contentLength) {
+        int max = config.maxBodyBytes();
+        if (contentLength != null && contentLength > max) {
+            throw tooLarge(max);
+        }
+        try {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw tooLarge(max);
+            }
+            if (bytes.length == 0) {
+                throw ProblemException.badRequest("missing-body", "A JSON body is required.");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ProblemException.badRequest("unreadable-body", "The request body could not be read.");
+        }
+    }
+
+    private static ProblemException tooLarge(int max) {
+        return new ProblemException(413, "payload-too-large", "Payload too large",
+                "The request body exceeds the limit of " + max + " bytes.");
+    }
+
+    static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("No action request " + id + ".");
+        }
+    }
+
+    private Duration parseWait(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration d = null;
+        Matcher m = SHORT_DURATION.matcher(wait);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(wait);
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        if (d == null || d.isNegative() || d.compareTo(config.maxWait()) > 0) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("wait",
+                    "must be a duration such as 30s, 500ms or PT30S, at most " + config.maxWait().toSeconds() + " s")));
+        }
+        return d;
+    }
+
+    private static OffsetDateTime timestamp(String s, String field, io.countersign.common.Violations v) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s);
+        } catch (DateTimeParseException e) {
+            v.add(field, "must be an RFC 3339 timestamp such as 2026-11-25T10:00:00Z");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.countersign.action;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.countersign.common.ProblemException;
+import io.countersign.common.json.JsonSupport;
+import io.countersign.identity.AgentRegistry;
+import io.countersign.identity.RegisteredAgent;
+import io.countersign.policy.PolicyDecision;
+import io.countersign.policy.PolicyEvaluator;
+import io.countersign.policy.PolicyInput;
+import io.countersign.policy.PolicyOutcome;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creates action requests, decides the fast path, and moves requests through their lifecycle. */
+@ApplicationScoped
+@Transactional
+public class ActionService {
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    AgentRegistry registry;
+
+    @Inject
+    PolicyEvaluator policy;
+
+    @Inject
+    Event<ActionStatusChanged> statusChanged;
+
+    @Inject
+    ActionMetrics metrics;
+
+    /** A stored or fresh response to a submission. */
+    public record SubmissionResult(UUID requestId, int status, String body, boolean replayed) {
+    }
+
+    /** Thrown inside the submission transaction when the agent already has too many pending reviews. */
+    static final class PendingReviewQuotaExceeded extends RuntimeException {
+        final int limit;
+
+        PendingReviewQuotaExceeded(int limit) {
+            super(null, null, false, false);
+            this.limit = limit;
+        }
+    }
+
+    /** The stored response for this agent's key, if any; 422 when the key was used for another body. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<SubmissionResult> replay(String agentId, String key, String requestSha256) {
+        IdempotencyRecord rec = IdempotencyRecord.findById(new IdempotencyRecord.Key(agentId, key));
+        if (rec == null) {
+            return Optional.empty();
+        }
+        if (!rec.requestSha256.equals(requestSha256)) {
+            throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
+                    "Idempotency-Key '" + key + "' was already used with a different request body.");
+        }
+        return Optional.of(new SubmissionResult(rec.requestId, rec.responseStatus, rec.responseBody, true));
+    }
+
+    /**
+     * Records a new request and decides it when policy allows (deny / auto-approve), all in one
+     * transaction together with the idempotency record; review requests stay PENDING_REVIEW.
+     */
+    public SubmissionResult submit(RegisteredAgent agent, String key, ActionSubmission s) {
+        OffsetDateTime now = now();
+        ActionRequest r = new ActionRequest();
+        r.id = UUID.randomUUID();
+        r.agentId = agent.id();
+        r.type = s.type();
+        r.target = s.target();
+        r.environment = s.environment();
+        r.summary = s.summary();
+        r.justification = s.justification();
+        r.payload = s.canonicalPayload();
+        r.payloadSha256 = s.payloadSha256();
+        r.createdAt = now;
+        r.updatedAt = now;
+
+        String scopeViolation = agent.scopeViolation(s.type(), s.target(), s.environment());
+        if (scopeViolation != null) {
+            r.status = ActionStatus.DENIED;
+            r.statusReason = "Out of scope: " + scopeViolation;
+            r.policyRule = "scope";
+            r.risk = "HIGH";
+            r.decidedAt = now;
+        } else {
+            PolicyDecision d = policy.evaluate(new PolicyInput(agent.id(), s.type(), s.target(), s.environment(),
+                    s.summary(), s.payload()));
+            r.policyVersion = d.policyVersion();
+            r.policyRule = d.ruleName();
+            r.risk = d.risk() == null ? null : d.risk().name();
+            r.statusReason = d.reason();
+            if (d.outcome() == PolicyOutcome.REVIEW) {
+                registry.lock(agent.id());
+                long pending = ActionRequest.count("agentId = ?1 and status = ?2", agent.id(), ActionStatus.PENDING_REVIEW);
+                if (pending >= agent.maxPendingReviews()) {
+                    throw new PendingReviewQuotaExceeded(agent.maxPendingReviews());
+                }
+                r.status = ActionStatus.PENDING_REVIEW;
+                r.reviewGroups = List.copyOf(d.review().groups());
+                r.reviewApprovals = d.review().approvals();
+                r.reviewTimeoutSeconds = d.review().timeout().toSeconds();
+                r.reviewEscalationGroup = d.review().escalationGroup();
+            } else {
+                r.status = d.outcome() == PolicyOutcome.DENY ? ActionStatus.DENIED : ActionStatus.APPROVED;
+                r.decidedAt = now;
+            }
+        }
+        r.persist();
+
+        IdempotencyRecord rec = new IdempotencyRecord();
+        rec.key = new IdempotencyRecord.Key(agent.id(), key);
+        rec.requestSha256 = s.requestSha256();
+        rec.requestId = r.id;
+        rec.responseStatus = 201;
+        rec.responseBody = toJson(ActionView.of(r));
+        rec.createdAt = now;
+        rec.persist();
+        em.flush(); // surface a concurrent use of the same key here, as a constraint violation
+
+        statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status));
+        metrics.submitted(r.status, r.policyRule);
+        return new SubmissionResult(r.id, 201, rec.responseBody, false);
+    }
+
+    /** The request {@code id} if it belongs to {@code agentId}; otherwise 404 (existence is not leaked). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ActionView get(String agentId, UUID id) {
+        return ActionView.of(owned(agentId, id));
+    }
+
+    /** Agent cancels its own pending request. */
+    public ActionView cancel(String agentId, UUID id, String reason) {
+        owned(agentId, id);
+        return transition(id, ActionStatus.CANCELLED,
+                reason == null || reason.isBlank() ? "Cancelled by the agent" : reason.strip());
+    }
+
+    /** Agent reports how the approved action went. */
+    public ActionView reportOutcome(String agentId, UUID id, ActionStatus outcome, String detail) {
+        if (outcome != ActionStatus.EXECUTED && outcome != ActionStatus.EXECUTION_FAILED) {
+            throw ProblemException.validation(List.of(new io.countersign.common.Problem.FieldError("outcome",
+                    "must be EXECUTED or EXECUTION_FAILED")));
+        }
+        owned(agentId, id);
+        return transition(id, outcome, null, detail == null || detail.isBlank() ? null : detail.strip());
+    }
+
+    /**
+     * Moves request {@code id} to {@code to} if its current status allows it: one conditional
+     * UPDATE, so two racing decisions cannot both win. 409 when the transition is illegal.
+     */
+    public ActionView transition(UUID id, ActionStatus to, String reason) {
+        return transition(id, to, reason, null);
+    }
+
+    private ActionView transition(UUID id, ActionStatus to, String reason, String outcomeDetail) {
+        ActionRequest current = ActionRequest.findById(id);
+        if (current == null) {
+            throw ProblemException.notFound("No action request " + id + ".");
+        }
+        ActionStatus from = current.status;
+        OffsetDateTime now = now();
+        int updated = em.createQuery("update ActionRequest set status = ?1, statusReason = coalesce(?2, statusReason), "
+                + "updatedAt = ?3, decidedAt = case when ?4 = true then ?3 else decidedAt end, "
+                + "outcomeDetail = coalesce(?7, outcomeDetail) "
+                + "where id = ?5 and status in ?6")
+                .setParameter(1, to).setParameter(2, reason).setParameter(3, now)
+                .setParameter(4, from == ActionStatus.PENDING_REVIEW).setParameter(5, id)
+                .setParameter(6, ActionStatus.sourcesOf(to)).setParameter(7, outcomeDetail).executeUpdate();
+        em.refresh(current);
+        if (updated == 0) {
+            throw ProblemException.conflict("illegal-transition", "Request " + id + " is " + current.status
+                    + " and cannot become " + to + ".");
+        }
+        statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to));
+        if (from == ActionStatus.PENDING_REVIEW) {
+            metrics.decided(to, current.createdAt, now);
+        }
+        return ActionView.of(current);
+    }
+
+    /** One page of the agent's requests, newest first, using an opaque keyset cursor. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ActionPage list(String agentId, ActionQuery q) {
+        StringBuilder jpql = new StringBuilder("from ActionRequest where agentId = :agent");
+        if (q.status() != null) {
+            jpql.append(" and status = :status");
+        }
+        if (q.type() != null) {
+            jpql.append(" and type = :type");
+        }
+        if (q.from() != null) {
+            jpql.append(" and createdAt >= :from");
+        }
+        if (q.to() != null) {
+            jpql.append(" and createdAt < :to");
+        }
+        Cursor c = q.cursor() == null ? null : Cursor.decode(q.cursor());
+        if (c != null) {
+            jpql.append(" and (createdAt < :cAt or (createdAt = :cAt and id < :cId))");
+        }
+        jpql.append(" order by createdAt desc, id desc");
+        var query = em.createQuery(jpql.toString(), ActionRequest.class).setParameter("agent", agentId)
+                .setMaxResults(q.limit() + 1);
+        if (q.status() != null) {
+            query.setParameter("status", q.status());
+        }
+        if (q.type() != null) {
+            query.setParameter("type", q.type());
+        }
+        if (q.from() != null) {
+            query.setParameter("from", q.from());
+        }
+        if (q.to() != null) {
+            query.setParameter("to", q.to());
+        }
+        if (c != null) {
+            query.setParameter("cAt", c.createdAt()).setParameter("cId", c.id());
+        }
+        List<ActionRequest> rows = query.getResultList();
+        List<ActionView> items = new ArrayList<>();
+        for (int i = 0; i < Math.min(rows.size(), q.limit()); i++) {
+            items.add(ActionView.of(rows.get(i)));
+        }
+        String next = null;
+        if (rows.size() > q.limit()) {
+            ActionRequest last = rows.get(q.limit() - 1);
+            next = new Cursor(last.createdAt, last.id).encode();
+        }
+        return new ActionPage(items, next);
+    }
+
+    /** Deletes idempotency records older than the retention (called by the scheduler). */
+    public int purgeIdempotencyKeysBefore(OffsetDateTime cutoff) {
+        return (int) IdempotencyRecord.delete("createdAt < ?1", cutoff);
+    }
+
+    private ActionRequest owned(String agentId, UUID id) {
+        ActionRequest r = ActionRequest.findById(id);
+        if (r == null || !r.agentId.equals(agentId)) {
+            throw ProblemException.notFound("No action request " + id + " for this agent.");
+        }
+        return r;
+    }
+
+    private static String toJson(ActionView v) {
+        try {
+            return JsonSupport.MAPPER.writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        // Microsecond precision: what both H2 and PostgreSQL store, so keyset cursors compare exactly.
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    /** Keyset position: creation time and id of the last row of the previous page. */
+    record Cursor(OffsetDateTime createdAt, UUID id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String s) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8).split("\\|");
+                return new Cursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw ProblemException.validation(List.of(new io.countersign.common.Problem.FieldError("cursor",
+                        "is not a cursor returned by this API")));
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.countersign.action;
+
+import io.countersign.common.ProblemException;
+import io.countersign.identity.AgentRegistry;
+import io.countersign.identity.RegisteredAgent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The submission use case around {@link ActionService#submit}: registry check, idempotent
+ * replay, quotas, and turning a lost race on an Idempotency-Key into a replay or a 409.
+ * Not transactional itself, so a refusal can be recorded while the refused work rolls back.
+ */
+@ApplicationScoped
+public class ActionSubmissions {
+
+    static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    @Inject
+    AgentRegistry registry;
+
+    @Inject
+    ActionService actions;
+
+    @Inject
+    SubmissionRateLimiter rateLimiter;
+
+    @Inject
+    ActionMetrics metrics;
+
+    @Inject
+    Event<QuotaRefused> quotaRefused;
+
+    /** Submits {@code body} for agent {@code agentId} under {@code idempotencyKey}. */
+    public ActionService.SubmissionResult submit(String agentId, String idempotencyKey, byte[] body) {
+        RegisteredAgent agent = registry.requireEnabled(agentId);
+        if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.validation(java.util.List.of(new io.countersign.common.Problem.FieldError(
+                    "Idempotency-Key", "header required: 1 to 255 visible ASCII characters, e.g. a UUID")));
+        }
+        ActionSubmission s = ActionSubmission.parse(body);
+        var stored = actions.replay(agentId, idempotencyKey, s.requestSha256());
+        if (stored.isPresent()) {
+            metrics.replayed();
+            return stored.get();
+        }
+        long retryAfter = rateLimiter.tryAcquire(agentId, agent.requestsPerMinute());
+        if (retryAfter > 0) {
+            throw refuse(agentId, "requests-per-minute", agent.requestsPerMinute(), retryAfter,
+                    "Agent " + agentId + " exceeded its quota of " + agent.requestsPerMinute() + " requests per minute.");
+        }
+        try {
+            return actions.submit(agent, idempotencyKey, s);
+        } catch (ActionService.PendingReviewQuotaExceeded e) {
+            throw refuse(agentId, "pending-reviews", e.limit, 60,
+                    "Agent " + agentId + " already has " + e.limit + " requests waiting for review; "
+                            + "wait for decisions or cancel some.");
+        } catch (RuntimeException e) {
+            if (!isConstraintViolation(e)) {
+                throw e;
+            }
+            rateLimiter.release(agentId);
+            // Another request with the same key won the race: replay it once it is committed.
+            return actions.replay(agentId, idempotencyKey, s.requestSha256()).map(r -> {
+                metrics.replayed();
+                return r;
+            }).orElseThrow(() -> ProblemException.conflict("idempotency-in-progress",
+                    "A request with Idempotency-Key '" + idempotencyKey + "' is being processed; retry shortly."));
+        }
+    }
+
+    private ProblemException refuse(String agentId, String quota, int limit, long retryAfterSeconds, String detail) {
+        metrics.quotaRefused(quota);
+        quotaRefused.fire(new QuotaRefused(agentId, quota, limit));
+        return new ProblemException(429, "quota-exceeded", "Quota exceeded", detail, java.util.List.of(),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    private static boolean isConstraintViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.LockTimeoutException
+                    || t instanceof org.hibernate.PessimisticLockException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+package io.countersign.action;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.json.JsonSupport;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** An action request as agents see it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ActionView(UUID id, String agentId, String type, String target, String environment, String summary,
+        String justification, JsonNode payload, String payloadSha256, ActionStatus status, String statusReason,
+        String risk, PolicyRef policy, ReviewView review, String outcomeDetail, OffsetDateTime createdAt,
+        OffsetDateTime updatedAt, OffsetDateTime decidedAt) {
+
+    /** Which policy version and rule decided. */
+    public record PolicyRef(String version, String rule) {
+    }
+
+    /** What the review requires (only for requests routed to review). */
+    public record ReviewView(List<String> groups, int approvals, String timeout, String escalationGroup) {
+    }
+
+    static ActionView of(ActionRequest r) {
+        try {
+            ReviewView review = r.reviewGroups == null ? null
+                    : new ReviewView(r.reviewGroups, r.reviewApprovals,
+                            java.time.Duration.ofSeconds(r.reviewTimeoutSeconds).toString(), r.reviewEscalationGroup);
+            return new ActionView(r.id, r.agentId, r.type, r.target, r.environment, r.summary, r.justification,
+                    JsonSupport.MAPPER.readTree(r.payload), r.payloadSha256, r.status, r.statusReason, r.risk,
+                    r.policyVersion == null ? null : new PolicyRef(r.policyVersion, r.policyRule), review,
+                    r.outcomeDetail, r.createdAt, r.updatedAt, r.decidedAt);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Stored payload of " + r.id + " is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.countersign.action;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Long-poll wake-ups: a waiter parks on a future that completes when a status change of its
+ * request COMMITS (observed after the transaction succeeds). No thread is held while waiting.
+ */
+@ApplicationScoped
+public class DecisionWaiters {
+
+    private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+
+    /**
+     * Registers a waiter for {@code requestId}. Register BEFORE reading the current state so a
+     * change that commits between the read and the wait cannot be missed.
+     */
+    public CompletableFuture<Void> register(UUID requestId) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiters.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(f);
+        return f;
+    }
+
+    /** Removes a waiter that timed out or whose client went away. */
+    public void unregister(UUID requestId, CompletableFuture<Void> f) {
+        waiters.computeIfPresent(requestId, (k, set) -> {
+            set.remove(f);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionStatusChanged change) {
+        wake(change.requestId());
+    }
+
+    /** Wakes every waiter of {@code requestId} (also called by cross-replica notifications). */
+    public void wake(UUID requestId) {
+        Set<CompletableFuture<Void>> set = waiters.remove(requestId);
+        if (set != null) {
+            set.forEach(f -> f.complete(null));
+        }
+    }
+
+    /** Number of parked waiters (exposed as a gauge). */
+    public int size() {
+        return waiters.values().stream().mapToInt(Set::size).sum();
+    }
+
+    static Uni<Void> asUni(CompletableFuture<Void> f) {
+        return Uni.createFrom().completionStage(f);
+    }
+}

@@ -1,0 +1,34 @@
+package io.countersign.identity.dev;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Dev profile only: tokens of the demo identities. Absent from the packaged application. */
+@IfBuildProfile("dev")
+@Path("/dev/tokens")
+@PermitAll
+public class DevTokenResource {
+
+    /** One demo identity's token and what it can do. */
+    public record DevToken(String description, String token) {
+    }
+
+    @Inject
+    DemoIdentities demo;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, DevToken> tokens() {
+        Map<String, String> descriptions = demo.descriptions();
+        Map<String, DevToken> out = new LinkedHashMap<>();
+        demo.tokens().forEach((who, token) -> out.put(who, new DevToken(descriptions.get(who), token)));
+        return out;
+    }
+}
