@@ -137,8 +137,11 @@ public class ActionService {
         return new SubmissionResult(r.id, 201, rec.responseBody, false);
     }
 
-    /** The request {@code id} if it belongs to {@code agentId}; otherwise 404 (existence is not leaked). */
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /**
+     * The request {@code id} if it belongs to {@code agentId}; otherwise 404 (existence is not
+     * leaked). Always in its own transaction, so a long-poll re-read sees a fresh session rather
+     * than the request-scoped one that cached the earlier state.
+     */
     public ActionView get(String agentId, UUID id) {
         return ActionView.of(owned(agentId, id));
     }

@@ -29,7 +29,7 @@ public record ActionView(UUID id, String agentId, String type, String target, St
                             java.time.Duration.ofSeconds(r.reviewTimeoutSeconds).toString(), r.reviewEscalationGroup);
             return new ActionView(r.id, r.agentId, r.type, r.target, r.environment, r.summary, r.justification,
                     JsonSupport.MAPPER.readTree(r.payload), r.payloadSha256, r.status, r.statusReason, r.risk,
-                    r.policyVersion == null ? null : new PolicyRef(r.policyVersion, r.policyRule), review,
+                    r.policyRule == null ? null : new PolicyRef(r.policyVersion, r.policyRule), review,
                     r.outcomeDetail, r.createdAt, r.updatedAt, r.decidedAt);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Stored payload of " + r.id + " is not JSON", e);

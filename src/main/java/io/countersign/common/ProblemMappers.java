@@ -29,6 +29,18 @@ public class ProblemMappers {
                 "The request body is not valid JSON" + where + ".", path(uri), null), null);
     }
 
+    @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        String field = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("$");
+        String message = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                ? "unknown field"
+                : "has the wrong type or format";
+        return build(new Problem(Problem.typeUri("validation"), "Request is invalid", 400, field + ": " + message,
+                path(uri), java.util.List.of(new Problem.FieldError(field, message))), null);
+    }
+
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
     public Response unauthorized(RuntimeException e, UriInfo uri) {
         return Response.fromResponse(build(new Problem(Problem.typeUri("unauthorized"), "Unauthorized", 401,

@@ -11,10 +11,12 @@ public final class JsonSupport {
     /** Maximum nesting depth accepted in any JSON document Countersign parses. */
     public static final int MAX_DEPTH = 64;
 
-    /** Refuses duplicate keys (ambiguous for canonicalization) and deep nesting. */
+    /** Refuses duplicate keys (ambiguous for canonicalization) and deep nesting; ISO-8601 dates like the REST layer. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
     static {
