@@ -48,6 +48,8 @@ final class PolicyCompiler {
     private static final Set<String> RULE_KEYS = Set.of("name", "description", "when", "outcome", "risk", "review", "default");
     private static final Set<String> REVIEW_KEYS = Set.of("groups", "approvals", "timeout", "escalationGroup");
 
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '([^']*)'");
+
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -72,7 +74,9 @@ final class PolicyCompiler {
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw refuse(source, new PolicyViolation(null, "file", "not valid YAML" + where + ": " + e.getOriginalMessage()));
+            java.util.regex.Matcher dup = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
+            String why = dup.find() ? "duplicate key '" + dup.group(1) + "'" : e.getOriginalMessage();
+            throw refuse(source, new PolicyViolation(null, "file", "not valid YAML" + where + ": " + why));
         } catch (java.io.IOException e) {
             throw refuse(source, new PolicyViolation(null, "file", "cannot be read: " + e.getMessage()));
         }
@@ -180,6 +184,10 @@ final class PolicyCompiler {
             }
         } else if (whenNode == null || whenNode.isNull()) {
             violations.add(new PolicyViolation(name, path + ".when", "is required (a FEEL boolean expression) unless the rule is the default"));
+        } else if (whenNode.isBoolean()) {
+            // YAML reads an unquoted `when: true` as a boolean; it is the FEEL literal all the same.
+            whenSource = whenNode.asText();
+            when = parseCondition(whenSource, name, path + ".when", violations);
         } else if (!whenNode.isTextual() || whenNode.textValue().isBlank()) {
             violations.add(new PolicyViolation(name, path + ".when", "must be a non-empty FEEL expression string"));
         } else if (whenNode.textValue().length() > MAX_CONDITION) {
