@@ -11,10 +11,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Admin API to inspect the policy in force and to reload it from its file. */
 @Path("/api/v1/admin/policy")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Policy", description = "The rules that decide deny / auto-approve / review (docs/policy.md)")
 public class PolicyResource {
 
     @Inject
@@ -26,6 +30,10 @@ public class PolicyResource {
     /** The policy in force: version, source and rules in evaluation order. */
     @GET
     @RolesAllowed({ "admin", "auditor" })
+    @Operation(summary = "The policy in force", description = "Version (label+sha256 prefix), source and rules in evaluation order. Roles: admin, auditor.")
+    @APIResponse(responseCode = "200", description = "The active policy")
+    @APIResponse(responseCode = "401", description = "No valid bearer token")
+    @APIResponse(responseCode = "403", description = "Caller is neither admin nor auditor")
     public PolicySummary get() {
         return evaluator.active();
     }
@@ -34,6 +42,11 @@ public class PolicyResource {
     @POST
     @Path("reload")
     @RolesAllowed("admin")
+    @Operation(summary = "Reload the policy file", description = "Re-reads the configured file. On refusal the old policy stays in force. Role: admin.")
+    @APIResponse(responseCode = "200", description = "The new policy is in force")
+    @APIResponse(responseCode = "401", description = "No valid bearer token")
+    @APIResponse(responseCode = "403", description = "Caller is not an admin")
+    @APIResponse(responseCode = "422", description = "File refused; problem+json lists each violation (rule, field, reason)")
     public PolicySummary reload() {
         try {
             return evaluator.reload(identity.getPrincipal().getName());

@@ -13,6 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +140,41 @@ class PolicyReloadTest {
         String v2 = evaluator.reload("alice-admin").version();
         assertTrue(v1.startsWith("t1+sha256:") && v2.startsWith("t1+sha256:"), v1 + " " + v2);
         assertNotEquals(v1, v2);
+    }
+
+    @Test
+    void concurrentEvaluationsAlwaysSeeOneWholePolicy() throws Exception {
+        Path file = write(DENY_X);
+        PolicyEvaluator evaluator = evaluatorOn(file);
+        String denyVersion = evaluator.active().version();
+        write(APPROVE_X);
+        String approveVersion = evaluator.reload("alice-admin").version();
+        Map<String, PolicyOutcome> expected = Map.of(denyVersion, PolicyOutcome.DENY, approveVersion, PolicyOutcome.AUTO_APPROVE);
+
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<PolicyDecision>>> readers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                readers.add(pool.submit(() -> {
+                    List<PolicyDecision> seen = new ArrayList<>();
+                    for (int i = 0; i < 2_000; i++) {
+                        seen.add(evaluator.evaluate(input("x", "t", "dev", "{}")));
+                    }
+                    return seen;
+                }));
+            }
+            for (int i = 0; i < 40; i++) {
+                write(i % 2 == 0 ? DENY_X : APPROVE_X);
+                evaluator.reload("alice-admin");
+            }
+            for (Future<List<PolicyDecision>> reader : readers) {
+                for (PolicyDecision d : reader.get(60, TimeUnit.SECONDS)) {
+                    assertEquals(expected.get(d.policyVersion()), d.outcome(), d::toString);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.countersign.policy;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -51,6 +52,8 @@ class PolicyResourceTest {
                 .body("version", startsWith("2026-11-25.1+sha256:"))
                 .body("source", equalTo("classpath:policy/default-policy.yaml"))
                 .body("rules", hasSize(6))
+                .body("contentSha256", matchesPattern("[0-9a-f]{64}"))
+                .body("loadedAt", matchesPattern("\\d{4}-\\d{2}-\\d{2}T.*"))
                 .body("rules[2].name", equalTo("large-payment"))
                 .body("rules[2].review.approvals", equalTo(2))
                 .body("rules[2].review.timeout", equalTo("PT24H"))
