@@ -1,0 +1,97 @@
+package io.countersign.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the FEEL variables a rule condition sees from a {@link PolicyInput}. JSON is turned
+ * into plain Java values (Map, List, BigDecimal, String, Boolean, null) so FEEL compares
+ * numbers as numbers and navigates objects as contexts.
+ */
+final class FeelContext {
+
+    /** Every variable a condition may reference; anything else is refused at load. */
+    static final Set<String> VARIABLES = Set.of("type", "target", "environment", "agent", "summary", "payload",
+            "amount", "currency");
+
+    static final String PAYMENT_TYPE = "payment.transfer";
+
+    /** Unsigned decimal string; a sign, exponent or oversized number leaves {@code amount} null. */
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
+
+    /** Deeper JSON is cut off (as null) rather than risking the stack; the API refuses depth > 64 anyway. */
+    private static final int MAX_DEPTH = 100;
+
+    private FeelContext() {
+    }
+
+    static Map<String, Object> of(PolicyInput in) {
+        Map<String, Object> vars = new HashMap<>(16);
+        vars.put("type", in.type());
+        vars.put("target", in.target());
+        vars.put("environment", in.environment());
+        vars.put("agent", in.agentId());
+        vars.put("summary", in.summary());
+        vars.put("payload", toJava(in.payload(), 0));
+        BigDecimal amount = null;
+        String currency = null;
+        if (PAYMENT_TYPE.equals(in.type()) && in.payload() != null && in.payload().isObject()) {
+            JsonNode a = in.payload().get("amount");
+            if (a != null && a.isTextual() && DECIMAL.matcher(a.textValue()).matches()) {
+                amount = new BigDecimal(a.textValue());
+            }
+            JsonNode c = in.payload().get("currency");
+            if (c != null && c.isTextual()) {
+                currency = c.textValue();
+            }
+        }
+        vars.put("amount", amount);
+        vars.put("currency", currency);
+        return vars;
+    }
+
+    static Object toJava(JsonNode node, int depth) {
+        if (node == null || node.isNull() || node.isMissingNode() || depth > MAX_DEPTH) {
+            return null;
+        }
+        switch (node.getNodeType()) {
+            case OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+                while (fields.hasNext()) {
+                    Map.Entry<String, JsonNode> f = fields.next();
+                    map.put(f.getKey(), toJava(f.getValue(), depth + 1));
+                }
+                return Collections.unmodifiableMap(map);
+            }
+            case ARRAY: {
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode item : node) {
+                    list.add(toJava(item, depth + 1));
+                }
+                return Collections.unmodifiableList(list);
+            }
+            case NUMBER:
+                // Floating-point nodes go through their shortest decimal form, so 0.1 stays 0.1.
+                return node.isFloatingPointNumber() && !node.isBigDecimal()
+                        ? new BigDecimal(Double.toString(node.doubleValue()))
+                        : node.decimalValue();
+            case BOOLEAN:
+                return node.booleanValue();
+            case STRING:
+                return node.textValue();
+            default:
+                // Binary and POJO nodes never come from parsed JSON; their text form is the safest view.
+                return node.asText();
+        }
+    }
+}
