@@ -44,7 +44,8 @@ public final class SignedNote {
 
         /** Parses {@code <name>+<hex keyID>+<base64(0x01 || key)>}. */
         public static VerifierKey parse(String vkey) {
-            String[] parts = vkey.trim().split("\\+");
+            // The base64 key may itself contain '+': split at the first two only.
+            String[] parts = vkey.trim().split("\\+", 3);
             if (parts.length != 3) {
                 throw new IllegalArgumentException("note verifier key must be name+keyid+key");
             }
