@@ -1,6 +1,7 @@
 package io.countersign.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.countersign.common.Actor;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
 import io.countersign.identity.AgentRegistry;
@@ -132,9 +133,30 @@ public class ActionService {
         rec.persist();
         em.flush(); // surface a concurrent use of the same key here, as a constraint violation
 
-        statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status));
+        statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status, Actor.agent(agent.id()),
+                submissionFacts(r)));
         metrics.submitted(r.status, r.policyRule);
         return new SubmissionResult(r.id, 201, rec.responseBody, false);
+    }
+
+    private static java.util.Map<String, Object> submissionFacts(ActionRequest r) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", r.type);
+        m.put("target", r.target);
+        m.put("environment", r.environment);
+        m.put("summary", r.summary);
+        m.put("payloadSha256", r.payloadSha256);
+        m.put("status", r.status.name());
+        m.put("policyVersion", r.policyVersion);
+        m.put("policyRule", r.policyRule);
+        m.put("risk", r.risk);
+        m.put("reason", r.statusReason);
+        if (r.reviewGroups != null) {
+            m.put("reviewGroups", r.reviewGroups);
+            m.put("reviewApprovals", r.reviewApprovals);
+        }
+        m.values().removeIf(java.util.Objects::isNull);
+        return m;
     }
 
     /**
@@ -150,7 +172,7 @@ public class ActionService {
     public ActionView cancel(String agentId, UUID id, String reason) {
         owned(agentId, id);
         return transition(id, ActionStatus.CANCELLED,
-                reason == null || reason.isBlank() ? "Cancelled by the agent" : reason.strip());
+                reason == null || reason.isBlank() ? "Cancelled by the agent" : reason.strip(), Actor.agent(agentId), null);
     }
 
     /** Agent reports how the approved action went. */
@@ -160,18 +182,18 @@ public class ActionService {
                     "must be EXECUTED or EXECUTION_FAILED")));
         }
         owned(agentId, id);
-        return transition(id, outcome, null, detail == null || detail.isBlank() ? null : detail.strip());
+        return transition(id, outcome, null, Actor.agent(agentId), detail == null || detail.isBlank() ? null : detail.strip());
     }
 
     /**
      * Moves request {@code id} to {@code to} if its current status allows it: one conditional
      * UPDATE, so two racing decisions cannot both win. 409 when the transition is illegal.
      */
-    public ActionView transition(UUID id, ActionStatus to, String reason) {
-        return transition(id, to, reason, null);
+    public ActionView transition(UUID id, ActionStatus to, String reason, Actor actor) {
+        return transition(id, to, reason, actor, null);
     }
 
-    private ActionView transition(UUID id, ActionStatus to, String reason, String outcomeDetail) {
+    private ActionView transition(UUID id, ActionStatus to, String reason, Actor actor, String outcomeDetail) {
         ActionRequest current = ActionRequest.findById(id);
         if (current == null) {
             throw ProblemException.notFound("No action request " + id + ".");
@@ -190,7 +212,15 @@ public class ActionService {
             throw ProblemException.conflict("illegal-transition", "Request " + id + " is " + current.status
                     + " and cannot become " + to + ".");
         }
-        statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to));
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("payloadSha256", current.payloadSha256);
+        if (current.statusReason != null) {
+            details.put("reason", current.statusReason);
+        }
+        if (outcomeDetail != null) {
+            details.put("outcomeDetail", outcomeDetail);
+        }
+        statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to, actor, details));
         if (from == ActionStatus.PENDING_REVIEW) {
             metrics.decided(to, current.createdAt, now);
         }
