@@ -59,7 +59,8 @@ public final class VerifyReleaseCommand {
         return run(args, System.in, out, err);
     }
 
-    static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+    /** Runs the command reading "-" arguments from {@code stdin}; returns the exit code. */
+    public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
