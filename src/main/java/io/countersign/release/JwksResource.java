@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
@@ -58,10 +57,8 @@ public class JwksResource {
                 }
             }
         }
-        CacheControl cache = new CacheControl();
-        cache.setMaxAge((int) config.jwks().maxAge().toSeconds());
-        cache.setPrivate(false);
-        cache.setNoTransform(false);
-        return Response.ok(JSON.writeValueAsString(Map.of("keys", all))).cacheControl(cache).build();
+        // Public keys: any cache may keep them, for less than the token lifetime (see docs/executors.md).
+        return Response.ok(JSON.writeValueAsString(Map.of("keys", all)))
+                .header("Cache-Control", "public, max-age=" + config.jwks().maxAge().toSeconds()).build();
     }
 }
