@@ -173,6 +173,7 @@ class ReleaseRedeemResourceTest {
     void redeemingNeedsTheExecutorRole() {
         IssuedRelease issued = releases.issue(ReleaseFixtures.request("db.schema.change"));
         redeem(issued.jti(), issued.token(), null).statusCode(401).contentType(PROBLEM);
+        redeem(issued.jti(), issued.token(), "not.a.valid-bearer").statusCode(401).contentType(PROBLEM);
         redeem(issued.jti(), issued.token(), Tokens.agent("agent-7")).statusCode(403).contentType(PROBLEM);
         redeem(issued.jti(), issued.token(), executor()).statusCode(200);
     }
