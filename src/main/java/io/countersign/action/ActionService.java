@@ -44,6 +44,9 @@ public class ActionService {
     @Inject
     ActionMetrics metrics;
 
+    @Inject
+    jakarta.enterprise.inject.Instance<ReleaseProvider> releases;
+
     /** A stored or fresh response to a submission. */
     public record SubmissionResult(UUID requestId, int status, String body, boolean replayed) {
     }
@@ -118,6 +121,7 @@ public class ActionService {
                 r.reviewEscalationGroup = d.review().escalationGroup();
             } else {
                 r.status = d.outcome() == PolicyOutcome.DENY ? ActionStatus.DENIED : ActionStatus.APPROVED;
+                r.approvers = r.status == ActionStatus.APPROVED ? List.of() : null;
                 r.decidedAt = now;
             }
         }
@@ -165,7 +169,23 @@ public class ActionService {
      * than the request-scoped one that cached the earlier state.
      */
     public ActionView get(String agentId, UUID id) {
-        return ActionView.of(owned(agentId, id));
+        ActionRequest r = owned(agentId, id);
+        ActionView view = ActionView.of(r);
+        if (r.status == ActionStatus.APPROVED && releases.isResolvable()) {
+            // Only the owning agent gets here (owned() above), and only once the request is APPROVED.
+            view = view.withRelease(releases.get().releaseFor(new ReleaseProvider.ApprovedAction(r.id, r.agentId, r.type,
+                    r.target, r.environment, r.payloadSha256, r.approvers == null ? List.of() : r.approvers,
+                    r.policyVersion, r.policyRule)));
+        }
+        return view;
+    }
+
+    /**
+     * Approves a pending request on behalf of {@code approvers} (the people whose approvals
+     * made the decision); the release is issued when the agent reads the request.
+     */
+    public ActionView approve(UUID id, List<String> approvers, String reason, Actor actor) {
+        return transition(id, ActionStatus.APPROVED, reason, actor, null, List.copyOf(approvers));
     }
 
     /** Agent cancels its own pending request. */
@@ -190,10 +210,18 @@ public class ActionService {
      * UPDATE, so two racing decisions cannot both win. 409 when the transition is illegal.
      */
     public ActionView transition(UUID id, ActionStatus to, String reason, Actor actor) {
-        return transition(id, to, reason, actor, null);
+        if (to == ActionStatus.APPROVED) {
+            throw new IllegalArgumentException("use approve(): an approval names its approvers");
+        }
+        return transition(id, to, reason, actor, null, null);
     }
 
     private ActionView transition(UUID id, ActionStatus to, String reason, Actor actor, String outcomeDetail) {
+        return transition(id, to, reason, actor, outcomeDetail, null);
+    }
+
+    private ActionView transition(UUID id, ActionStatus to, String reason, Actor actor, String outcomeDetail,
+            List<String> approvers) {
         ActionRequest current = ActionRequest.findById(id);
         if (current == null) {
             throw ProblemException.notFound("No action request " + id + ".");
@@ -212,6 +240,9 @@ public class ActionService {
             throw ProblemException.conflict("illegal-transition", "Request " + id + " is " + current.status
                     + " and cannot become " + to + ".");
         }
+        if (approvers != null) {
+            current.approvers = approvers; // this transaction won the conditional update above
+        }
         java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
         details.put("payloadSha256", current.payloadSha256);
         if (current.statusReason != null) {
@@ -219,6 +250,9 @@ public class ActionService {
         }
         if (outcomeDetail != null) {
             details.put("outcomeDetail", outcomeDetail);
+        }
+        if (approvers != null) {
+            details.put("approvers", approvers);
         }
         statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to, actor, details));
         if (from == ActionStatus.PENDING_REVIEW) {

@@ -107,6 +107,27 @@ public class AuditTrail {
         });
     }
 
+    /** Id of the newest event about {@code requestId} of one of {@code eventTypes}, if any. */
+    public OptionalLong lastEventId(UUID requestId, java.util.Collection<String> eventTypes) {
+        String marks = String.join(",", java.util.Collections.nCopies(eventTypes.size(), "?"));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM audit_event WHERE request_id = ? AND event_type IN ("
+                        + marks + ")")) {
+            ps.setObject(1, requestId);
+            int i = 2;
+            for (String t : eventTypes) {
+                ps.setString(i++, t);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(id);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read audit events: " + e.getMessage(), e);
+        }
+    }
+
     /** The sequence number of a committed event, or empty while it is not chained yet (or unknown). */
     public OptionalLong sequenceOf(long eventId) {
         try (Connection c = dataSource.getConnection();

@@ -30,7 +30,7 @@ import java.util.Map;
  * note verifier key and as an OKP JWK.
  */
 @ApplicationScoped
-public class CheckpointSigner {
+public class CheckpointSigner implements io.countersign.common.JwksContributor {
 
     /** PKCS#8 prefix of a raw 32-byte Ed25519 private key. */
     private static final byte[] PKCS8_ED25519_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
@@ -134,6 +134,11 @@ public class CheckpointSigner {
     /** The note verifier key as a parsed value. */
     public SignedNote.VerifierKey verifier() {
         return new SignedNote.VerifierKey(name, keyId, rawPublicKey);
+    }
+
+    @Override
+    public List<Map<String, Object>> jwks() {
+        return publicJwks();
     }
 
     /** Public key as OKP JWKs (kid {@code countersign-audit-<keyid>}) for /.well-known/jwks.json. */

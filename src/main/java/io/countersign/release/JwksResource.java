@@ -1,5 +1,6 @@
 package io.countersign.release;
 
+import io.countersign.common.JwksContributor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;

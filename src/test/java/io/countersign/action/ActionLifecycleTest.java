@@ -74,7 +74,7 @@ class ActionLifecycleTest {
                 .queryParam("wait", "30s").when().get("/api/v1/actions/" + id));
         Thread.sleep(300); // let the poll park; the assertion below does not depend on timing
         assertTrue(!poll.isDone(), "a pending request must keep the long-poll waiting");
-        actions.transition(UUID.fromString(id), ActionStatus.APPROVED, "approved by test", Actor.user("tester"));
+        actions.approve(UUID.fromString(id), java.util.List.of("tester"), "approved by test", Actor.user("tester"));
         Response r = poll.get(20, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode());
         assertEquals("APPROVED", r.path("status"));

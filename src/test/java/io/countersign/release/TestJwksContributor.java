@@ -1,5 +1,6 @@
 package io.countersign.release;
 
+import io.countersign.common.JwksContributor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;

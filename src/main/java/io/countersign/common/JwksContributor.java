@@ -1,4 +1,4 @@
-package io.countersign.release;
+package io.countersign.common;
 
 import java.util.List;
 import java.util.Map;
