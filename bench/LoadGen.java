@@ -68,6 +68,7 @@ public class LoadGen {
         run(http, base, agentTokens, "peak", 5, 16, true);
         Result res = run(http, base, agentTokens, mode, seconds, param, false);
         System.out.println(res.summary(mode, param));
+        System.exit(0); // the HTTP client's executor threads are not daemons
     }
 
     record Result(long sent, long ok, Map<Integer, Long> statuses, long errors, long[] latNanos, double seconds) {
