@@ -88,6 +88,15 @@ public interface WorkflowEngine {
             Map<String, Object> variables);
 
     /**
+     * Sets variables from an element instance's scope (use the process instance key for the
+     * root scope), propagating like job variables: each updates the nearest scope that already
+     * has it, else the root. Used, for example, to fix data before resolving an incident.
+     *
+     * @throws EngineNotFoundException when the element instance is unknown or has ended
+     */
+    void setVariables(long elementInstanceKey, Map<String, Object> variables);
+
+    /**
      * Completes a job; its variables are merged into the instance. Completing a job that was
      * already completed, failed past retries, or canceled throws {@link EngineNotFoundException}
      * and changes nothing.

@@ -123,7 +123,12 @@ final class BpmnTransformer {
             if (!process.isExecutable()) {
                 continue;
             }
-            Context ctx = new Context(resourceName, problems);
+            Context ctx = new Context(resourceName, problems, new LinkedHashMap<>(), new LinkedHashMap<>());
+            // Flows by source/target from sourceRef/targetRef: <bpmn:outgoing> children are optional in BPMN.
+            for (SequenceFlow f : model.getModelElementsByType(SequenceFlow.class)) {
+                ctx.outgoing().computeIfAbsent(f.getSource().getId(), k -> new ArrayList<>()).add(f);
+                ctx.incoming().merge(f.getTarget().getId(), 1, Integer::sum);
+            }
             Map<String, Node> nodes = new LinkedHashMap<>();
             String start = scope(ctx, process.getId(), process.getFlowElements(), nodes);
             nodes.put(process.getId(), new Node(process.getId(), Kind.PROCESS, null, List.of(), 0, null,
@@ -148,7 +153,8 @@ final class BpmnTransformer {
         return problems.size() > before ? List.of() : out;
     }
 
-    private record Context(String resource, List<BpmnProblem> problems) {
+    private record Context(String resource, List<BpmnProblem> problems, Map<String, List<SequenceFlow>> outgoing,
+            Map<String, Integer> incoming) {
         void refuse(String elementId, String reason) {
             problems.add(new BpmnProblem(resource, elementId, reason));
         }
@@ -191,7 +197,7 @@ final class BpmnTransformer {
             return null;
         }
         List<Flow> outgoing = new ArrayList<>();
-        for (SequenceFlow f : fn.getOutgoing()) {
+        for (SequenceFlow f : ctx.outgoing().getOrDefault(id, List.of())) {
             String cond = null;
             if (f.getConditionExpression() != null && f.getConditionExpression().getTextContent() != null
                     && !f.getConditionExpression().getTextContent().isBlank()) {
@@ -270,7 +276,7 @@ final class BpmnTransformer {
         if (fn instanceof SubProcess sp) {
             start = scope(ctx, id, sp.getFlowElements(), nodes);
         }
-        return new Node(id, kind, scopeId, List.copyOf(outgoing), fn.getIncoming().size(), defaultFlow,
+        return new Node(id, kind, scopeId, List.copyOf(outgoing), ctx.incoming().getOrDefault(id, 0), defaultFlow,
                 ext.inputs, ext.outputs, ext.jobType, ext.jobRetries, ext.headers, ext.userTask, timer, message,
                 terminate, attachedTo, cancelActivity, List.copyOf(boundaryIds), loop, start);
     }
@@ -369,9 +375,9 @@ final class BpmnTransformer {
     }
 
     private static final Map<Kind, Set<String>> ALLOWED_EXTENSIONS = Map.ofEntries(
-            Map.entry(Kind.SERVICE_TASK, Set.of("taskDefinition", "taskHeaders", "ioMapping", "loopCharacteristics", "properties")),
+            Map.entry(Kind.SERVICE_TASK, Set.of("taskDefinition", "taskHeaders", "ioMapping", "loopCharacteristics", "properties", "priorityDefinition")),
             Map.entry(Kind.USER_TASK, Set.of("userTask", "assignmentDefinition", "taskSchedule", "taskListeners",
-                    "taskHeaders", "ioMapping", "loopCharacteristics", "properties")),
+                    "taskHeaders", "ioMapping", "loopCharacteristics", "properties", "priorityDefinition")),
             Map.entry(Kind.TASK, Set.of("ioMapping", "loopCharacteristics", "properties")),
             Map.entry(Kind.MANUAL_TASK, Set.of("ioMapping", "loopCharacteristics", "properties")),
             Map.entry(Kind.SUB_PROCESS, Set.of("ioMapping", "properties")),

@@ -158,6 +158,14 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine {
     }
 
     @Override
+    public void setVariables(long elementInstanceKey, Map<String, Object> variables) {
+        write(db -> {
+            core.setVariables(db, elementInstanceKey, variables);
+            return null;
+        });
+    }
+
+    @Override
     public void completeJob(long jobKey, Map<String, Object> variables) {
         write(db -> {
             core.completeJob(db, jobKey, variables);

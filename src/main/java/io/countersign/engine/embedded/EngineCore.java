@@ -263,6 +263,21 @@ final class EngineCore {
         s.run();
     }
 
+    void setVariables(Db db, long elementKey, Map<String, Object> variables) {
+        Long instanceKey = db.one("SELECT instance_key FROM engine_element WHERE element_key = ? AND state NOT IN "
+                + "('COMPLETED', 'TERMINATED')", rs -> rs.getLong(1), elementKey);
+        if (instanceKey == null) {
+            throw new EngineNotFoundException("no active element instance with key " + elementKey);
+        }
+        Step s = new Step(db);
+        s.lockInstance(instanceKey);
+        ElementRow e = s.element(elementKey);
+        if (e.ended()) {
+            throw new EngineNotFoundException("no active element instance with key " + elementKey);
+        }
+        s.propagate(elementKey, instanceKey, safeVars(variables));
+    }
+
     void completeJob(Db db, long jobKey, Map<String, Object> variables) {
         Step s = new Step(db);
         JobRow job = s.lockJob(jobKey);
@@ -841,7 +856,7 @@ final class EngineCore {
             kindWrites.run();
             boundaryWrites.forEach(Runnable::run);
             switch (node.kind()) {
-                case START_EVENT, END_EVENT, INTERMEDIATE_THROW_EVENT, TASK, MANUAL_TASK, EXCLUSIVE_GATEWAY,
+                case START_EVENT, END_EVENT, INTERMEDIATE_THROW_EVENT, BOUNDARY_EVENT, TASK, MANUAL_TASK, EXCLUSIVE_GATEWAY,
                         PARALLEL_GATEWAY -> {
                     if (node.terminate()) {
                         ElementRow scope = element(active.flowScopeKey());
