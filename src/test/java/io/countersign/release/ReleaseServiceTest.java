@@ -83,7 +83,7 @@ class ReleaseServiceTest {
     @Test
     void audienceIsTheExecutorConfiguredForTheActionTypeOrTheDefault() {
         assertEquals("payment-service", releases.issue(ReleaseFixtures.request("payment.transfer")).audience());
-        assertEquals("git-pre-receive", releases.issue(ReleaseFixtures.request("git.push")).audience());
+        assertEquals("git-pre-receive", releases.issue(ReleaseFixtures.request("code.push")).audience());
         assertEquals("countersign-executor", releases.issue(ReleaseFixtures.request("feature.flag.flip")).audience());
     }
 
