@@ -1,0 +1,116 @@
+package io.countersign.engine.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Thin JDBC helper bound to one transaction's connection, plus its after-commit actions. */
+final class Db {
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** An SQLException made unchecked, keeping its SQL state for retry decisions. */
+    static final class DbException extends RuntimeException {
+        DbException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        String sqlState() {
+            return ((SQLException) getCause()).getSQLState();
+        }
+    }
+
+    private final Connection connection;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    Db(Connection connection) {
+        this.connection = connection;
+    }
+
+    void afterCommit(Runnable r) {
+        afterCommit.add(r);
+    }
+
+    List<Runnable> afterCommitActions() {
+        return afterCommit;
+    }
+
+    int update(String sql, Object... args) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DbException(e);
+        }
+    }
+
+    <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new DbException(e);
+        }
+    }
+
+    /** The first row, or null. */
+    <T> T one(String sql, RowMapper<T> mapper, Object... args) {
+        List<T> l = list(sql, mapper, args);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    long count(String sql, Object... args) {
+        return one(sql, rs -> rs.getLong(1), args);
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Enum<?> e) {
+                a = e.name();
+            }
+            ps.setObject(i + 1, a);
+        }
+    }
+
+    /** True for lock timeouts, deadlocks and serialization failures (PostgreSQL and H2). */
+    static boolean isTransient(Throwable t) {
+        while (t != null) {
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                if (state != null && (state.equals("40001") || state.equals("40P01") || state.equals("HYT00")
+                        || state.equals("55P03"))) {
+                    return true;
+                }
+                if (s.getErrorCode() == 50200 || s.getErrorCode() == 40001) {
+                    return true;
+                }
+            }
+            t = t.getCause();
+        }
+        return false;
+    }
+
+    static boolean isUniqueViolation(Throwable t) {
+        while (t != null) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+            t = t.getCause();
+        }
+        return false;
+    }
+}

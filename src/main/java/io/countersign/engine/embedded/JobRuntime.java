@@ -1,0 +1,212 @@
+package io.countersign.engine.embedded;
+
+import io.countersign.engine.ActivatedJob;
+import io.countersign.engine.EngineConflictException;
+import io.countersign.engine.EngineNotFoundException;
+import io.countersign.engine.JobHandler;
+import io.countersign.engine.JobResult;
+import io.countersign.engine.JobWorkerOptions;
+import io.countersign.engine.JobWorkerRegistration;
+import io.countersign.engine.WorkflowEngine;
+import io.quarkus.logging.Log;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers jobs to registered handlers: one loop thread claims jobs (conditional UPDATE with a
+ * lock deadline) and hands them to a small worker pool; handlers run outside any engine
+ * transaction. The loop is woken after commits that create jobs and otherwise polls at a
+ * bounded interval, which also re-delivers jobs whose lock expired (their worker died).
+ */
+final class JobRuntime {
+
+    private final TxRunner tx;
+    private final EngineCore core;
+    private final WorkflowEngine engine;
+    private final Duration pollInterval;
+    private final int batch;
+    private final int threads;
+    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private final Semaphore wakeups = new Semaphore(0);
+    private final String workerId = "embedded-" + UUID.randomUUID();
+    private volatile boolean running;
+    private Thread loop;
+    private ExecutorService pool;
+
+    private final class Worker implements JobWorkerRegistration {
+        final String type;
+        final JobWorkerOptions options;
+        final JobHandler handler;
+        final AtomicInteger active = new AtomicInteger();
+
+        Worker(String type, JobWorkerOptions options, JobHandler handler) {
+            this.type = type;
+            this.options = options;
+            this.handler = handler;
+        }
+
+        @Override
+        public String jobType() {
+            return type;
+        }
+
+        @Override
+        public void close() {
+            workers.remove(type, this);
+        }
+    }
+
+    JobRuntime(TxRunner tx, EngineCore core, WorkflowEngine engine, int threads, Duration pollInterval, int batch) {
+        this.tx = tx;
+        this.core = core;
+        this.engine = engine;
+        this.threads = threads;
+        this.pollInterval = pollInterval;
+        this.batch = batch;
+    }
+
+    JobWorkerRegistration register(String type, JobWorkerOptions options, JobHandler handler) {
+        Worker w = new Worker(type, options, handler);
+        if (workers.putIfAbsent(type, w) != null) {
+            throw new IllegalStateException("a handler for job type '" + type + "' is already registered");
+        }
+        wake();
+        return w;
+    }
+
+    void jobsAvailable(Set<String> types) {
+        for (String t : types) {
+            if (workers.containsKey(t)) {
+                wake();
+                return;
+            }
+        }
+    }
+
+    void wake() {
+        wakeups.release();
+    }
+
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        AtomicInteger n = new AtomicInteger();
+        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "engine-job-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        loop = new Thread(this::run, "engine-job-loop");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wake();
+        try {
+            loop.join(5000);
+            pool.shutdown();
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            boolean claimed = false;
+            try {
+                claimed = pollOnce();
+            } catch (RuntimeException e) {
+                if (running) {
+                    Log.warnf(e, "job activation failed; retrying after %s", pollInterval);
+                }
+            }
+            if (!claimed) {
+                try {
+                    wakeups.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean pollOnce() {
+        boolean any = false;
+        for (Worker w : List.copyOf(workers.values())) {
+            int capacity = Math.min(batch, w.options.maxJobsActive() - w.active.get());
+            if (capacity <= 0 || !running) {
+                continue;
+            }
+            List<ActivatedJob> jobs = tx.inTransaction(false,
+                    db -> core.activateJobs(db, w.type, capacity, w.options.timeout(), workerId));
+            for (ActivatedJob job : jobs) {
+                any = true;
+                w.active.incrementAndGet();
+                pool.execute(() -> {
+                    try {
+                        handle(w, job);
+                    } finally {
+                        w.active.decrementAndGet();
+                    }
+                });
+            }
+        }
+        return any;
+    }
+
+    private void handle(Worker w, ActivatedJob job) {
+        JobResult result;
+        try {
+            result = w.handler.handle(job);
+            if (result == null) {
+                result = JobResult.complete();
+            }
+        } catch (Exception e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            Log.debugf("handler for job %d (%s) threw: %s", job.key(), job.type(), msg);
+            result = JobResult.fail(job.retries() - 1, Duration.ZERO, msg);
+        }
+        try {
+            if (result instanceof JobResult.Complete c) {
+                engine.completeJob(job.key(), c.variables());
+            } else if (result instanceof JobResult.Fail f) {
+                engine.failJob(job.key(), f.retries(), f.backoff(), f.errorMessage());
+            } else if (result instanceof JobResult.BpmnError b) {
+                engine.throwJobError(job.key(), b.errorCode(), b.errorMessage());
+            }
+        } catch (EngineNotFoundException e) {
+            Log.debugf("job %d was gone when its handler finished: %s", job.key(), e.getMessage());
+        } catch (EngineConflictException e) {
+            Log.warnf("job %d (%s) result refused: %s", job.key(), job.type(), e.getMessage());
+            try {
+                engine.failJob(job.key(), job.retries() - 1, Duration.ZERO, e.getMessage());
+            } catch (RuntimeException ignored) {
+                // The job is re-delivered after its timeout.
+            }
+        } catch (RuntimeException e) {
+            Log.warnf(e, "applying the result of job %d (%s) failed; it is re-delivered after its timeout",
+                    job.key(), job.type());
+        }
+    }
+}
