@@ -120,6 +120,11 @@ public final class FakeCamundaGateway implements AutoCloseable {
         return new FakeCamundaGateway(freePort(), freePort());
     }
 
+    /** A fake on given ports (e.g. ones the application under test was configured with). */
+    public static FakeCamundaGateway onPorts(int grpcPort, int restPort) {
+        return new FakeCamundaGateway(grpcPort, restPort);
+    }
+
     /** A free TCP port on the loopback interface. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
