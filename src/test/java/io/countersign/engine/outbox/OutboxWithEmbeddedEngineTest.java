@@ -14,9 +14,11 @@ import io.countersign.engine.ProcessInstanceState;
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionalException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class OutboxWithEmbeddedEngineTest {
 
-    private static final int MANAGEMENT_PORT = 9001;
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readiness;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     @Inject
     EngineOutbox outbox;
@@ -145,11 +151,11 @@ class OutboxWithEmbeddedEngineTest {
                 .when().get("/api/v1/admin/outbox?status=PARKED&limit=1000")
                 .then().statusCode(200).body("entries.dedupKey", hasItem(key))
                 .body("entries.find { it.dedupKey == '" + key + "' }.target", equalTo("process " + missing));
-        given().port(MANAGEMENT_PORT).when().get("/q/health/ready")
+        given().when().get(readiness)
                 .then().statusCode(200)
                 .body("checks.find { it.name == 'engine-outbox' }.data.state", equalTo("degraded"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().port(MANAGEMENT_PORT)
-                .when().get("/q/metrics").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given()
+                .when().get(metrics).then().statusCode(200)
                 .body(containsString("countersign_outbox_entries{status=\"parked\"}")));
 
         // The operator deploys the missing process, then retries the parked command.
