@@ -84,7 +84,9 @@ class OutboxStore {
                     + "AND (o.claimed_until IS NULL OR o.claimed_until < ?) "
                     + "AND (o.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox_command p "
                     + "WHERE p.ordering_key = o.ordering_key AND p.id < o.id AND p.status <> 'DELIVERED')) "
-                    + "ORDER BY o.id LIMIT ?")) {
+                    // Oldest due first: ordering by id alone lets a block of fast-retrying rows
+                    // starve every row behind it while the engine is down.
+                    + "ORDER BY o.next_attempt_at, o.id LIMIT ?")) {
                 select.setObject(1, now);
                 select.setObject(2, now);
                 select.setInt(3, limit);
