@@ -1,0 +1,52 @@
+package io.countersign.engine.outbox;
+
+import io.countersign.common.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+
+/** Admin operations on the outbox: inspect rows, retry parked ones. */
+@ApplicationScoped
+public class OutboxAdminService {
+
+    /** Counts per status plus the listed rows. */
+    public record OutboxOverview(Map<OutboxStatus, Long> counts, List<OutboxEntry> entries) {
+    }
+
+    /** How many parked rows a bulk retry put back. */
+    public record RetryResult(int retried) {
+    }
+
+    @Inject
+    OutboxStore store;
+
+    @Inject
+    OutboxRelay relay;
+
+    /** Rows of a status (default PARKED), newest first. */
+    public OutboxOverview overview(OutboxStatus status, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ProblemException.badRequest("invalid-limit", "limit must be between 1 and 1000");
+        }
+        return new OutboxOverview(store.counts(), store.list(status, limit));
+    }
+
+    /** Puts one parked row back in the queue with a fresh attempt budget. */
+    public OutboxEntry retry(long id) {
+        OutboxEntry entry = store.find(id).orElseThrow(() -> ProblemException.notFound("no outbox entry " + id));
+        if (!store.retryParked(id)) {
+            throw ProblemException.conflict("outbox-not-parked",
+                    "outbox entry " + id + " is " + entry.status() + ", only PARKED entries can be retried");
+        }
+        relay.wake();
+        return store.find(id).orElseThrow();
+    }
+
+    /** Puts every parked row back in the queue. */
+    public RetryResult retryAllParked() {
+        int retried = store.retryAllParked();
+        relay.wake();
+        return new RetryResult(retried);
+    }
+}

@@ -1,0 +1,36 @@
+package io.countersign.engine.outbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness of the engine outbox: reports pending and parked rows; with parked rows the state is
+ * {@code degraded} (UP, so one bad command does not take every replica out of the load balancer;
+ * set {@code countersign.outbox.health-down-when-parked=true} for DOWN).
+ */
+@Readiness
+@ApplicationScoped
+public class OutboxHealthCheck implements HealthCheck {
+
+    @Inject
+    OutboxStore store;
+
+    @Inject
+    OutboxConfig config;
+
+    @Override
+    public HealthCheckResponse call() {
+        Map<OutboxStatus, Long> counts = store.counts();
+        long parked = counts.get(OutboxStatus.PARKED);
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("engine-outbox")
+                .withData("pending", counts.get(OutboxStatus.PENDING))
+                .withData("parked", parked)
+                .withData("state", parked > 0 ? "degraded" : "ok");
+        return (parked > 0 && config.healthDownWhenParked() ? builder.down() : builder.up()).build();
+    }
+}

@@ -1,0 +1,150 @@
+package io.countersign.notify;
+
+import io.countersign.action.ActionStatusChanged;
+import io.countersign.action.DecisionWaiters;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Long-poll wake-ups and live updates across replicas on PostgreSQL: a status change sends
+ * {@code NOTIFY} inside its own transaction (PostgreSQL delivers it only if that transaction
+ * commits), and one listening connection per replica turns each notification into
+ * {@link DecisionWaiters#wake} and a {@link ReplicaActionStatusChanged} event. Inactive on H2,
+ * where there is only ever one replica.
+ */
+@ApplicationScoped
+public class PostgresNotifications {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    NotifyConfig config;
+
+    @Inject
+    DecisionWaiters waiters;
+
+    @Inject
+    Event<ReplicaActionStatusChanged> replicaEvents;
+
+    private volatile boolean active;
+    private volatile boolean listening;
+    private volatile boolean running;
+    private Thread listener;
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            active = "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            Log.warnf("cannot tell the database kind, cross-replica notifications off: %s", e.getMessage());
+            return;
+        }
+        if (active) {
+            running = true;
+            listener = new Thread(this::listen, "pg-notify-listener");
+            listener.setDaemon(true);
+            listener.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (listener != null) {
+            listener.interrupt();
+        }
+    }
+
+    /** True once the listener has issued LISTEN (and until its connection breaks). */
+    public boolean listening() {
+        return listening;
+    }
+
+    /** Sends the NOTIFY in the transaction of the change (synchronous observer, IN_PROGRESS). */
+    void onStatusChanged(@Observes(during = TransactionPhase.IN_PROGRESS) ActionStatusChanged change) {
+        if (!active) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, config.channel());
+            ps.setString(2, change.requestId().toString());
+            ps.execute();
+        } catch (SQLException e) {
+            // A lost notification costs only latency (waiters re-read state on their timeout),
+            // so it must never fail the request's transaction.
+            Log.warnf("NOTIFY for request %s failed: %s", change.requestId(), e.getMessage());
+        }
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                try (Statement st = c.createStatement()) {
+                    st.execute("LISTEN \"" + config.channel().replace("\"", "") + "\"");
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                listening = true;
+                Log.infof("listening for cross-replica notifications on channel %s", config.channel());
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications((int) config.listenTimeout().toMillis());
+                    if (notifications == null) {
+                        continue;
+                    }
+                    for (PGNotification notification : notifications) {
+                        deliver(notification.getParameter());
+                    }
+                }
+            } catch (SQLException e) {
+                listening = false;
+                if (running) {
+                    Log.warnf("notification listener lost its connection, reconnecting: %s", e.getMessage());
+                    sleep();
+                }
+            }
+        }
+        listening = false;
+    }
+
+    private void deliver(String payload) {
+        UUID requestId;
+        try {
+            requestId = UUID.fromString(payload);
+        } catch (IllegalArgumentException e) {
+            Log.debugf("ignoring notification with payload %s", payload);
+            return;
+        }
+        waiters.wake(requestId);
+        try {
+            replicaEvents.fire(new ReplicaActionStatusChanged(requestId));
+        } catch (RuntimeException e) {
+            Log.warnf("observer of ReplicaActionStatusChanged failed: %s", e.getMessage());
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(config.reconnectDelay().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

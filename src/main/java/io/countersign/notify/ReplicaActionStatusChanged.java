@@ -1,0 +1,11 @@
+package io.countersign.notify;
+
+import java.util.UUID;
+
+/**
+ * Fired on every replica (this one included) after a request's status change committed on any
+ * replica sharing the PostgreSQL database. Observers (e.g. inbox live updates) re-read the
+ * request: the event carries only its id.
+ */
+public record ReplicaActionStatusChanged(UUID requestId) {
+}

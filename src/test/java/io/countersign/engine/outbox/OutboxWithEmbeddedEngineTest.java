@@ -1,0 +1,197 @@
+package io.countersign.engine.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.camunda.zeebe.model.bpmn.Bpmn;
+import io.countersign.engine.BpmnResource;
+import io.countersign.engine.ProcessInstanceState;
+import io.countersign.engine.WorkflowEngine;
+import io.countersign.testsupport.Tokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionalException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox on the default (embedded) engine: commands exist only when their transaction
+ * commits, are delivered in order per ordering key, are deduplicated, park after the configured
+ * attempts (visible in the admin API, readiness data and metrics) and can be retried.
+ */
+@QuarkusTest
+class OutboxWithEmbeddedEngineTest {
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readiness;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @Inject
+    EngineOutbox outbox;
+
+    @Inject
+    OutboxStore store;
+
+    @Inject
+    WorkflowEngine engine;
+
+    private String deployWaitingProcess() {
+        String id = "outbox-" + UUID.randomUUID().toString().substring(0, 8);
+        String xml = Bpmn.convertToString(Bpmn.createExecutableProcess(id).startEvent()
+                .userTask("review", t -> t.zeebeUserTask()).endEvent().done());
+        engine.deploy(List.of(new BpmnResource(id + ".bpmn", xml.getBytes(StandardCharsets.UTF_8))));
+        return id;
+    }
+
+    private OutboxEntry awaitStatus(long id, OutboxStatus status) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.find(id).orElseThrow().status() == status);
+        return store.find(id).orElseThrow();
+    }
+
+    @Test
+    void enqueueingOutsideATransactionIsRefused() {
+        assertThrows(TransactionalException.class, () -> outbox.enqueueStart("p", Map.of(), "k-" + UUID.randomUUID()));
+    }
+
+    @Test
+    void committedStartIsDeliveredAndItsInstanceKeyRecorded() {
+        String process = deployWaitingProcess();
+        String key = "start-" + UUID.randomUUID();
+
+        long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process,
+                Map.of("requestId", key), key));
+
+        OutboxEntry delivered = awaitStatus(id, OutboxStatus.DELIVERED);
+        assertThat(delivered.resultKey()).isNotNull();
+        assertThat(delivered.outcome()).isEqualTo("delivered");
+        assertThat(engine.variables(delivered.resultKey())).containsEntry("requestId", key)
+                .containsEntry(OutboxRelay.BUSINESS_ID_VARIABLE, key);
+    }
+
+    @Test
+    void rolledBackTransactionLeavesNoCommand() {
+        String process = deployWaitingProcess();
+        String key = "rollback-" + UUID.randomUUID();
+
+        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.enqueueStart(process, Map.of(), key);
+            throw new IllegalStateException("request validation failed after the enqueue");
+        }));
+
+        assertThat(store.list(null, 1000)).noneMatch(e -> e.dedupKey().equals(key));
+    }
+
+    @Test
+    void sameDedupKeyTwiceIsOneCommand() {
+        String process = deployWaitingProcess();
+        String key = "dup-" + UUID.randomUUID();
+
+        long first = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
+        long second = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
+
+        assertThat(second).isEqualTo(first);
+        awaitStatus(first, OutboxStatus.DELIVERED);
+        assertThat(store.list(null, 1000)).filteredOn(e -> e.dedupKey().equals(key)).hasSize(1);
+    }
+
+    @Test
+    void cancelEnqueuedWithTheStartRunsAfterItAndEndsTheInstance() {
+        String process = deployWaitingProcess();
+        String key = "cancel-" + UUID.randomUUID();
+
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> new long[] {
+            outbox.enqueueStart(process, Map.of(), key),
+            outbox.enqueueCancelStartedBy(key, key + "/cancel")});
+
+        OutboxEntry start = awaitStatus(ids[0], OutboxStatus.DELIVERED);
+        OutboxEntry cancel = awaitStatus(ids[1], OutboxStatus.DELIVERED);
+        assertThat(cancel.resultKey()).isEqualTo(start.resultKey());
+        assertThat(engine.findInstance(start.resultKey())).get()
+                .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.TERMINATED));
+    }
+
+    @Test
+    void messageWithADuplicateIdCountsAsAlreadyApplied() {
+        String correlation = "corr-" + UUID.randomUUID();
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> new long[] {
+            outbox.enqueueMessage("outbox-test-msg", correlation, Duration.ofMinutes(5), "m-" + correlation,
+                    Map.of(), "msg-1-" + correlation, correlation),
+            outbox.enqueueMessage("outbox-test-msg", correlation, Duration.ofMinutes(5), "m-" + correlation,
+                    Map.of(), "msg-2-" + correlation, correlation)});
+
+        assertThat(awaitStatus(ids[0], OutboxStatus.DELIVERED).outcome()).isEqualTo("delivered");
+        assertThat(awaitStatus(ids[1], OutboxStatus.DELIVERED).outcome()).contains("duplicate message id");
+    }
+
+    @Test
+    void failingCommandIsParkedVisibleToAdminsAndCanBeRetried() {
+        String missing = "not-deployed-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "park-" + UUID.randomUUID();
+        long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(missing, Map.of(), key));
+
+        OutboxEntry parked = awaitStatus(id, OutboxStatus.PARKED);
+        assertThat(parked.attempts()).isEqualTo(3);
+        assertThat(parked.lastError()).contains(missing);
+
+        given().auth().oauth2(Tokens.admin())
+                .when().get("/api/v1/admin/outbox?status=PARKED&limit=1000")
+                .then().statusCode(200).body("entries.dedupKey", hasItem(key))
+                .body("entries.find { it.dedupKey == '" + key + "' }.target", equalTo("process " + missing));
+        given().when().get(readiness)
+                .then().statusCode(200)
+                .body("checks.find { it.name == 'engine-outbox' }.data.state", equalTo("degraded"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given()
+                .when().get(metrics).then().statusCode(200)
+                .body(containsString("countersign_outbox_entries{status=\"parked\"}")));
+
+        // The operator deploys the missing process, then retries the parked command.
+        String xml = Bpmn.convertToString(Bpmn.createExecutableProcess(missing).startEvent()
+                .userTask("review", t -> t.zeebeUserTask()).endEvent().done());
+        engine.deploy(List.of(new BpmnResource(missing + ".bpmn", xml.getBytes(StandardCharsets.UTF_8))));
+        given().auth().oauth2(Tokens.admin())
+                .when().post("/api/v1/admin/outbox/" + id + "/retry")
+                .then().statusCode(200).body("status", equalTo("PENDING")).body("attempts", equalTo(0));
+        assertThat(awaitStatus(id, OutboxStatus.DELIVERED).resultKey()).isNotNull();
+    }
+
+    @Test
+    void adminApiRefusesNonAdminsAndExplainsBadRequests() {
+        given().auth().oauth2(Tokens.reviewer("rita", "dba"))
+                .when().get("/api/v1/admin/outbox").then().statusCode(403);
+        given().when().get("/api/v1/admin/outbox").then().statusCode(401);
+        given().auth().oauth2(Tokens.admin())
+                .when().get("/api/v1/admin/outbox?status=LOST")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("LOST"));
+        given().auth().oauth2(Tokens.admin())
+                .when().post("/api/v1/admin/outbox/987654321/retry")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void retryingAnEntryThatIsNotParkedIsAConflict() {
+        String process = deployWaitingProcess();
+        String key = "noretry-" + UUID.randomUUID();
+        long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
+        awaitStatus(id, OutboxStatus.DELIVERED);
+
+        given().auth().oauth2(Tokens.admin())
+                .when().post("/api/v1/admin/outbox/" + id + "/retry")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("DELIVERED"));
+    }
+}
