@@ -110,7 +110,7 @@ public class ProblemMappers {
         todo.add(e);
         while (!todo.isEmpty()) {
             Throwable t = todo.poll();
-            if (t == null || !seen.add(t) || seen.size() > 50) {
+            if (!seen.add(t) || seen.size() > 50) {
                 continue;
             }
             if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
@@ -128,9 +128,13 @@ public class ProblemMappers {
                 if (sql.getMessage() != null && sql.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout")) {
                     return true;
                 }
-                todo.add(sql.getNextException());
+                if (sql.getNextException() != null) {
+                    todo.add(sql.getNextException());
+                }
             }
-            todo.add(t.getCause());
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
             todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
         }
         return false;
