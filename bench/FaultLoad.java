@@ -246,6 +246,11 @@ public class FaultLoad {
                 ps[1]++;
             }
             journal.println("E " + sec + " 0 false - " + op);
+            try {
+                Thread.sleep(100); // the app is down: do not spin (each unanswered submission is retried later)
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
             return null;
         }
     }

@@ -39,14 +39,20 @@ for round in $(seq 1 "$ROUNDS"); do
     started=$((SECONDS - t0))
     load load "$FAULTS_BASE" "$FAULTS_KEY" "$LOAD_SECONDS" 6 "$JOURNAL" crash > "$WORKDIR/load-$round.out" 2>&1 &
     LOAD_PID=$!
-    at=$(awk -v r="$RANDOM" -v m="$LOAD_SECONDS" 'BEGIN { printf "%.2f", 1 + r / 32767 * (m - 2) }')
+    # Kill at a random moment once this round's load is flowing (the first answer written).
+    before=$(wc -l < "$JOURNAL" 2> /dev/null || echo 0)
+    for i in $(seq 1 100); do
+        (( $(wc -l < "$JOURNAL" 2> /dev/null || echo 0) > before )) && break
+        sleep 0.2
+    done
+    at=$(awk -v r="$RANDOM" -v m="$LOAD_SECONDS" 'BEGIN { printf "%.2f", 0.5 + r / 32767 * (m - 2) }')
     sleep "$at"
     stop_app KILL
-    sleep 1 # let the load record the requests the kill cut off
+    sleep 0.5 # let the load record the requests the kill cut off
     kill "$LOAD_PID" 2> /dev/null || true
     wait "$LOAD_PID" 2> /dev/null || true
     LOAD_PID=
-    echo "round $round: started in ${started} s, SIGKILL after ${at} s of load; acknowledged so far: $(grep -c '^S ' "$JOURNAL" || true)"
+    echo "round $round: started in ${started} s, SIGKILL ${at} s into the load; acknowledged so far: $(grep -c '^S ' "$JOURNAL" || true)"
 done
 
 start_app $DB
