@@ -29,8 +29,12 @@ public record ActionSubmission(String type, String target, String environment, S
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";
+            // Jackson's limit messages name its own classes and methods: say what the limit is instead.
+            String why = e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+                    ? "it nests deeper than 64 levels or holds a number or string longer than allowed"
+                    : e.getOriginalMessage();
             throw new ProblemException(400, "malformed-json", "Malformed JSON",
-                    "The body is not valid JSON" + where + ": " + e.getOriginalMessage());
+                    "The body is not valid JSON" + where + ": " + why);
         } catch (IOException e) {
             throw new ProblemException(400, "malformed-json", "Malformed JSON", "The body could not be read as JSON.");
         }

@@ -57,6 +57,9 @@ public class AuditTrail {
         if (eventType == null || eventType.isBlank() || eventType.length() > 100) {
             throw new IllegalArgumentException("eventType must be 1..100 characters");
         }
+        // The sequencer canonicalises actorId later, outside this transaction: an id it cannot
+        // encode (an unpaired surrogate) would stop the whole chain, so refuse it here instead.
+        Jcs.canonicalize(com.fasterxml.jackson.databind.node.TextNode.valueOf(actorId));
         Map<String, ?> payload = data == null ? Map.of() : data;
         String canonical = Jcs.canonicalizeMap(payload);
         String agentId = actorKind == ActorKind.AGENT ? actorId

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Soak (issue 7, item 6): the packaged app on PostgreSQL (production settings) under steady
+# mixed load (bench/FaultLoad.java, 4 threads with a 25 ms pause: roughly 100-150 requests/s
+# here) for MINUTES minutes (10 by default). Every 30 s it forces a GC (jcmd GC.run) and samples
+# heap used after GC (jcmd GC.heap_info), RSS, and the app's PostgreSQL connections
+# (pg_stat_activity). Drift = mean of the last three samples vs. mean of samples 2-4 (the first
+# is warm-up); the target is < 5 %. Exit code 1 when the heap or connection drift exceeds it.
+# Usage: bench/soak.sh [minutes]     (SKIP_BUILD=1 reuses target/quarkus-app)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/faults-lib.sh
+MINUTES=${1:-10}
+DB=countersign_faults_soak
+WORKDIR=$(mktemp -d /tmp/countersign-soak.XXXX)
+LOAD_PID=
+cleanup() {
+    [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2> /dev/null || true
+    stop_app
+}
+trap cleanup EXIT INT TERM
+
+pg_up
+fresh_db $DB
+build_app
+start_app $DB
+SECONDS_TOTAL=$((MINUTES * 60))
+load load "$FAULTS_BASE" "$FAULTS_KEY" "$SECONDS_TOTAL" 4 "$WORKDIR/journal.txt" soak 25 > "$WORKDIR/load.out" 2>&1 &
+LOAD_PID=$!
+echo "| t (s) | heap after GC (MB) | RSS (MB) | DB connections | acknowledged submissions |"
+echo "|---|---|---|---|---|"
+t0=$SECONDS
+samples=()
+while kill -0 "$LOAD_PID" 2> /dev/null; do
+    sleep 30
+    kill -0 "$LOAD_PID" 2> /dev/null || break
+    jcmd "$APP_PID" GC.run > /dev/null
+    heap_kb=$(jcmd "$APP_PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*')
+    rss_kb=$(ps -o rss= -p "$APP_PID" | tr -d ' ')
+    conns=$(sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB'")
+    acked=$(grep -c '^S ' "$WORKDIR/journal.txt" || true)
+    samples+=("$heap_kb $conns $rss_kb")
+    echo "| $((SECONDS - t0)) | $((heap_kb / 1024)) | $((rss_kb / 1024)) | $conns | $acked |"
+done
+wait "$LOAD_PID" || true
+LOAD_PID=
+cat "$WORKDIR/load.out"
+printf '%s\n' "${samples[@]}" > "$WORKDIR/samples.txt"
+n=${#samples[@]}
+drift() { # drift <column>: percent change, mean(last 3) vs mean(samples 2-4)
+    awk -v c="$1" -v n="$n" '{ v[NR] = $c } END {
+        if (n < 5) { print "n/a"; exit }
+        for (i = 2; i <= 4; i++) a += v[i]; for (i = n - 2; i <= n; i++) b += v[i];
+        printf "%.1f", (b - a) / a * 100 }' "$WORKDIR/samples.txt"
+}
+heap_drift=$(drift 1)
+conn_drift=$(drift 2)
+rss_drift=$(drift 3)
+echo "drift (last 3 samples vs samples 2-4): heap after GC ${heap_drift} %, DB connections ${conn_drift} %, RSS ${rss_drift} % (target < 5 %)"
+echo "errors: $(awk '$1=="E"' "$WORKDIR/journal.txt" | wc -l) answers >= 500 or transport errors; unexpected-failure incidents: $(grep -c 'Unexpected failure' "$WORKDIR/app.log" || true)"
+machine_line
+awk -v h="$heap_drift" -v c="$conn_drift" 'BEGIN { exit !(h != "n/a" && h < 5 && h > -50 && c < 5) }'

@@ -1,0 +1,150 @@
+package io.countersign.faults;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.countersign.action.ActionStatus;
+import io.countersign.audit.AuditSequencer;
+import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.TestAgents;
+import io.countersign.testsupport.Tokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In-suite crash smoke at the level of the service: a failure injected inside each write
+ * transaction of the action lifecycle (after its rows are written, before commit) must leave
+ * nothing behind — no request, idempotency record, audit event or release — and the client's
+ * retry must then succeed exactly once. A real SIGKILL of the packaged app is bench/crash.sh;
+ * a SIGKILL of the engine mid-transaction is EngineCrashSafetyTest.
+ */
+@QuarkusTest
+class CrashSmokeTest {
+
+    @Inject
+    TestAgents agents;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    AuditSequencer sequencer;
+
+    private String agent;
+
+    @AfterEach
+    void disarm() {
+        if (agent != null) {
+            FaultInjector.disarm(agent);
+        }
+    }
+
+    private Response submit(String key, String body) {
+        return given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .header("Idempotency-Key", key).body(body)
+                .when().post("/api/v1/actions");
+    }
+
+    private long count(String sql, Object param) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(sql)
+                .setParameter(1, param).getSingleResult()).longValue());
+    }
+
+    private static void assertCrashAnswer(Response r) {
+        r.then().statusCode(500)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://countersign.dev/problems/internal"))
+                .body("detail", not(containsString("Injected")))
+                .body("detail", not(containsString("Exception")));
+    }
+
+    @Test
+    void crashInsideSubmissionLeavesNothingAndTheRetryCreatesExactlyOneRequest() throws Exception {
+        agent = agents.register();
+        String key = UUID.randomUUID().toString();
+        FaultInjector.arm(agent, FaultInjector.Step.statusTo(ActionStatus.PENDING_REVIEW));
+
+        assertCrashAnswer(submit(key, Payloads.payment("25000.00", "production")));
+        sequencer.sequenceBatch();
+        assertEquals(0, count("SELECT count(*) FROM action_request WHERE agent_id = ?1", agent));
+        assertEquals(0, count("SELECT count(*) FROM action_idempotency WHERE agent_id = ?1", agent));
+        assertEquals(0, count("SELECT count(*) FROM audit_event WHERE agent_id = ?1 AND event_type = 'action.submitted'", agent));
+
+        FaultInjector.disarm(agent);
+        submit(key, Payloads.payment("25000.00", "production")).then().statusCode(201)
+                .body("status", equalTo("PENDING_REVIEW"));
+        submit(key, Payloads.payment("25000.00", "production")).then().statusCode(201)
+                .header("Idempotent-Replayed", "true");
+        assertEquals(1, count("SELECT count(*) FROM action_request WHERE agent_id = ?1", agent));
+        assertEquals(1, count("SELECT count(*) FROM audit_event WHERE agent_id = ?1 AND event_type = 'action.submitted'", agent));
+    }
+
+    @Test
+    void crashInsideCancelLeavesTheRequestPendingAndUnaudited() {
+        agent = agents.register();
+        String id = submit(UUID.randomUUID().toString(), Payloads.payment("25000.00", "production"))
+                .then().statusCode(201).extract().path("id");
+        FaultInjector.arm(agent, FaultInjector.Step.statusTo(ActionStatus.CANCELLED));
+
+        assertCrashAnswer(given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").body("{}")
+                .when().post("/api/v1/actions/" + id + "/cancel"));
+        given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id)
+                .then().statusCode(200).body("status", equalTo("PENDING_REVIEW"));
+        assertEquals(0, count("SELECT count(*) FROM audit_event WHERE request_id = ?1 AND event_type = 'action.cancelled'",
+                UUID.fromString(id)));
+
+        FaultInjector.disarm(agent);
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").body("{}")
+                .when().post("/api/v1/actions/" + id + "/cancel")
+                .then().statusCode(200).body("status", equalTo("CANCELLED"));
+    }
+
+    @Test
+    void crashWhileIssuingAReleaseLeavesNoTokenAndTheNextReadIssuesExactlyOne() throws Exception {
+        agent = agents.register();
+        String id = submit(UUID.randomUUID().toString(), Payloads.payment("10.00", "sandbox"))
+                .then().statusCode(201).body("status", equalTo("APPROVED")).extract().path("id");
+        sequencer.sequenceBatch(); // a release is only issued once the approval event is chained
+        FaultInjector.arm(agent, FaultInjector.Step.releaseIssued());
+
+        assertCrashAnswer(given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id));
+        assertEquals(0, count("SELECT count(*) FROM release_token WHERE request_id = ?1", UUID.fromString(id)));
+
+        FaultInjector.disarm(agent);
+        String jti = given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id)
+                .then().statusCode(200).body("release.jti", notNullValue()).extract().path("release.jti");
+        given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id)
+                .then().statusCode(200).body("release.jti", equalTo(jti));
+        assertEquals(1, count("SELECT count(*) FROM release_token WHERE request_id = ?1", UUID.fromString(id)));
+    }
+
+    @Test
+    void crashInsideOutcomeReportKeepsTheRequestApproved() throws Exception {
+        agent = agents.register();
+        String id = submit(UUID.randomUUID().toString(), Payloads.payment("10.00", "sandbox"))
+                .then().statusCode(201).extract().path("id");
+        FaultInjector.arm(agent, FaultInjector.Step.statusTo(ActionStatus.EXECUTED));
+
+        assertCrashAnswer(given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .body("{\"outcome\":\"EXECUTED\",\"detail\":\"ran\"}")
+                .when().post("/api/v1/actions/" + id + "/outcome"));
+        assertEquals(0, count("SELECT count(*) FROM audit_event WHERE request_id = ?1 AND event_type = 'action.executed'",
+                UUID.fromString(id)));
+
+        FaultInjector.disarm(agent);
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .body("{\"outcome\":\"EXECUTED\",\"detail\":\"ran\"}")
+                .when().post("/api/v1/actions/" + id + "/outcome")
+                .then().statusCode(200).body("status", equalTo("EXECUTED"));
+    }
+}

@@ -1,0 +1,95 @@
+package io.countersign.faults;
+
+import java.util.List;
+
+/**
+ * Every HTTP endpoint the fault tests drive, with the role a valid caller holds, the query
+ * parameters it reads and a valid body template. A new endpoint (reviewer inbox, engine
+ * adapters) is one more line here: {@code FuzzSmokeTest#everyApiEndpointIsFuzzed} compares
+ * this list with the OpenAPI document and fails naming any endpoint that is missing.
+ *
+ * <p>Path placeholders are filled from {@link Fixtures}: {@code {id}} a decided request of the
+ * fuzz agent, {@code {pendingId}} a pending one, {@code {agentId}} a registered agent,
+ * {@code {jti}} an issued release, {@code {treeSize}} a checkpoint size. {@code "{token}"} in a
+ * body is the matching release token.
+ */
+public final class FaultEndpoints {
+
+    /** Who a valid caller of the endpoint is. */
+    public enum Role {
+        PUBLIC, AGENT, ADMIN, AUDITOR, EXECUTOR, REVIEWER;
+
+        /** The groups claim of a valid token for this role. */
+        public String[] groups() {
+            return switch (this) {
+                case PUBLIC -> new String[0];
+                case REVIEWER -> new String[] { "reviewer", "dba", "finance", "security", "maintainers" };
+                default -> new String[] { name().toLowerCase(java.util.Locale.ROOT) };
+            };
+        }
+    }
+
+    /**
+     * One endpoint. {@code weight} is its share of the fuzz iterations (expensive full-trail
+     * operations get less); {@code body} is null for endpoints without a request body.
+     */
+    public record Endpoint(String method, String path, Role role, List<String> query, String body, int weight) {
+
+        /** The OpenAPI-style key, e.g. {@code POST /api/v1/actions/{id}/cancel}. */
+        public String key() {
+            return method + " " + path.replaceAll("\\{[A-Za-z]+}", "{}");
+        }
+    }
+
+    static final String PAYMENT = """
+            {"type":"payment.transfer","target":"acct:treasury/fuzz","environment":"production",
+             "summary":"Pay invoice","justification":"Due today",
+             "payload":{"amount":"12500.00","currency":"EUR",
+                        "beneficiary":{"name":"ACME GmbH","iban":"DE89370400440532013000","bic":"COBADEFFXXX"},
+                        "reference":"INV-1"}}""";
+    static final String SCHEMA = """
+            {"type":"db.schema.change","target":"db://prod/orders","environment":"staging",
+             "summary":"Add column","justification":"Feature X",
+             "payload":{"database":"orders","statements":["ALTER TABLE orders ADD COLUMN note TEXT"]}}""";
+    static final String PUSH = """
+            {"type":"code.push","target":"github.com/acme/api","environment":"production",
+             "summary":"Push fix","justification":"Hotfix",
+             "payload":{"repository":"github.com/acme/api","branch":"main",
+                        "commitSha":"0123456789abcdef0123456789abcdef01234567",
+                        "diffStat":{"filesChanged":2,"insertions":10,"deletions":3},"patch":"--- a\\n+++ b\\n"}}""";
+    static final String AGENT = """
+            {"id":"fuzz-new-agent","displayName":"Fuzz","ownerUserId":"fuzz-owner",
+             "allowedTypes":["payment.transfer"],"allowedTargets":["acct:**"],"allowedEnvironments":["sandbox"],
+             "quotas":{"requestsPerMinute":60,"maxPendingReviews":5},"enabled":true}""";
+
+    /** The endpoints as of this commit; keep in step with the API (the coverage test enforces it). */
+    public static final List<Endpoint> ALL = List.of(
+            new Endpoint("POST", "/api/v1/actions", Role.AGENT, List.of(), PAYMENT, 4),
+            new Endpoint("POST", "/api/v1/actions", Role.AGENT, List.of(), SCHEMA, 3),
+            new Endpoint("POST", "/api/v1/actions", Role.AGENT, List.of(), PUSH, 3),
+            new Endpoint("GET", "/api/v1/actions/{id}", Role.AGENT, List.of("wait"), null, 3),
+            new Endpoint("GET", "/api/v1/actions", Role.AGENT, List.of("status", "type", "from", "to", "cursor", "limit"), null, 3),
+            new Endpoint("POST", "/api/v1/actions/{pendingId}/cancel", Role.AGENT, List.of(), "{\"reason\":\"no longer needed\"}", 2),
+            new Endpoint("POST", "/api/v1/actions/{id}/outcome", Role.AGENT, List.of(),
+                    "{\"outcome\":\"EXECUTED\",\"detail\":\"done\"}", 2),
+            new Endpoint("GET", "/api/v1/admin/agents", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/admin/agents/{agentId}", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("POST", "/api/v1/admin/agents", Role.ADMIN, List.of(), AGENT, 3),
+            new Endpoint("PUT", "/api/v1/admin/agents/{agentId}", Role.ADMIN, List.of(), AGENT.replace("\"id\":\"fuzz-new-agent\",", ""), 3),
+            new Endpoint("DELETE", "/api/v1/admin/agents/{agentId}", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/admin/policy", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("POST", "/api/v1/admin/policy/reload", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/audit/checkpoints", Role.AUDITOR, List.of("before", "limit"), null, 2),
+            new Endpoint("GET", "/api/v1/audit/checkpoints/{treeSize}", Role.AUDITOR, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/audit/checkpoint-key", Role.AUDITOR, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/audit/proofs/inclusion", Role.AUDITOR, List.of("seq", "treeSize"), null, 2),
+            new Endpoint("GET", "/api/v1/audit/proofs/consistency", Role.AUDITOR, List.of("from", "to"), null, 2),
+            new Endpoint("GET", "/api/v1/audit/requests/{id}", Role.AUDITOR, List.of(), null, 2),
+            new Endpoint("GET", "/api/v1/audit/verify", Role.AUDITOR, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/audit/export", Role.AUDITOR, List.of("from", "to", "agent", "type", "format"), null, 1),
+            new Endpoint("GET", "/.well-known/jwks.json", Role.PUBLIC, List.of(), null, 1),
+            new Endpoint("POST", "/api/v1/releases/{jti}/redeem", Role.EXECUTOR, List.of(), "{\"token\":\"{token}\"}", 3));
+
+    private FaultEndpoints() {
+    }
+}

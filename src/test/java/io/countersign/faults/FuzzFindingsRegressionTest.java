@@ -1,0 +1,91 @@
+package io.countersign.faults;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.countersign.audit.ActorKind;
+import io.countersign.audit.AuditSequencer;
+import io.countersign.audit.AuditTrail;
+import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.TestAgents;
+import io.countersign.testsupport.Tokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Regression tests for what the fuzzer found; each names the input that used to do harm. */
+@QuarkusTest
+class FuzzFindingsRegressionTest {
+
+    @Inject
+    AuditTrail trail;
+
+    @Inject
+    AuditSequencer sequencer;
+
+    @Inject
+    TestAgents agents;
+
+    /** Subjects a correctly signed token may carry that no audit record can hold verbatim. */
+    @ParameterizedTest
+    @ValueSource(strings = { "\ud800", "agent\udfffx", "bell\u0007", "line\nbreak", "" })
+    void refusesTokensWhoseSubjectCannotBeAnAuditActorAndTheChainKeepsMoving(String subject) throws Exception {
+        JwtForge jwt = JwtForge.fromDirectory(Path.of("src/test/resources/keys"));
+        for (String[] call : List.of(new String[] { "agent", "/api/v1/actions" }, new String[] { "admin", "/api/v1/admin/agents" })) {
+            given().auth().oauth2(jwt.valid(subject, call[0]))
+                    .when().get(call[1])
+                    .then().statusCode(401)
+                    .contentType("application/problem+json");
+        }
+        // Before the fix an unregistered agent with such a subject wrote an "agent.refused" event the
+        // sequencer could not canonicalise, and every later batch failed: the chain stopped.
+        assertDoesNotThrow(() -> sequencer.sequenceBatch());
+    }
+
+    @Test
+    void refusesAnOverlongSubject() throws Exception {
+        JwtForge jwt = JwtForge.fromDirectory(Path.of("src/test/resources/keys"));
+        given().auth().oauth2(jwt.valid("a".repeat(256), "agent"))
+                .when().get("/api/v1/actions")
+                .then().statusCode(401)
+                .contentType("application/problem+json");
+        given().auth().oauth2(jwt.valid("a".repeat(255), "agent"))
+                .when().get("/api/v1/actions")
+                .then().statusCode(403)
+                .body("type", equalTo("https://countersign.dev/problems/agent-not-registered"));
+    }
+
+    @Test
+    void auditTrailRefusesAnActorIdItCouldNotChain() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> QuarkusTransaction.requiringNew().run(() -> trail.record(
+                ActorKind.USER, "x\ud800", UUID.randomUUID(), "test.event", Map.of())));
+        assertDoesNotThrow(() -> sequencer.sequenceBatch());
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutNamingParserInternals() {
+        String agent = agents.register();
+        String deep = "[".repeat(65) + "]".repeat(65);
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(Payloads.payment("10.00", "sandbox").replace("\"INV-1\"", deep))
+                .when().post("/api/v1/actions")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://countersign.dev/problems/malformed-json"))
+                .body("detail", containsString("deeper than 64"))
+                .body("detail", not(containsString("StreamReadConstraints")))
+                .body("detail", not(containsString("`")));
+    }
+}

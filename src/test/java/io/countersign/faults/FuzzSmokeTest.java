@@ -1,0 +1,67 @@
+package io.countersign.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-suite fuzz smoke: a fixed-seed run of {@link Fuzzer} over every endpoint of
+ * {@link FaultEndpoints}. Reproduce or vary it with {@code -Dfaults.fuzz.seed=<n>} and
+ * {@code -Dfaults.fuzz.iterations=<n>}; the long run is {@code bench/fuzz.sh}.
+ */
+@QuarkusTest
+class FuzzSmokeTest {
+
+    static final long DEFAULT_SEED = 20261125L;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void malformedInputNeverCausesServerErrorsOrLeaksInternals() throws Exception {
+        long seed = Long.getLong("faults.fuzz.seed", DEFAULT_SEED);
+        int iterations = Integer.getInteger("faults.fuzz.iterations", 1200);
+        System.out.println("FuzzSmokeTest: seed " + seed + ", " + iterations
+                + " iterations (override with -Dfaults.fuzz.seed=... -Dfaults.fuzz.iterations=...)");
+        JwtForge jwt = JwtForge.fromDirectory(Path.of("src/test/resources/keys"));
+        RawHttp http = new RawHttp(base.toString(), 60_000);
+        Fixtures fx = Fixtures.create(http, jwt, Long.toString(seed, 36) + "-" + System.nanoTime() % 100_000);
+
+        Fuzzer.Report report = new Fuzzer(http, jwt, fx, seed, 300_000).run(iterations);
+        System.out.println(report.summary());
+
+        assertTrue(report.findings.isEmpty(), () -> report.findings.size() + " findings (seed " + seed + "):\n"
+                + report.summary());
+        // The run must get past authentication everywhere, or it fuzzed nothing but the token check.
+        for (FaultEndpoints.Endpoint ep : FaultEndpoints.ALL) {
+            var statuses = report.statuses.getOrDefault(ep.key(), java.util.Map.of());
+            assertTrue(statuses.keySet().stream().anyMatch(s -> s != 401 && s != 403),
+                    () -> ep.key() + " was never reached past authentication: " + statuses);
+        }
+    }
+
+    @Test
+    void everyApiEndpointIsFuzzed() throws Exception {
+        JsonNode api = new ObjectMapper().readTree(new URL(base, "/q/openapi?format=json"));
+        Set<String> documented = new TreeSet<>();
+        api.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+            if (Set.of("get", "post", "put", "delete", "patch").contains(m) && !p.getKey().startsWith("/dev/")) {
+                documented.add(m.toUpperCase() + " " + p.getKey().replaceAll("\\{[A-Za-z]+}", "{}"));
+            }
+        }));
+        Set<String> fuzzed = FaultEndpoints.ALL.stream().map(FaultEndpoints.Endpoint::key).collect(Collectors.toSet());
+        List<String> missing = documented.stream().filter(k -> !fuzzed.contains(k)).toList();
+        assertEquals(List.of(), missing, "add these endpoints to io.countersign.faults.FaultEndpoints");
+    }
+}
