@@ -13,8 +13,8 @@ FP_SECONDS=${1:-20}
 TOTAL=${2:-1000000}
 DB=countersign_perf_audit
 DB_OFF=countersign_perf_audit_noseq
-PORT=38080
-MGMT=39000
+PORT=${BENCH_PORT:-38471}
+MGMT=${BENCH_MGMT_PORT:-39471}
 OUT=target/perf-audit
 KEY=src/test/resources/keys/dev-issuer-private.pem
 PGJAR=$(ls ~/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar | sort -V | tail -1)
@@ -37,6 +37,8 @@ cpu_report() { # events
 APP=
 start_app() { # db xmx [env...]
   local db=$1 xmx=$2; shift 2
+  # Another process on our ports would answer the readiness probe in our place.
+  if ss -ltn | grep -qE ":($PORT|$MGMT) "; then echo "port $PORT or $MGMT is in use (set BENCH_PORT/BENCH_MGMT_PORT)"; exit 1; fi
   (cd "$OUT" && exec env QUARKUS_PROFILE=postgres COUNTERSIGN_DB_URL=jdbc:postgresql://127.0.0.1:5432/$db \
     COUNTERSIGN_DB_USER=postgres COUNTERSIGN_DB_PASSWORD= COUNTERSIGN_JWT_ISSUER=https://countersign.dev/issuer \
     COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json \
