@@ -1248,6 +1248,13 @@ final class EngineCore {
         // ------------------------------------------------------------ termination
 
         private void cleanupSubscriptions(ElementRow e) {
+            // Only catch events and activities with boundary events ever own timers or message
+            // subscriptions; skipping the two DELETEs for every other element saves two round
+            // trips per ended element (14 of ~126 statements of a five-step instance, bench/engine.sh).
+            Node n = model(e).nodes().get(e.elementId());
+            if (n != null && n.kind() != Kind.INTERMEDIATE_CATCH_EVENT && n.boundaryIds().isEmpty()) {
+                return;
+            }
             db.update("DELETE FROM engine_timer WHERE element_key = ?", e.key());
             db.update("DELETE FROM engine_message_subscription WHERE element_key = ?", e.key());
         }
