@@ -8,25 +8,34 @@ import static org.hamcrest.Matchers.hasItem;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /** Health (with the database), Prometheus metrics and the OpenAPI document. */
 @QuarkusTest
 class OperationsTest {
 
-    static final int MANAGEMENT_PORT = 9001;
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readiness;
+
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL liveness;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     @Inject
     TestAgents agents;
 
     @Test
     void readinessIncludesTheDatabase() {
-        given().port(MANAGEMENT_PORT).when().get("/q/health/ready")
+        given().when().get(readiness)
                 .then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Database")));
-        given().port(MANAGEMENT_PORT).when().get("/q/health/live").then().statusCode(200);
+        given().when().get(liveness).then().statusCode(200);
     }
 
     @Test
@@ -34,7 +43,7 @@ class OperationsTest {
         String agent = agents.register();
         given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").header("Idempotency-Key", "m1")
                 .body(Payloads.payment("1.00", "sandbox")).when().post("/api/v1/actions").then().statusCode(201);
-        given().port(MANAGEMENT_PORT).when().get("/q/metrics")
+        given().when().get(metrics)
                 .then().statusCode(200).body(containsString("countersign_submissions_total{outcome=\"approved\""));
     }
 

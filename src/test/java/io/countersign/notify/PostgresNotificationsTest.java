@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
+import io.countersign.common.Actor;
 import io.countersign.action.DecisionWaiters;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,7 +109,7 @@ class PostgresNotificationsTest {
         UUID requestId = UUID.randomUUID();
 
         QuarkusTransaction.requiringNew().run(() -> statusChanged.fire(new ActionStatusChanged(requestId, "agent-n",
-                ActionStatus.values()[0], ActionStatus.values()[1])));
+                ActionStatus.values()[0], ActionStatus.values()[1], Actor.system("test"), Map.of())));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> recorder.seen.contains(requestId));
     }
@@ -120,7 +122,7 @@ class PostgresNotificationsTest {
 
         assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
             statusChanged.fire(new ActionStatusChanged(rolledBack, "agent-n", ActionStatus.values()[0],
-                    ActionStatus.values()[1]));
+                    ActionStatus.values()[1], Actor.system("test"), Map.of()));
             throw new IllegalStateException("the change fails after the event");
         }));
         notifyFromAnotherReplica(later);
