@@ -22,7 +22,7 @@ public class SecurityHeaders {
                 rc.response().headers()
                         .set("Content-Security-Policy", CSP)
                         .set("X-Frame-Options", "DENY")
-                        .set("Referrer-Policy", "no-referrer")
+                        .set("Referrer-Policy", "same-origin")
                         .set("X-Content-Type-Options", "nosniff")
                         .set("Cross-Origin-Opener-Policy", "same-origin")
                         .set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");

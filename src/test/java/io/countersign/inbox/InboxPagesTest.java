@@ -102,7 +102,7 @@ class InboxPagesTest {
             assertNotNull(csp, path);
             assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
             assertTrue(csp.contains("frame-ancestors 'none'"), csp);
-            assertEquals("no-referrer", r.header("Referrer-Policy"));
+            assertEquals("same-origin", r.header("Referrer-Policy"));
             assertEquals("nosniff", r.header("X-Content-Type-Options"));
         }
     }
