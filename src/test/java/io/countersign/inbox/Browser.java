@@ -79,9 +79,13 @@ final class Browser implements AutoCloseable {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     }
 
-    /** Saves a PNG screenshot (docs/img when run from the project directory). */
+    /**
+     * Saves a PNG screenshot under target/screenshots, or under $COUNTERSIGN_SCREENSHOTS_DIR
+     * (set it to docs/img to refresh the documentation's screenshots).
+     */
     void screenshot(String name) throws IOException {
-        Path dir = Path.of("docs", "img");
+        String configured = System.getenv("COUNTERSIGN_SCREENSHOTS_DIR");
+        Path dir = Path.of(configured == null || configured.isBlank() ? "target/screenshots" : configured);
         Files.createDirectories(dir);
         Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }

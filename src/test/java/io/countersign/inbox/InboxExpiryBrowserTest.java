@@ -41,7 +41,7 @@ class InboxExpiryBrowserTest {
         try (Browser b = new Browser(base.toString())) {
             b.signIn(Tokens.reviewer(olly, "oncall"));
             b.open("/inbox/requests/" + id);
-            b.waitFor(By.id("decision-form"));
+            b.waitFor(By.id("status"));
             fixture.awaitStatus(agent, id, "EXPIRED");
             b.open("/inbox/requests/" + id);
             b.waitForText(By.id("status"), "EXPIRED");

@@ -3,7 +3,7 @@ package io.countersign.review;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** Runs with a policy whose reviews time out after 8 s (escalation after 6 s). */
+/** Runs with a policy whose reviews time out after 15 s (escalation after about 11 s). */
 public class ShortReviewProfile implements QuarkusTestProfile {
 
     @Override
