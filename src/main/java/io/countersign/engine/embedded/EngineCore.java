@@ -1272,8 +1272,9 @@ final class EngineCore {
                 case "USER_TASK" -> {
                     db.update("DELETE FROM engine_job WHERE element_key = ?", e.key());
                     UserTaskRow ut = userTaskByElement(e.key());
-                    if (ut != null && !"CREATING".equals(ut.state())
-                            && !node(e).userTask().listeners(ListenerEventType.CANCELING).isEmpty()) {
+                    // Canceling listeners run even while CREATING: a creating listener may already have
+                    // done its work (e.g. opened an inbox row) before the task was canceled.
+                    if (ut != null && !node(e).userTask().listeners(ListenerEventType.CANCELING).isEmpty()) {
                         beginTransition(ut, ListenerEventType.CANCELING);
                     } else {
                         finishTermination(e);
