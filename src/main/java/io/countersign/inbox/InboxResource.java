@@ -17,7 +17,6 @@ import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -26,6 +25,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -80,11 +81,8 @@ public class InboxResource {
     @Inject
     InboxEvents events;
 
-    @CookieParam("countersign_session")
-    String sessionCookie;
-
-    @CookieParam("countersign_csrf")
-    String csrfCookie;
+    @Context
+    HttpHeaders headers;
 
     @HeaderParam("Origin")
     String origin;
@@ -104,7 +102,7 @@ public class InboxResource {
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signIn(@FormParam("_csrf") String formToken, @FormParam("token") String token) {
-        csrf.verify(csrfCookie, formToken, origin, host);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         return session.verify(token)
                 .map(s -> s.isReviewer() ? signedIn(token, s)
                         : page(signIn("This account has no reviewer role; ask an administrator for access."), 403))
@@ -116,7 +114,7 @@ public class InboxResource {
     @Path("sign-in/demo")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signInDemo(@FormParam("_csrf") String formToken, @FormParam("user") String user) {
-        csrf.verify(csrfCookie, formToken, origin, host);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         if (!demo.isResolvable()) {
             throw ProblemException.notFound("Demo sign-in exists only in the dev profile.");
         }
@@ -131,7 +129,7 @@ public class InboxResource {
     @Path("sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
-        csrf.verify(csrfCookie, formToken, origin, host);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         return Response.seeOther(URI.create("/inbox/sign-in")).cookie(session.clearedSessionCookie()).build();
     }
 
@@ -156,7 +154,7 @@ public class InboxResource {
     @GET
     public Response inbox(@QueryParam("type") String type, @QueryParam("environment") String environment,
             @QueryParam("agent") String agent, @QueryParam("risk") String risk, @QueryParam("page") Integer page) {
-        Reviewer me = session.require(sessionCookie);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         InboxQuery q = new InboxQuery(blankToNull(type), blankToNull(environment), blankToNull(agent),
                 blankToNull(risk), page == null ? 1 : page, config.pageSize());
         return page(Templates.inbox(me, reviews.inbox(me, q), q, token()), 200);
@@ -165,7 +163,7 @@ public class InboxResource {
     @GET
     @Path("requests/{id}")
     public Response request(@PathParam("id") String id, @QueryParam("notice") String notice) {
-        Reviewer me = session.require(sessionCookie);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         UUID requestId = parseId(id);
         if (requestId == null) {
             return notFound(me, "No request " + id + ".");
@@ -176,7 +174,7 @@ public class InboxResource {
     @GET
     @Path("decisions")
     public Response myDecisions() {
-        Reviewer me = session.require(sessionCookie);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         return page(Templates.decisions(me, reviews.myDecisions(me.userId(), 200), token()), 200);
     }
 
@@ -185,7 +183,7 @@ public class InboxResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> events() {
-        Reviewer me = session.require(sessionCookie);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         return events.stream(me);
     }
 
@@ -197,8 +195,8 @@ public class InboxResource {
     public Response decide(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey, @FormParam("digest") String digest,
             @FormParam("decision") String decision, @FormParam("comment") String comment) {
-        csrf.verify(csrfCookie, formToken, origin, host);
-        Reviewer me = session.require(sessionCookie);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         UUID requestId = parseId(id);
         if (requestId == null) {
             return notFound(me, "No request " + id + ".");
@@ -219,8 +217,8 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response claim(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey) {
-        csrf.verify(csrfCookie, formToken, origin, host);
-        Reviewer me = session.require(sessionCookie);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
                 : act(me, requestId, () -> reviews.claim(me, requestId, taskKey), "claimed");
@@ -231,8 +229,8 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response unclaim(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey) {
-        csrf.verify(csrfCookie, formToken, origin, host);
-        Reviewer me = session.require(sessionCookie);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
                 : act(me, requestId, () -> reviews.unclaim(me, requestId, taskKey), "unclaimed");
@@ -243,8 +241,8 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response reassign(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey, @FormParam("assignee") String assignee) {
-        csrf.verify(csrfCookie, formToken, origin, host);
-        Reviewer me = session.require(sessionCookie);
+        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        Reviewer me = session.require(cookie(config.sessionCookie()));
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
                 : act(me, requestId, () -> reviews.reassign(me, requestId, taskKey, assignee), "reassigned");
@@ -287,17 +285,22 @@ public class InboxResource {
     }
 
     private String token() {
-        return csrf.tokenFor(csrfCookie);
+        return csrf.tokenFor(cookie(config.csrfCookie()));
     }
 
     private Response page(TemplateInstance t, int status) {
         String tok = token();
         Response.ResponseBuilder rb = Response.status(status).entity(t.data("csrf", tok)).type(MediaType.TEXT_HTML_TYPE
                 .withCharset("UTF-8"));
-        if (!tok.equals(csrfCookie)) {
+        if (!tok.equals(cookie(config.csrfCookie()))) {
             rb.cookie(csrf.cookie(tok));
         }
         return rb.build();
+    }
+
+    private String cookie(String name) {
+        jakarta.ws.rs.core.Cookie c = headers.getCookies().get(name);
+        return c == null ? null : c.getValue();
     }
 
     private static String noticeText(String notice) {
