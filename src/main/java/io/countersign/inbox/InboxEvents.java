@@ -19,7 +19,8 @@ public class InboxEvents {
     @Inject
     InboxConfig config;
 
-    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) InboxChanged change) {
+    // Commits on several threads may fire at once; Reactive Streams requires serial onNext calls.
+    synchronized void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) InboxChanged change) {
         changes.onNext(change);
     }
 
