@@ -68,6 +68,10 @@ public class ActionRequest extends PanacheEntityBase {
     @Column(name = "review_escalation_group")
     public String reviewEscalationGroup;
 
+    /** User ids of the people who approved (empty for policy auto-approvals). */
+    @Convert(converter = StringListConverter.class)
+    public List<String> approvers;
+
     @Column(name = "outcome_detail")
     public String outcomeDetail;
 

@@ -1,6 +1,7 @@
 package io.countersign.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.countersign.common.Actor;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
 import io.countersign.identity.AgentRegistry;
@@ -42,6 +43,9 @@ public class ActionService {
 
     @Inject
     ActionMetrics metrics;
+
+    @Inject
+    jakarta.enterprise.inject.Instance<ReleaseProvider> releases;
 
     /** A stored or fresh response to a submission. */
     public record SubmissionResult(UUID requestId, int status, String body, boolean replayed) {
@@ -117,6 +121,7 @@ public class ActionService {
                 r.reviewEscalationGroup = d.review().escalationGroup();
             } else {
                 r.status = d.outcome() == PolicyOutcome.DENY ? ActionStatus.DENIED : ActionStatus.APPROVED;
+                r.approvers = r.status == ActionStatus.APPROVED ? List.of() : null;
                 r.decidedAt = now;
             }
         }
@@ -132,9 +137,30 @@ public class ActionService {
         rec.persist();
         em.flush(); // surface a concurrent use of the same key here, as a constraint violation
 
-        statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status));
+        statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status, Actor.agent(agent.id()),
+                submissionFacts(r)));
         metrics.submitted(r.status, r.policyRule);
         return new SubmissionResult(r.id, 201, rec.responseBody, false);
+    }
+
+    private static java.util.Map<String, Object> submissionFacts(ActionRequest r) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("type", r.type);
+        m.put("target", r.target);
+        m.put("environment", r.environment);
+        m.put("summary", r.summary);
+        m.put("payloadSha256", r.payloadSha256);
+        m.put("status", r.status.name());
+        m.put("policyVersion", r.policyVersion);
+        m.put("policyRule", r.policyRule);
+        m.put("risk", r.risk);
+        m.put("reason", r.statusReason);
+        if (r.reviewGroups != null) {
+            m.put("reviewGroups", r.reviewGroups);
+            m.put("reviewApprovals", r.reviewApprovals);
+        }
+        m.values().removeIf(java.util.Objects::isNull);
+        return m;
     }
 
     /**
@@ -143,14 +169,30 @@ public class ActionService {
      * than the request-scoped one that cached the earlier state.
      */
     public ActionView get(String agentId, UUID id) {
-        return ActionView.of(owned(agentId, id));
+        ActionRequest r = owned(agentId, id);
+        ActionView view = ActionView.of(r);
+        if (r.status == ActionStatus.APPROVED && releases.isResolvable()) {
+            // Only the owning agent gets here (owned() above), and only once the request is APPROVED.
+            view = view.withRelease(releases.get().releaseFor(new ReleaseProvider.ApprovedAction(r.id, r.agentId, r.type,
+                    r.target, r.environment, r.payloadSha256, r.approvers == null ? List.of() : r.approvers,
+                    r.policyVersion, r.policyRule)));
+        }
+        return view;
+    }
+
+    /**
+     * Approves a pending request on behalf of {@code approvers} (the people whose approvals
+     * made the decision); the release is issued when the agent reads the request.
+     */
+    public ActionView approve(UUID id, List<String> approvers, String reason, Actor actor) {
+        return transition(id, ActionStatus.APPROVED, reason, actor, null, List.copyOf(approvers));
     }
 
     /** Agent cancels its own pending request. */
     public ActionView cancel(String agentId, UUID id, String reason) {
         owned(agentId, id);
         return transition(id, ActionStatus.CANCELLED,
-                reason == null || reason.isBlank() ? "Cancelled by the agent" : reason.strip());
+                reason == null || reason.isBlank() ? "Cancelled by the agent" : reason.strip(), Actor.agent(agentId), null);
     }
 
     /** Agent reports how the approved action went. */
@@ -160,18 +202,26 @@ public class ActionService {
                     "must be EXECUTED or EXECUTION_FAILED")));
         }
         owned(agentId, id);
-        return transition(id, outcome, null, detail == null || detail.isBlank() ? null : detail.strip());
+        return transition(id, outcome, null, Actor.agent(agentId), detail == null || detail.isBlank() ? null : detail.strip());
     }
 
     /**
      * Moves request {@code id} to {@code to} if its current status allows it: one conditional
      * UPDATE, so two racing decisions cannot both win. 409 when the transition is illegal.
      */
-    public ActionView transition(UUID id, ActionStatus to, String reason) {
-        return transition(id, to, reason, null);
+    public ActionView transition(UUID id, ActionStatus to, String reason, Actor actor) {
+        if (to == ActionStatus.APPROVED) {
+            throw new IllegalArgumentException("use approve(): an approval names its approvers");
+        }
+        return transition(id, to, reason, actor, null, null);
     }
 
-    private ActionView transition(UUID id, ActionStatus to, String reason, String outcomeDetail) {
+    private ActionView transition(UUID id, ActionStatus to, String reason, Actor actor, String outcomeDetail) {
+        return transition(id, to, reason, actor, outcomeDetail, null);
+    }
+
+    private ActionView transition(UUID id, ActionStatus to, String reason, Actor actor, String outcomeDetail,
+            List<String> approvers) {
         ActionRequest current = ActionRequest.findById(id);
         if (current == null) {
             throw ProblemException.notFound("No action request " + id + ".");
@@ -190,7 +240,21 @@ public class ActionService {
             throw ProblemException.conflict("illegal-transition", "Request " + id + " is " + current.status
                     + " and cannot become " + to + ".");
         }
-        statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to));
+        if (approvers != null) {
+            current.approvers = approvers; // this transaction won the conditional update above
+        }
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("payloadSha256", current.payloadSha256);
+        if (current.statusReason != null) {
+            details.put("reason", current.statusReason);
+        }
+        if (outcomeDetail != null) {
+            details.put("outcomeDetail", outcomeDetail);
+        }
+        if (approvers != null) {
+            details.put("approvers", approvers);
+        }
+        statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to, actor, details));
         if (decides(from, to)) {
             metrics.decided(to, current.createdAt, now);
         }
@@ -211,6 +275,7 @@ public class ActionService {
      */
     public ActionView revise(String agentId, UUID id, ActionSubmission s) {
         ActionRequest current = owned(agentId, id);
+        String previousDigest = current.payloadSha256;
         PolicyDecision d = policy.evaluate(new PolicyInput(agentId, s.type(), s.target(), s.environment(),
                 s.summary(), s.payload()));
         boolean review = d.outcome() == PolicyOutcome.REVIEW;
@@ -245,8 +310,12 @@ public class ActionService {
             em.flush();
         }
         em.refresh(current);
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("payloadSha256", s.payloadSha256());
+        details.put("previousPayloadSha256", previousDigest);
+        details.put("reason", "Revised by the agent; review restarted");
         statusChanged.fire(new ActionStatusChanged(id, agentId, ActionStatus.CHANGES_REQUESTED,
-                ActionStatus.PENDING_REVIEW));
+                ActionStatus.PENDING_REVIEW, io.countersign.common.Actor.agent(agentId), details));
         return ActionView.of(current);
     }
 

@@ -29,11 +29,15 @@ public class AgentRegistry {
     @Inject
     Event<AgentChanged> changed;
 
+    @Inject
+    Event<AgentRefused> refused;
+
     /** The enabled agent {@code id}, or 403 when it is unknown or disabled. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public RegisteredAgent requireEnabled(String id) {
         Agent a = id == null ? null : Agent.findById(id);
         if (a == null || !a.enabled) {
+            refused.fire(new AgentRefused(id, a != null));
             throw ProblemException.forbidden("agent-not-registered",
                     "Agent '" + id + "' is not registered or is disabled; ask an administrator to register it.");
         }

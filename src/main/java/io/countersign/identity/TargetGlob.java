@@ -17,7 +17,23 @@ public final class TargetGlob {
         this.pattern = pattern;
     }
 
+    /** Compiled patterns by glob text: agents' scopes are checked on every submission. */
+    private static final java.util.Map<String, TargetGlob> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 10_000;
+
     public static TargetGlob compile(String glob) {
+        TargetGlob cached = CACHE.get(glob);
+        if (cached != null) {
+            return cached;
+        }
+        TargetGlob compiled = doCompile(glob);
+        if (CACHE.size() < CACHE_LIMIT) {
+            CACHE.put(glob, compiled);
+        }
+        return compiled;
+    }
+
+    private static TargetGlob doCompile(String glob) {
         StringBuilder re = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {

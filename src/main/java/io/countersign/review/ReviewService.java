@@ -3,6 +3,7 @@ package io.countersign.review;
 import io.countersign.action.ActionService;
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionView;
+import io.countersign.common.Actor;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.engine.ActivatedJob;
@@ -49,6 +50,8 @@ public class ReviewService {
     /** Placeholder so an IN list is never empty (no real group can contain a NUL character). */
     private static final String NO_GROUP = "\u0000";
     static final int MAX_COMMENT = 4000;
+    /** How the approval process appears in the decision trail when no person acted. */
+    static final String PROCESS_ACTOR = "approval-process";
 
     @Inject
     EntityManager em;
@@ -147,7 +150,7 @@ public class ReviewService {
         UUID id = requestId(job);
         ActionStatus s = status(id);
         if (s == ActionStatus.PENDING_REVIEW) {
-            actions.transition(id, ActionStatus.CHANGES_REQUESTED, "A reviewer asked for changes");
+            actions.transition(id, ActionStatus.CHANGES_REQUESTED, "A reviewer asked for changes", reviewerOf(job));
         }
         ReviewProcess p = ReviewProcess.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (p != null && ReviewProcess.RUNNING.equals(p.state) && status(id) == ActionStatus.CHANGES_REQUESTED) {
@@ -178,7 +181,12 @@ public class ReviewService {
                 case CANCELLED -> "Cancelled by the agent";
                 default -> null;
             };
-            actions.transition(id, outcome, reason);
+            if (outcome == ActionStatus.APPROVED) {
+                actions.approve(id, approvers(id), reason, Actor.system(PROCESS_ACTOR));
+            } else {
+                actions.transition(id, outcome, reason, outcome == ActionStatus.REJECTED ? reviewerOf(job)
+                        : Actor.system(PROCESS_ACTOR));
+            }
         } else if (s != outcome) {
             Log.warnf("request %s is %s; the process ended as %s and leaves it unchanged", id, s, outcome);
         }
@@ -577,6 +585,12 @@ public class ReviewService {
 
     private static Set<String> groupsParam(Reviewer who) {
         return who.groups().isEmpty() ? Set.of(NO_GROUP) : who.groups();
+    }
+
+    /** The person whose decision the process is recording, else the process itself. */
+    private static Actor reviewerOf(ActivatedJob job) {
+        Object v = job.variables().get("lastReviewer");
+        return v instanceof String u && !u.isBlank() ? Actor.user(u) : Actor.system(PROCESS_ACTOR);
     }
 
     static UUID requestId(ActivatedJob job) {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.countersign.common.Actor;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
@@ -73,7 +74,7 @@ class ActionLifecycleTest {
                 .queryParam("wait", "30s").when().get("/api/v1/actions/" + id));
         Thread.sleep(300); // let the poll park; the assertion below does not depend on timing
         assertTrue(!poll.isDone(), "a pending request must keep the long-poll waiting");
-        actions.transition(UUID.fromString(id), ActionStatus.APPROVED, "approved by test");
+        actions.approve(UUID.fromString(id), java.util.List.of("tester"), "approved by test", Actor.user("tester"));
         Response r = poll.get(20, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode());
         assertEquals("APPROVED", r.path("status"));
@@ -208,7 +209,7 @@ class ActionLifecycleTest {
     @Test
     void decidedRequestsCarryDecisionTime() {
         String id = pending();
-        actions.transition(UUID.fromString(id), ActionStatus.REJECTED, "no");
+        actions.transition(UUID.fromString(id), ActionStatus.REJECTED, "no", Actor.user("tester"));
         given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id)
                 .then().body("status", equalTo("REJECTED")).body("decidedAt", notNullValue());
     }

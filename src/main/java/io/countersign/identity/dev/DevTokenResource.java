@@ -5,6 +5,7 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
@@ -30,5 +31,17 @@ public class DevTokenResource {
         Map<String, DevToken> out = new LinkedHashMap<>();
         demo.tokens().forEach((who, token) -> out.put(who, new DevToken(descriptions.get(who), token)));
         return out;
+    }
+
+    /** Just the token, as plain text, for shell scripts: {@code TOKEN=$(curl -s .../dev/tokens/dora)}. */
+    @GET
+    @Path("{subject}")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String token(@PathParam("subject") String subject) {
+        String token = demo.tokens().get(subject);
+        if (token == null) {
+            throw io.countersign.common.ProblemException.notFound("No demo identity '" + subject + "'; see GET /dev/tokens.");
+        }
+        return token;
     }
 }

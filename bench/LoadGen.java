@@ -1,0 +1,189 @@
+// Countersign load generator: a single-file Java 17 program (run with `java bench/LoadGen.java`).
+// Why Java and not wrk: it signs its own agent tokens, registers agents through the admin API,
+// and measures an OPEN-loop fixed rate (latency from the intended send time, so a stalled server
+// cannot hide its queueing delay — no coordinated omission), which stock wrk cannot do.
+//
+// Usage: java bench/LoadGen.java <baseUrl> <privateKeyPem> <mode> <seconds> [rate|concurrency] [agents]
+//   mode = peak  : closed loop, N concurrent requests in flight (N = 4th arg), reports throughput
+//          rate  : open loop at a fixed rate (requests/s = 4th arg), reports latency percentiles
+// The mix is 50% auto-approve (sandbox payment) and 50% deny (production DROP DATABASE).
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+public class LoadGen {
+
+    static final String ISSUER = System.getenv().getOrDefault("BENCH_ISSUER", "https://countersign.dev/issuer");
+    static final AtomicLong SEQ = new AtomicLong();
+    static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
+    public static void main(String[] a) throws Exception {
+        String base = a[0];
+        PrivateKey key = loadKey(Path.of(a[1]));
+        String mode = a[2];
+        int seconds = Integer.parseInt(a[3]);
+        int param = Integer.parseInt(a[4]);
+        int agentCount = a.length > 5 ? Integer.parseInt(a[5]) : 8;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
+
+        String admin = token(key, "bench-admin", "admin");
+        List<String> agentTokens = new ArrayList<>();
+        for (int i = 0; i < agentCount; i++) {
+            String id = "bench-" + RUN + "-" + i;
+            String body = "{\"id\":\"" + id + "\",\"displayName\":\"bench\",\"ownerUserId\":\"bench-owner\","
+                    + "\"allowedTypes\":[\"payment.transfer\",\"db.schema.change\"],\"allowedTargets\":[\"**\"],"
+                    + "\"allowedEnvironments\":[\"sandbox\",\"production\"],"
+                    + "\"quotas\":{\"requestsPerMinute\":100000,\"maxPendingReviews\":100000}}";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/agents"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("cannot register agent: " + r.statusCode() + " " + r.body());
+            }
+            agentTokens.add(token(key, id, "agent"));
+        }
+        // warm-up: 5 s closed loop
+        run(http, base, agentTokens, "peak", 5, 16, true);
+        Result res = run(http, base, agentTokens, mode, seconds, param, false);
+        System.out.println(res.summary(mode, param));
+        System.exit(0); // the HTTP client's executor threads are not daemons
+    }
+
+    record Result(long sent, long ok, Map<Integer, Long> statuses, long errors, long[] latNanos, double seconds) {
+        String summary(String mode, int param) {
+            long[] l = latNanos;
+            Arrays.sort(l);
+            return String.format("mode=%s param=%d sent=%d ok=%d errors=%d statuses=%s throughput=%.1f/s "
+                    + "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms", mode, param, sent, ok, errors, statuses,
+                    ok / seconds, pct(l, 50), pct(l, 90), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6);
+        }
+
+        static double pct(long[] sorted, double p) {
+            if (sorted.length == 0) {
+                return 0;
+            }
+            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
+        }
+    }
+
+    static Result run(HttpClient http, String base, List<String> tokens, String mode, int seconds, int param,
+            boolean quiet) throws Exception {
+        long[] lat = new long[Math.max(1, seconds * (mode.equals("rate") ? param : 20000))];
+        AtomicLong n = new AtomicLong();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        Semaphore inflight = new Semaphore(mode.equals("rate") ? 10_000 : param);
+        long sent = 0;
+        List<java.util.concurrent.CompletableFuture<?>> all = new ArrayList<>();
+        long interval = mode.equals("rate") ? 1_000_000_000L / param : 0;
+        while (true) {
+            long intended = mode.equals("rate") ? start + sent * interval : System.nanoTime();
+            if (intended >= end) {
+                break;
+            }
+            if (mode.equals("rate")) {
+                long wait = intended - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            inflight.acquire();
+            long seq = SEQ.incrementAndGet();
+            String tok = tokens.get((int) (seq % tokens.size()));
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/actions"))
+                    .header("Authorization", "Bearer " + tok).header("Content-Type", "application/json")
+                    .header("Idempotency-Key", RUN + "-" + seq).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(seq % 2 == 0 ? approve(seq) : deny(seq))).build();
+            sent++;
+            final long t0 = intended;
+            all.add(http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                long d = System.nanoTime() - t0;
+                inflight.release();
+                if (e != null) {
+                    errors.incrementAndGet();
+                    return;
+                }
+                statuses.merge(r.statusCode(), 1L, Long::sum);
+                if (r.statusCode() == 201) {
+                    ok.incrementAndGet();
+                }
+                long i = n.getAndIncrement();
+                if (i < lat.length) {
+                    lat[(int) i] = d;
+                }
+            }));
+            if (all.size() > 10_000) {
+                all.removeIf(java.util.concurrent.CompletableFuture::isDone);
+            }
+        }
+        for (var f : all) {
+            try {
+                f.join();
+            } catch (Exception ignored) {
+                // counted as an error above
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        return new Result(sent, ok.get(), new TreeMap<>(statuses), errors.get(),
+                Arrays.copyOf(lat, (int) Math.min(n.get(), lat.length)), secs);
+    }
+
+    static String approve(long seq) {
+        return "{\"type\":\"payment.transfer\",\"target\":\"acct:bench/" + seq + "\",\"environment\":\"sandbox\","
+                + "\"summary\":\"bench payment\",\"justification\":\"load test\",\"payload\":{\"amount\":\"12.50\","
+                + "\"currency\":\"EUR\",\"beneficiary\":{\"name\":\"ACME\",\"iban\":\"DE89370400440532013000\"},"
+                + "\"reference\":\"B-" + seq + "\"}}";
+    }
+
+    static String deny(long seq) {
+        return "{\"type\":\"db.schema.change\",\"target\":\"db://prod/bench\",\"environment\":\"production\","
+                + "\"summary\":\"bench drop\",\"justification\":\"load test\",\"payload\":{\"database\":\"bench\","
+                + "\"statements\":[\"DROP DATABASE bench_" + seq + "\"]}}";
+    }
+
+    static String token(PrivateKey key, String sub, String group) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"dev-issuer-1\"}");
+        String claims = b64("{\"iss\":\"" + ISSUER + "\",\"aud\":\"countersign\",\"sub\":\"" + sub + "\",\"upn\":\""
+                + sub + "\",\"groups\":[\"" + group + "\"],\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}");
+        Signature s = Signature.getInstance("SHA256withRSA");
+        s.initSign(key);
+        s.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
+    }
+
+    static String b64(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static PrivateKey loadKey(Path pem) throws Exception {
+        String b = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b)));
+    }
+}

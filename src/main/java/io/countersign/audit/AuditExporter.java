@@ -1,0 +1,339 @@
+package io.countersign.audit;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.countersign.audit.merkle.CompactRange;
+import io.countersign.common.json.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams exports with constant memory: one JDBC cursor (fetch size rows at a time) written
+ * straight to the response. JSON Lines exports are self-verifying (see docs/audit.md):
+ * a header with the chain state before the first event, the events with their hashes, every
+ * signed checkpoint right after the event that completes it, and the checkpoint covering the
+ * last event with a consistency proof.
+ */
+@ApplicationScoped
+public class AuditExporter {
+
+    /** Format identifier in the header line. */
+    public static final String FORMAT = "countersign-audit-export/1";
+
+    @Inject
+    AuditQueries queries;
+    @Inject
+    AuditSequencer sequencer;
+    @Inject
+    AuditConfig config;
+
+    /** What to export: a contiguous range of sequence numbers, optionally filtered by agent and type. */
+    public record ExportRequest(long fromSeq, long toSeq, String agent, String type) {
+        boolean filtered() {
+            return agent != null || type != null;
+        }
+    }
+
+    /**
+     * Resolves time bounds to a sequence range and clamps it to the chain head; makes sure a
+     * signed checkpoint covers the end. Call before streaming so errors are still problem responses.
+     */
+    public ExportRequest prepare(Long fromSeq, Long toSeq, Instant fromTime, Instant toTime, String agent, String type) {
+        try {
+            long head = sequencer.checkpointNow();
+            long from = fromSeq != null ? Math.max(1, fromSeq) : 1;
+            long to = toSeq != null ? Math.min(toSeq, head) : head;
+            try (Connection c = queries.readConnection()) {
+                try {
+                    if (fromTime != null) {
+                        from = Math.max(from, bound(c, "SELECT MIN(seq) FROM audit_event WHERE seq IS NOT NULL AND occurred_at >= ?",
+                                fromTime, head + 1));
+                    }
+                    if (toTime != null) {
+                        to = Math.min(to, bound(c, "SELECT MAX(seq) FROM audit_event WHERE seq IS NOT NULL AND occurred_at < ?",
+                                toTime, 0));
+                    }
+                } finally {
+                    c.rollback();
+                }
+            }
+            return new ExportRequest(from, to, agent, type);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long bound(Connection c, String sql, Instant t, long ifNone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? ifNone : v;
+            }
+        }
+    }
+
+    private record Cp(long treeSize, String note) {
+    }
+
+    /** Writes the JSON Lines export. */
+    public void writeJsonl(ExportRequest req, OutputStream raw) throws IOException {
+        OutputStream out = new BufferedOutputStream(raw, 64 * 1024);
+        try (Connection c = queries.readConnection();
+                JsonGenerator g = JsonSupport.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            // Lines are ended by hand; a flush per line must not reach the socket.
+            g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setRootValueSeparator(null);
+            try {
+                boolean empty = req.toSeq() < req.fromSeq();
+                String prevHash = AuditCodec.GENESIS_HASH;
+                CompactRange frontier = null;
+                if (!empty && !req.filtered()) {
+                    frontier = queries.frontierAt(c, req.fromSeq() - 1);
+                    if (req.fromSeq() > 1) {
+                        prevHash = hashOf(c, req.fromSeq() - 1);
+                    }
+                }
+                g.writeStartObject();
+                g.writeStringField("kind", "header");
+                g.writeStringField("format", FORMAT);
+                g.writeStringField("origin", config.origin());
+                g.writeStringField("exportedAt", AuditCodec.formatTs(Instant.now()));
+                g.writeBooleanField("filtered", req.filtered());
+                g.writeNumberField("fromSeq", req.fromSeq());
+                g.writeNumberField("toSeq", req.toSeq());
+                if (req.agent() != null) {
+                    g.writeStringField("agent", req.agent());
+                }
+                if (req.type() != null) {
+                    g.writeStringField("type", req.type());
+                }
+                if (frontier != null) {
+                    g.writeStringField("prevHash", prevHash);
+                    g.writeObjectFieldStart("frontier");
+                    g.writeNumberField("size", frontier.size());
+                    g.writeArrayFieldStart("nodes");
+                    for (byte[] n : frontier.nodes()) {
+                        g.writeString(AuditCodec.hex(n));
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                newline(g, out);
+                long count = 0;
+                if (!empty) {
+                    List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
+                    int next = 0;
+                    try (PreparedStatement ps = eventQuery(c, req); ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long seq = rs.getLong(2);
+                            while (next < cps.size() && cps.get(next).treeSize() < seq) {
+                                writeCheckpoint(g, out, cps.get(next++));
+                            }
+                            writeEvent(g, rs);
+                            newline(g, out);
+                            count++;
+                        }
+                    }
+                    while (next < cps.size()) {
+                        writeCheckpoint(g, out, cps.get(next++));
+                    }
+                    AuditViews.CheckpointView cover = queries.coveringCheckpoint(req.toSeq())
+                            .orElseThrow(() -> new IllegalStateException("no checkpoint covers " + req.toSeq()));
+                    g.writeStartObject();
+                    g.writeStringField("kind", "covering");
+                    g.writeNumberField("fromSize", req.toSeq());
+                    g.writeNumberField("treeSize", cover.treeSize());
+                    g.writeArrayFieldStart("proof");
+                    if (!req.filtered()) {
+                        for (byte[] p : queries.consistencyNodes(c, req.toSeq(), cover.treeSize())) {
+                            g.writeString(AuditCodec.hex(p));
+                        }
+                    }
+                    g.writeEndArray();
+                    g.writeStringField("note", cover.note());
+                    g.writeEndObject();
+                    newline(g, out);
+                }
+                g.writeStartObject();
+                g.writeStringField("kind", "end");
+                g.writeNumberField("events", count);
+                g.writeEndObject();
+                newline(g, out);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IOException("export failed: " + e.getMessage(), e);
+        }
+        out.flush();
+    }
+
+    private static void newline(JsonGenerator g, OutputStream out) throws IOException {
+        g.flush();
+        out.write('\n');
+    }
+
+    private static void writeEvent(JsonGenerator g, ResultSet rs) throws SQLException, IOException {
+        g.writeStartObject();
+        g.writeStringField("kind", "event");
+        g.writeNumberField("seq", rs.getLong(2));
+        g.writeStringField("ts", AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()));
+        g.writeStringField("actorKind", rs.getString(4));
+        g.writeStringField("actorId", rs.getString(5));
+        Object rid = rs.getObject(6);
+        if (rid == null) {
+            g.writeNullField("requestId");
+        } else {
+            g.writeStringField("requestId", rid.toString());
+        }
+        g.writeStringField("type", rs.getString(7));
+        g.writeFieldName("data");
+        g.writeRawValue(rs.getString(8)); // stored as canonical JSON already
+        g.writeStringField("prevHash", rs.getString(9));
+        g.writeStringField("hash", rs.getString(10));
+        g.writeEndObject();
+    }
+
+    private static void writeCheckpoint(JsonGenerator g, OutputStream out, Cp cp) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("kind", "checkpoint");
+        g.writeNumberField("treeSize", cp.treeSize());
+        g.writeStringField("note", cp.note());
+        g.writeEndObject();
+        newline(g, out);
+    }
+
+    private PreparedStatement eventQuery(Connection c, ExportRequest req) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + AuditQueries.EVENT_COLUMNS
+                + " FROM audit_event WHERE seq >= ? AND seq <= ?");
+        if (req.agent() != null) {
+            sql.append(" AND agent_id = ?");
+        }
+        if (req.type() != null) {
+            sql.append(" AND event_type = ?");
+        }
+        sql.append(" ORDER BY seq");
+        PreparedStatement ps = c.prepareStatement(sql.toString());
+        ps.setFetchSize(config.fetchSize());
+        int i = 1;
+        ps.setLong(i++, req.fromSeq());
+        ps.setLong(i++, req.toSeq());
+        if (req.agent() != null) {
+            ps.setString(i++, req.agent());
+        }
+        if (req.type() != null) {
+            ps.setString(i, req.type());
+        }
+        return ps;
+    }
+
+    private static List<Cp> checkpointsIn(Connection c, long from, long to) throws SQLException {
+        List<Cp> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, note FROM audit_checkpoint WHERE tree_size >= ? "
+                + "AND tree_size <= ? ORDER BY tree_size")) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Cp(rs.getLong(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String hashOf(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM audit_event WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("audit event " + seq + " is missing");
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** Writes the CSV export (for people: formula-injection safe; use JSON Lines to verify). */
+    public void writeCsv(ExportRequest req, OutputStream raw) throws IOException {
+        Writer w = new OutputStreamWriter(new BufferedOutputStream(raw, 64 * 1024), StandardCharsets.UTF_8);
+        w.write("record,seq,ts,actor_kind,actor_id,request_id,type,data,prev_hash,hash\r\n");
+        try (Connection c = queries.readConnection()) {
+            try {
+                if (req.toSeq() >= req.fromSeq()) {
+                    List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
+                    int next = 0;
+                    try (PreparedStatement ps = eventQuery(c, req); ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long seq = rs.getLong(2);
+                            while (next < cps.size() && cps.get(next).treeSize() < seq) {
+                                csvCheckpoint(w, cps.get(next++));
+                            }
+                            Object rid = rs.getObject(6);
+                            csvRow(w, "event", Long.toString(seq),
+                                    AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getString(4),
+                                    rs.getString(5), rid == null ? "" : rid.toString(), rs.getString(7), rs.getString(8),
+                                    rs.getString(9), rs.getString(10));
+                        }
+                    }
+                    while (next < cps.size()) {
+                        csvCheckpoint(w, cps.get(next++));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IOException("export failed: " + e.getMessage(), e);
+        }
+        w.flush();
+    }
+
+    private static void csvCheckpoint(Writer w, Cp cp) throws IOException {
+        csvRow(w, "checkpoint", Long.toString(cp.treeSize()), "", "", "", "", "", cp.note(), "", "");
+    }
+
+    static void csvRow(Writer w, String... cells) throws IOException {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            w.write(csvCell(cells[i]));
+        }
+        w.write("\r\n");
+    }
+
+    /** RFC 4180 quoting plus a leading apostrophe for cells a spreadsheet would run as a formula. */
+    public static String csvCell(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        String v = value;
+        char first = v.charAt(0);
+        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r') {
+            v = "'" + v;
+        }
+        if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || !v.equals(value)) {
+            return "\"" + v.replace("\"", "\"\"") + "\"";
+        }
+        return v;
+    }
+}

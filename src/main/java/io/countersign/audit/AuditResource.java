@@ -1,0 +1,172 @@
+package io.countersign.audit;
+
+import io.countersign.common.Problem;
+import io.countersign.common.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.Context;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+/** Auditor API of the decision trail: checkpoints, proofs, export, request trails and verification. */
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    /** Media type of JSON Lines exports. */
+    public static final String JSONL = "application/x-ndjson";
+
+    @Inject
+    AuditQueries queries;
+    @Inject
+    AuditExporter exporter;
+    @Inject
+    AuditVerifier verifier;
+
+    @GET
+    @Path("checkpoints")
+    @RolesAllowed({ "auditor", "admin" })
+    public AuditViews.CheckpointList checkpoints(@QueryParam("before") String before, @QueryParam("limit") String limit) {
+        int n = (int) parseLong("limit", limit, 20, 1, 1000);
+        Long b = before == null ? null : parseLong("before", before, 0, 1, Long.MAX_VALUE);
+        return queries.checkpoints(b, n);
+    }
+
+    @GET
+    @Path("checkpoints/{treeSize}")
+    @RolesAllowed({ "auditor", "admin" })
+    public AuditViews.CheckpointView checkpoint(@PathParam("treeSize") String treeSize) {
+        long size = parseLong("treeSize", treeSize, 0, 1, Long.MAX_VALUE);
+        return queries.checkpoint(size).orElseThrow(() -> ProblemException.notFound("No checkpoint of tree size " + size + "."));
+    }
+
+    @GET
+    @Path("checkpoint-key")
+    @RolesAllowed({ "auditor", "admin" })
+    public AuditViews.CheckpointKey checkpointKey() {
+        return queries.checkpointKey();
+    }
+
+    @GET
+    @Path("proofs/inclusion")
+    @RolesAllowed({ "auditor", "admin" })
+    public AuditViews.InclusionProof inclusion(@QueryParam("seq") String seq, @QueryParam("treeSize") String treeSize) {
+        long s = required("seq", seq);
+        Long size = treeSize == null ? null : parseLong("treeSize", treeSize, 0, 1, Long.MAX_VALUE);
+        return queries.inclusionProof(s, size);
+    }
+
+    @GET
+    @Path("proofs/consistency")
+    @RolesAllowed({ "auditor", "admin" })
+    public AuditViews.ConsistencyProof consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
+        return queries.consistencyProof(required("from", from), required("to", to));
+    }
+
+    @GET
+    @Path("requests/{requestId}")
+    @RolesAllowed("auditor")
+    public AuditViews.RequestTrail requestTrail(@PathParam("requestId") String requestId) {
+        return queries.requestTrail(parseUuid("requestId", requestId));
+    }
+
+    @GET
+    @Path("verify")
+    @RolesAllowed("auditor")
+    public AuditViews.Verification verify(@Context SecurityContext security) {
+        return verifier.verify(security.getUserPrincipal().getName());
+    }
+
+    @GET
+    @Path("export")
+    @RolesAllowed("auditor")
+    @Produces({ JSONL, "text/csv", MediaType.APPLICATION_JSON })
+    public Response export(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("agent") String agent,
+            @QueryParam("type") String type, @QueryParam("format") String format) {
+        String fmt = format == null ? "jsonl" : format;
+        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("format", "must be jsonl or csv")));
+        }
+        Bound f = bound("from", from, false);
+        Bound t = bound("to", to, true);
+        AuditExporter.ExportRequest req = exporter.prepare(f.seq, t.seq, f.time, t.time, blankToNull(agent), blankToNull(type));
+        String name = "countersign-audit-" + req.fromSeq() + "-" + req.toSeq() + "." + fmt;
+        StreamingOutput body = fmt.equals("csv") ? out -> exporter.writeCsv(req, out) : out -> exporter.writeJsonl(req, out);
+        return Response.ok(body, fmt.equals("csv") ? "text/csv; charset=utf-8" : JSONL)
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+                .header("Cache-Control", "no-store")
+                .build();
+    }
+
+    private record Bound(Long seq, Instant time) {
+    }
+
+    /** A bound is a sequence number, an ISO-8601 instant or a date (UTC; a "to" date includes the whole day). */
+    private static Bound bound(String name, String value, boolean upper) {
+        if (value == null || value.isBlank()) {
+            return new Bound(null, null);
+        }
+        if (value.chars().allMatch(Character::isDigit)) {
+            return new Bound(parseLong(name, value, 0, 0, Long.MAX_VALUE), null);
+        }
+        try {
+            Instant t = Instant.parse(value);
+            return new Bound(null, upper ? t.plusMillis(1) : t);
+        } catch (DateTimeParseException e) {
+            try {
+                LocalDate d = LocalDate.parse(value);
+                return new Bound(null, (upper ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant());
+            } catch (DateTimeParseException e2) {
+                throw ProblemException.validation(List.of(new Problem.FieldError(name,
+                        "must be a sequence number, an ISO-8601 instant (2025-01-31T12:00:00Z) or a date (2025-01-31)")));
+            }
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static long required(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.validation(List.of(new Problem.FieldError(name, "is required")));
+        }
+        return parseLong(name, value, 0, 0, Long.MAX_VALUE);
+    }
+
+    private static long parseLong(String name, String value, long dflt, long min, long max) {
+        if (value == null || value.isBlank()) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v < min || v > max) {
+                throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be between " + min + " and " + max)));
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be a whole number")));
+        }
+    }
+
+    static UUID parseUuid(String name, String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be a UUID")));
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.countersign.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.countersign.audit.merkle.CompactRange;
+import io.countersign.audit.merkle.Merkle;
+import io.countersign.common.json.JsonSupport;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer of the chain (Certificate Transparency shape): request transactions
+ * insert unsequenced events; this sequencer, woken after each commit (and by a short poll),
+ * locks the chain-head row, gives the committed events sequence numbers, previous hashes and
+ * hashes in one batch, advances the compact Merkle range and, every N events or T seconds,
+ * signs a checkpoint. The head-row lock makes it single across replicas as well.
+ */
+@ApplicationScoped
+public class AuditSequencer {
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    AuditConfig config;
+    @Inject
+    CheckpointSigner signer;
+    @Inject
+    MeterRegistry registry;
+
+    private final Object wakeSignal = new Object();
+    private boolean wakeRequested;
+    private final Object progress = new Object();
+    private volatile boolean running;
+    private Thread thread;
+    private Timer mergeDelay;
+
+    /** The chain head as stored in audit_chain_head. */
+    record Head(long seq, String hash, CompactRange frontier, long checkpointSize, Instant checkpointAt) {
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        mergeDelay = Timer.builder("countersign.audit.merge.delay")
+                .description("Time from recording an audit event to its sequencing into the chain")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        if (!config.sequencerEnabled()) {
+            Log.info("Audit sequencer disabled in this instance");
+            return;
+        }
+        running = true;
+        thread = new Thread(this::loop, "audit-sequencer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Asks the sequencer to run now (called after a transaction with audit events committed). */
+    public void wake() {
+        synchronized (wakeSignal) {
+            wakeRequested = true;
+            wakeSignal.notifyAll();
+        }
+    }
+
+    /** Blocks until the sequencer finished another batch or {@code millis} passed. */
+    void awaitProgress(long millis) throws InterruptedException {
+        synchronized (progress) {
+            progress.wait(Math.max(1, millis));
+        }
+    }
+
+    private void loop() {
+        long backoff = 100;
+        while (running) {
+            try {
+                int n = sequenceBatch();
+                backoff = 100;
+                if (n >= config.sequencerBatch()) {
+                    continue; // more are waiting: no pause
+                }
+                synchronized (wakeSignal) {
+                    if (!wakeRequested) {
+                        wakeSignal.wait(config.sequencerPoll().toMillis());
+                    }
+                    wakeRequested = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                Log.errorf(e, "Audit sequencer batch failed; retrying in %d ms", backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    /**
+     * Chains one batch of committed, unsequenced events and writes a checkpoint when due.
+     * Returns how many events were sequenced. Safe to call from any thread or replica: the
+     * chain-head row lock serialises callers.
+     */
+    public int sequenceBatch() throws SQLException {
+        int done;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Head head = lockHead(c);
+                List<Pending> pending = pending(c, config.sequencerBatch());
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                long seq = head.seq();
+                String prev = head.hash();
+                CompactRange frontier = head.frontier();
+                if (!pending.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE audit_event SET seq = ?, prev_hash = ?, hash = ?, "
+                            + "sequenced_at = ? WHERE id = ? AND seq IS NULL")) {
+                        OffsetDateTime sequencedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+                        for (Pending p : pending) {
+                            seq++;
+                            String canonical = AuditCodec.canonicalEvent(seq, AuditCodec.formatTs(p.occurredAt), p.actorKind,
+                                    p.actorId, p.requestId, p.type, p.data);
+                            String hash = AuditCodec.chainHash(prev, canonical);
+                            frontier.append(Merkle.leafHash(AuditCodec.unhex(hash)));
+                            ps.setLong(1, seq);
+                            ps.setString(2, prev);
+                            ps.setString(3, hash);
+                            ps.setObject(4, sequencedAt);
+                            ps.setLong(5, p.id);
+                            ps.addBatch();
+                            prev = hash;
+                        }
+                        for (int count : ps.executeBatch()) {
+                            if (count != 1 && count != PreparedStatement.SUCCESS_NO_INFO) {
+                                throw new SQLException("an audit event was sequenced concurrently; aborting the batch");
+                            }
+                        }
+                    }
+                }
+                long cpSize = head.checkpointSize();
+                Instant cpAt = head.checkpointAt();
+                boolean due = seq > cpSize && (seq - cpSize >= config.checkpointEvents() || cpAt == null
+                        || Duration.between(cpAt, now).compareTo(config.checkpointInterval()) >= 0);
+                if (due) {
+                    writeCheckpoint(c, seq, frontier, now);
+                    cpSize = seq;
+                    cpAt = now;
+                }
+                if (!pending.isEmpty() || due) {
+                    updateHead(c, seq, prev, frontier, cpSize, cpAt);
+                }
+                c.commit();
+                done = pending.size();
+                for (Pending p : pending) {
+                    mergeDelay.record(Duration.between(p.occurredAt, now).toNanos(), TimeUnit.NANOSECONDS);
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        if (done > 0) {
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Makes sure a checkpoint covers every event sequenced so far (exports end on one);
+     * returns the tree size of the newest checkpoint afterwards.
+     */
+    public long checkpointNow() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Head head = lockHead(c);
+                if (head.seq() > head.checkpointSize()) {
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                    writeCheckpoint(c, head.seq(), head.frontier(), now);
+                    updateHead(c, head.seq(), head.hash(), head.frontier(), head.seq(), now);
+                }
+                c.commit();
+                return head.seq();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void writeCheckpoint(Connection c, long size, CompactRange frontier, Instant now) throws SQLException {
+        Checkpoint cp = new Checkpoint(config.origin(), size, frontier.root(), now);
+        String note = signer.sign(cp);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoint (tree_size, root_hash, issued_at, key_id, "
+                + "note, frontier) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, size);
+            ps.setString(2, cp.rootHex());
+            ps.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            ps.setString(4, signer.keyIdHex());
+            ps.setString(5, note);
+            ps.setString(6, frontier.format());
+            ps.executeUpdate();
+        }
+    }
+
+    static Head lockHead(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, hash, frontier, checkpoint_size, checkpoint_at FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("audit_chain_head row is missing");
+            }
+            return readHead(rs);
+        }
+    }
+
+    static Head readHead(ResultSet rs) throws SQLException {
+        long seq = rs.getLong(1);
+        OffsetDateTime at = rs.getObject(5, OffsetDateTime.class);
+        return new Head(seq, rs.getString(2), CompactRange.parse(seq, rs.getString(3)), rs.getLong(4),
+                at == null ? null : at.toInstant());
+    }
+
+    private static void updateHead(Connection c, long seq, String hash, CompactRange frontier, long cpSize, Instant cpAt)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_chain_head SET seq = ?, hash = ?, frontier = ?, "
+                + "checkpoint_size = ?, checkpoint_at = ? WHERE id = 1")) {
+            ps.setLong(1, seq);
+            ps.setString(2, hash);
+            ps.setString(3, frontier.format());
+            ps.setLong(4, cpSize);
+            ps.setObject(5, cpAt == null ? null : OffsetDateTime.ofInstant(cpAt, ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+    }
+
+    private record Pending(long id, Instant occurredAt, String actorKind, String actorId, String requestId, String type,
+            JsonNode data) {
+    }
+
+    private static List<Pending> pending(Connection c, int limit) throws SQLException {
+        List<Pending> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, occurred_at, actor_kind, actor_id, request_id, event_type, data "
+                + "FROM audit_event WHERE seq IS NULL ORDER BY id LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object rid = rs.getObject(5);
+                    JsonNode data;
+                    try {
+                        data = JsonSupport.MAPPER.readTree(rs.getString(7));
+                    } catch (IOException e) {
+                        throw new SQLException("audit event " + rs.getLong(1) + " holds invalid JSON data", e);
+                    }
+                    out.add(new Pending(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
+                            rs.getString(4), rid == null ? null : rid.toString(), rs.getString(6), data));
+                }
+            }
+        }
+        return out;
+    }
+}

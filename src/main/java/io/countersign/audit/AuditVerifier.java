@@ -1,0 +1,151 @@
+package io.countersign.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.countersign.audit.merkle.CompactRange;
+import io.countersign.common.json.JsonSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Server-side verification of the whole chain with the same rules as the offline verifier:
+ * streams every event up to the chain head, recomputes hashes and Merkle roots, checks every
+ * signed checkpoint, compares the end with the chain head, and records the result.
+ */
+@ApplicationScoped
+public class AuditVerifier {
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    AuditQueries queries;
+    @Inject
+    AuditConfig config;
+    @Inject
+    CheckpointSigner signer;
+
+    /** Verifies the whole chain now and stores the result. */
+    public AuditViews.Verification verify(String requestedBy) {
+        ChainVerifier.Result r;
+        long pending;
+        try (Connection c = queries.readConnection()) {
+            try {
+                r = run(c);
+                pending = count(c, "SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        Instant now = Instant.now();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_verification (verified_at, ok, events, checkpoints, "
+                        + "first_bad_seq, message, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            ps.setBoolean(2, r.ok());
+            ps.setLong(3, r.events());
+            ps.setLong(4, r.checkpoints());
+            ps.setObject(5, r.firstBadSeq());
+            ps.setString(6, r.message());
+            ps.setString(7, requestedBy);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new AuditViews.Verification(r.ok(), r.events(), r.checkpoints(), r.firstBadSeq(), r.message(),
+                AuditCodec.formatTs(now), requestedBy, pending);
+    }
+
+    /** The most recent stored verification result. */
+    public Optional<AuditViews.Verification> last() {
+        try (Connection c = queries.readConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT ok, events, checkpoints, first_bad_seq, message, verified_at, "
+                    + "requested_by FROM audit_verification ORDER BY id DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long bad = rs.getLong(4);
+                Long firstBad = rs.wasNull() ? null : bad;
+                return Optional.of(new AuditViews.Verification(rs.getBoolean(1), rs.getLong(2), rs.getLong(3), firstBad,
+                        rs.getString(5), AuditCodec.formatTs(rs.getObject(6, OffsetDateTime.class).toInstant()), rs.getString(7), 0));
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ChainVerifier.Result run(Connection c) throws SQLException {
+        // Checkpoints first, head second: the sequencer writes both in one transaction, so every
+        // checkpoint read here is <= the head read after it, and a checkpoint beyond the head
+        // can only mean the head (and the events) were rolled back.
+        List<Long> sizes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, note FROM audit_checkpoint ORDER BY tree_size");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sizes.add(rs.getLong(1));
+                notes.add(rs.getString(2));
+            }
+        }
+        long headSeq;
+        String headHash;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_chain_head WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            headSeq = rs.getLong(1);
+            headHash = rs.getString(2);
+        }
+        ChainVerifier v = new ChainVerifier(List.of(signer.verifier()), config.origin(), 1, AuditCodec.GENESIS_HASH,
+                new CompactRange());
+        int next = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + AuditQueries.EVENT_COLUMNS
+                + " FROM audit_event WHERE seq IS NOT NULL AND seq <= ? ORDER BY seq")) {
+            ps.setFetchSize(config.fetchSize());
+            ps.setLong(1, headSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && v.ok()) {
+                    long seq = rs.getLong(2);
+                    while (next < sizes.size() && sizes.get(next) < seq && v.ok()) {
+                        v.checkpoint(notes.get(next++));
+                    }
+                    JsonNode data;
+                    try {
+                        data = JsonSupport.MAPPER.readTree(rs.getString(8));
+                    } catch (IOException e) {
+                        v.fail(seq, "event " + seq + " holds invalid JSON data");
+                        break;
+                    }
+                    Object rid = rs.getObject(6);
+                    v.event(seq, AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getString(4),
+                            rs.getString(5), rid == null ? null : rid.toString(), rs.getString(7), data, rs.getString(9),
+                            rs.getString(10));
+                }
+            }
+        }
+        while (next < sizes.size() && v.ok()) {
+            v.checkpoint(notes.get(next++));
+        }
+        return v.finish(headSeq, headSeq == 0 ? null : headHash);
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.countersign.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.audit.merkle.CompactRange;
+import io.countersign.audit.merkle.Merkle;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Recomputes a (part of the) chain event by event and checks signed checkpoints against
+ * Merkle roots recomputed from the events. Used by the server ({@code /api/v1/audit/verify})
+ * and by the offline verifier, so both apply exactly the same rules. Stops at the first
+ * failure and remembers the first bad sequence number (for a checkpoint whose root does not
+ * match, the first sequence number after the last checkpoint that did).
+ */
+public final class ChainVerifier {
+
+    /** Outcome of a verification. */
+    public record Result(boolean ok, long events, long checkpoints, Long firstBadSeq, String message) {
+    }
+
+    private final List<SignedNote.VerifierKey> keys;
+    private final String origin;
+    private final boolean contiguous;
+    private CompactRange frontier;
+    private long expectedSeq;
+    private String lastHash;
+    private long lastSeq;
+    private long events;
+    private long checkpoints;
+    private long lastGoodCheckpoint;
+    private Long firstBad;
+    private String failure;
+
+    /**
+     * @param keys       trusted checkpoint keys
+     * @param origin     expected checkpoint origin, or null to accept the key's name
+     * @param firstSeq   sequence number of the first event expected
+     * @param prevHash   hash of event firstSeq-1 (genesis for 1), or null when unknown
+     * @param frontier   compact Merkle range of events 1..firstSeq-1, or null for a filtered (non-contiguous) stream
+     */
+    public ChainVerifier(List<SignedNote.VerifierKey> keys, String origin, long firstSeq, String prevHash, CompactRange frontier) {
+        this.keys = List.copyOf(keys);
+        this.origin = origin;
+        this.contiguous = frontier != null;
+        this.frontier = frontier;
+        this.expectedSeq = firstSeq;
+        this.lastSeq = firstSeq - 1;
+        this.lastHash = prevHash;
+        this.lastGoodCheckpoint = firstSeq - 1;
+    }
+
+    /** True while no failure was found. */
+    public boolean ok() {
+        return firstBad == null;
+    }
+
+    /** Number of events verified so far. */
+    public long events() {
+        return events;
+    }
+
+    /** Size of the tree recomputed so far (contiguous streams). */
+    public long size() {
+        return lastSeq;
+    }
+
+    /** Records the first failure; later ones are ignored. */
+    public boolean fail(long seq, String message) {
+        if (firstBad == null) {
+            firstBad = seq;
+            failure = message;
+        }
+        return false;
+    }
+
+    /** Checks one event; returns false (and records where) on the first problem. */
+    public boolean event(long seq, String ts, String actorKind, String actorId, String requestId, String type, JsonNode data,
+            String prevHash, String hash) {
+        if (!ok()) {
+            return false;
+        }
+        if (contiguous) {
+            if (seq > expectedSeq) {
+                return fail(expectedSeq, "event " + expectedSeq + " is missing (next event found is " + seq + ")");
+            }
+            if (seq == expectedSeq - 1) {
+                return fail(seq, "event " + seq + " appears twice");
+            }
+            if (seq < expectedSeq) {
+                return fail(expectedSeq, "event " + expectedSeq + " is missing (found event " + seq + " out of order)");
+            }
+        } else if (seq <= lastSeq) {
+            return fail(seq, "event " + seq + " appears twice or out of order");
+        }
+        if (ts == null || actorKind == null || actorId == null || type == null || data == null || prevHash == null || hash == null) {
+            return fail(seq, "event " + seq + " lacks a required field");
+        }
+        boolean linked = contiguous || seq == lastSeq + 1;
+        if (linked && lastHash != null && !lastHash.equals(prevHash)) {
+            return fail(seq, "event " + seq + " does not link to the previous event's hash");
+        }
+        String recomputed;
+        try {
+            recomputed = AuditCodec.chainHash(prevHash, AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data));
+        } catch (IllegalArgumentException e) {
+            return fail(seq, "event " + seq + " cannot be canonicalized: " + e.getMessage());
+        }
+        if (!recomputed.equals(hash)) {
+            return fail(seq, "event " + seq + " was altered: its hash does not match its content");
+        }
+        if (contiguous) {
+            frontier.append(Merkle.leafHash(AuditCodec.unhex(hash)));
+        }
+        lastSeq = seq;
+        lastHash = hash;
+        expectedSeq = seq + 1;
+        events++;
+        return true;
+    }
+
+    /** Checks a checkpoint met in the stream right after the event with seq == its tree size. */
+    public boolean checkpoint(String note) {
+        if (!ok()) {
+            return false;
+        }
+        Checkpoint cp = open(note);
+        if (cp == null) {
+            return false;
+        }
+        checkpoints++;
+        if (!contiguous) {
+            return true;
+        }
+        if (cp.treeSize() > frontier.size()) {
+            return fail(frontier.size() + 1, "events " + (frontier.size() + 1) + ".." + cp.treeSize()
+                    + " are missing: a signed checkpoint covers " + cp.treeSize() + " events");
+        }
+        if (cp.treeSize() < frontier.size()) {
+            return fail(cp.treeSize() + 1, "checkpoint " + cp.treeSize() + " is out of place after event " + frontier.size());
+        }
+        if (!Arrays.equals(cp.rootHash(), frontier.root())) {
+            return fail(lastGoodCheckpoint + 1, "signed checkpoint " + cp.treeSize()
+                    + " does not match the events: events after " + lastGoodCheckpoint + " were rewritten");
+        }
+        lastGoodCheckpoint = cp.treeSize();
+        return true;
+    }
+
+    /** Checks the checkpoint covering the end of the stream with a consistency proof from the current size. */
+    public boolean covering(String note, long fromSize, List<byte[]> proof) {
+        if (!ok()) {
+            return false;
+        }
+        Checkpoint cp = open(note);
+        if (cp == null) {
+            return false;
+        }
+        checkpoints++;
+        if (!contiguous) {
+            return true;
+        }
+        if (fromSize != frontier.size()) {
+            return fail(Math.min(fromSize, frontier.size()) + 1, "the export declares " + fromSize
+                    + " events up to its covering checkpoint but " + frontier.size() + " were found");
+        }
+        if (!Merkle.verifyConsistency(fromSize, cp.treeSize(), proof, frontier.root(), cp.rootHash())) {
+            return fail(lastGoodCheckpoint + 1, "the events do not match the covering checkpoint " + cp.treeSize()
+                    + ": events after " + lastGoodCheckpoint + " were rewritten");
+        }
+        lastGoodCheckpoint = fromSize;
+        return true;
+    }
+
+    private Checkpoint open(String note) {
+        long where = lastSeq + 1;
+        String text;
+        try {
+            text = SignedNote.verify(note, keys);
+        } catch (IllegalArgumentException e) {
+            fail(lastGoodCheckpoint + 1, "checkpoint after event " + lastSeq + ": " + e.getMessage());
+            return null;
+        }
+        Checkpoint cp;
+        try {
+            cp = Checkpoint.parseText(text);
+        } catch (RuntimeException e) {
+            fail(where, "checkpoint after event " + lastSeq + " is malformed: " + e.getMessage());
+            return null;
+        }
+        if (origin != null && !Objects.equals(origin, cp.origin())) {
+            fail(where, "checkpoint origin '" + cp.origin() + "' is not '" + origin + "'");
+            return null;
+        }
+        return cp;
+    }
+
+    /** Final result; {@code expectedLastSeq}/{@code expectedLastHash} (nullable) come from a trusted head. */
+    public Result finish(Long expectedLastSeq, String expectedLastHash) {
+        if (ok() && expectedLastSeq != null && lastSeq < expectedLastSeq) {
+            fail(lastSeq + 1, "events " + (lastSeq + 1) + ".." + expectedLastSeq + " are missing");
+        }
+        if (ok() && expectedLastHash != null && !expectedLastHash.equals(lastHash)) {
+            fail(lastSeq, "event " + lastSeq + " does not match the chain head");
+        }
+        if (ok()) {
+            return new Result(true, events, checkpoints, null, "verified " + events + " events and " + checkpoints
+                    + " signed checkpoints" + (contiguous ? "" : " (filtered export: chain links and Merkle roots only partly checkable)"));
+        }
+        return new Result(false, events, checkpoints, firstBad, failure);
+    }
+}
