@@ -39,5 +39,9 @@ class ReviewProcessTest {
         decisions.decide(dora, id, task.taskKey(), Decision.APPROVE, "looks fine", digest);
         fixture.awaitStatus(agent, id, "APPROVED");
         assertTrue(fixture.openTask(dora, id).isEmpty());
+        // the approval names its approver, so the agent gets a release token bound to the payload
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> io.restassured.RestAssured
+                .given().auth().oauth2(io.countersign.testsupport.Tokens.agent(agent))
+                .when().get("/api/v1/actions/" + id).then().statusCode(200).extract().path("release.token") != null);
     }
 }
