@@ -173,6 +173,27 @@ public class ActionRequestResource {
     }
 
     @POST
+    @Path("{id}/revisions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Revise your request after a reviewer asked for changes",
+            description = "Body: summary, justification and payload (validated like a submission for the request's "
+                    + "type). The request gets a new payload digest and goes back to PENDING_REVIEW; approvals given "
+                    + "to earlier revisions no longer count.")
+    @APIResponse(responseCode = "200", description = "The revised request, PENDING_REVIEW again")
+    @APIResponse(responseCode = "400", description = "Invalid body; errors[] names each bad field")
+    @APIResponse(responseCode = "404", description = "No such request for this agent")
+    @APIResponse(responseCode = "409", description = "The request is not CHANGES_REQUESTED")
+    public ActionView revise(@PathParam("id") String id, @HeaderParam("Content-Length") Long contentLength,
+            InputStream body) {
+        UUID requestId = parseId(id);
+        String agentId = agentId();
+        byte[] bytes = readLimited(body, contentLength);
+        ActionView current = actions.get(agentId, requestId);
+        return actions.revise(agentId, requestId, ActionSubmission.parseRevision(bytes, current.type(),
+                current.target(), current.environment()));
+    }
+
+    @POST
     @Path("{id}/outcome")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report the outcome of your approved request")

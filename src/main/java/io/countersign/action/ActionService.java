@@ -233,7 +233,7 @@ public class ActionService {
                 + "outcomeDetail = coalesce(?7, outcomeDetail) "
                 + "where id = ?5 and status in ?6")
                 .setParameter(1, to).setParameter(2, reason).setParameter(3, now)
-                .setParameter(4, from == ActionStatus.PENDING_REVIEW).setParameter(5, id)
+                .setParameter(4, decides(from, to)).setParameter(5, id)
                 .setParameter(6, ActionStatus.sourcesOf(to)).setParameter(7, outcomeDetail).executeUpdate();
         em.refresh(current);
         if (updated == 0) {
@@ -255,10 +255,74 @@ public class ActionService {
             details.put("approvers", approvers);
         }
         statusChanged.fire(new ActionStatusChanged(id, current.agentId, from, to, actor, details));
-        if (from == ActionStatus.PENDING_REVIEW) {
+        if (decides(from, to)) {
             metrics.decided(to, current.createdAt, now);
         }
         return ActionView.of(current);
+    }
+
+    /** Leaving review for a final answer is a decision; going to and from CHANGES_REQUESTED is not. */
+    private static boolean decides(ActionStatus from, ActionStatus to) {
+        return from.inReview() && !to.inReview();
+    }
+
+    /**
+     * Agent submits a revision of a request whose reviewer asked for changes: new payload,
+     * summary and justification (hence a new digest), back to PENDING_REVIEW in one
+     * conditional UPDATE (409 unless CHANGES_REQUESTED). Policy is evaluated again: when it
+     * still routes to review its (possibly stricter) requirements apply; otherwise the
+     * earlier review requirements stay, since a human review is never weakened by a revision.
+     */
+    public ActionView revise(String agentId, UUID id, ActionSubmission s) {
+        ActionRequest current = owned(agentId, id);
+        String previousDigest = current.payloadSha256;
+        PolicyDecision d = policy.evaluate(new PolicyInput(agentId, s.type(), s.target(), s.environment(),
+                s.summary(), s.payload()));
+        boolean review = d.outcome() == PolicyOutcome.REVIEW;
+        int updated = em.createQuery("update ActionRequest set status = ?1, summary = ?2, justification = ?3, "
+                + "payload = ?4, payloadSha256 = ?5, updatedAt = ?6, statusReason = ?7, "
+                + "policyVersion = case when ?8 = true then ?9 else policyVersion end, "
+                + "policyRule = case when ?8 = true then ?10 else policyRule end, "
+                + "risk = case when ?8 = true then ?11 else risk end, "
+                + "reviewApprovals = case when ?8 = true then ?12 else reviewApprovals end, "
+                + "reviewTimeoutSeconds = case when ?8 = true then ?13 else reviewTimeoutSeconds end, "
+                + "reviewEscalationGroup = case when ?8 = true then ?14 else reviewEscalationGroup end "
+                + "where id = ?15 and status = ?16")
+                .setParameter(1, ActionStatus.PENDING_REVIEW).setParameter(2, s.summary())
+                .setParameter(3, s.justification()).setParameter(4, s.canonicalPayload())
+                .setParameter(5, s.payloadSha256()).setParameter(6, now())
+                .setParameter(7, "Revised by the agent; review restarted").setParameter(8, review)
+                .setParameter(9, d.policyVersion()).setParameter(10, d.ruleName())
+                .setParameter(11, d.risk() == null ? current.risk : d.risk().name())
+                .setParameter(12, review ? d.review().approvals() : current.reviewApprovals)
+                .setParameter(13, review ? d.review().timeout().toSeconds() : current.reviewTimeoutSeconds)
+                .setParameter(14, review ? d.review().escalationGroup() : current.reviewEscalationGroup)
+                .setParameter(15, id).setParameter(16, ActionStatus.CHANGES_REQUESTED).executeUpdate();
+        if (updated == 0) {
+            em.refresh(current);
+            throw ProblemException.conflict("not-awaiting-revision", "Request " + id + " is " + current.status
+                    + "; a revision is only accepted while it is CHANGES_REQUESTED.");
+        }
+        if (review) {
+            // groups are a list column (converter), so they are set on the entity rather than in JPQL
+            em.refresh(current);
+            current.reviewGroups = List.copyOf(d.review().groups());
+            em.flush();
+        }
+        em.refresh(current);
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("payloadSha256", s.payloadSha256());
+        details.put("previousPayloadSha256", previousDigest);
+        details.put("reason", "Revised by the agent; review restarted");
+        statusChanged.fire(new ActionStatusChanged(id, agentId, ActionStatus.CHANGES_REQUESTED,
+                ActionStatus.PENDING_REVIEW, io.countersign.common.Actor.agent(agentId), details));
+        return ActionView.of(current);
+    }
+
+    /** Any request by id, for reviewers and the review process (callers check visibility). */
+    public Optional<ActionView> find(UUID id) {
+        ActionRequest r = ActionRequest.findById(id);
+        return Optional.ofNullable(r).map(ActionView::of);
     }
 
     /** One page of the agent's requests, newest first, using an opaque keyset cursor. */

@@ -78,6 +78,37 @@ public record ActionSubmission(String type, String target, String environment, S
                 ((ObjectNode) payload).deepCopy(), canonicalPayload, payloadSha, requestSha);
     }
 
+    /**
+     * Parses a revision body ({@code summary}, {@code justification}, {@code payload} only) of an
+     * existing request and validates it exactly like a submission of the request's type.
+     */
+    public static ActionSubmission parseRevision(byte[] body, String type, String target, String environment) {
+        JsonNode root;
+        try {
+            root = JsonSupport.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new ProblemException(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
+        }
+        if (root == null || !root.isObject()) {
+            throw ProblemException.validation(java.util.List.of(new Problem.FieldError("$", "the body must be a JSON object")));
+        }
+        Violations v = new Violations();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!Set.of("summary", "justification", "payload").contains(f)) {
+                v.add(f, "unknown field; a revision has summary, justification and payload");
+            }
+        }
+        v.throwIfAny();
+        ObjectNode full = ((ObjectNode) root).deepCopy();
+        full.put("type", type).put("target", target).put("environment", environment);
+        try {
+            return parse(JsonSupport.MAPPER.writeValueAsBytes(full));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String text(JsonNode root, String name, int max, Violations v, String what) {
         JsonNode n = root.get(name);
         boolean ok = n != null && n.isTextual() && !n.textValue().isBlank() && n.textValue().length() <= max

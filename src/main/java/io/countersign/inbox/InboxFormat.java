@@ -1,0 +1,71 @@
+package io.countersign.inbox;
+
+import io.countersign.review.Decision;
+import io.quarkus.qute.TemplateExtension;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Display values computed for the inbox templates (escaping stays on in the templates). */
+@TemplateExtension
+public final class InboxFormat {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+
+    private InboxFormat() {
+    }
+
+    /** A timestamp in UTC, e.g. 2026-11-25 18:10:00 UTC. */
+    static String display(OffsetDateTime t) {
+        return t == null ? "—" : t.withOffsetSameInstant(ZoneOffset.UTC).format(WHEN);
+    }
+
+    /** Machine-readable timestamp for {@code <time datetime>}. */
+    static String iso(OffsetDateTime t) {
+        return t == null ? "" : t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+    }
+
+    /** Human label of a decision. */
+    static String label(Decision d) {
+        return switch (d) {
+            case APPROVE -> "Approved";
+            case REJECT -> "Rejected";
+            case REQUEST_CHANGES -> "Changes requested";
+        };
+    }
+
+    /** CSS class of a task's risk badge. */
+    static String riskClass(io.countersign.review.Views.TaskSummary t) {
+        return t.risk() == null ? "risk" : "risk risk-" + t.risk().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** CSS class of a request's risk badge. */
+    static String riskClass(io.countersign.action.ActionView a) {
+        return a.risk() == null ? "risk" : "risk risk-" + a.risk().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static int previousPage(io.countersign.review.Views.InboxPage p) {
+        return Math.max(1, p.page() - 1);
+    }
+
+    static int nextPage(io.countersign.review.Views.InboxPage p) {
+        return Math.min(p.pageCount(), p.page() + 1);
+    }
+
+    /** The active filters as a query-string suffix (URL-encoded; the template HTML-escapes it). */
+    static String filterParams(io.countersign.review.Views.InboxQuery q) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, "type", q.type());
+        append(sb, "environment", q.environment());
+        append(sb, "agent", q.agent());
+        append(sb, "risk", q.risk());
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String name, String value) {
+        if (value != null) {
+            sb.append('&').append(name).append('=')
+                    .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+}

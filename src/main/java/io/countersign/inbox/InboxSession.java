@@ -1,0 +1,101 @@
+package io.countersign.inbox;
+
+import io.countersign.identity.IdentityConfig;
+import io.countersign.identity.Roles;
+import io.countersign.review.Views.Reviewer;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The inbox session: the reviewer's JWT in an HttpOnly, SameSite=Strict cookie scoped to
+ * /inbox, verified by SmallRye JWT with exactly the API's settings (issuer, audience, keys,
+ * expiry) on every request. The cookie is read here rather than by the API's authentication
+ * mechanism so agent calls keep using only the Authorization header.
+ */
+@ApplicationScoped
+public class InboxSession {
+
+    @Inject
+    JWTParser parser;
+
+    @Inject
+    InboxConfig config;
+
+    @Inject
+    IdentityConfig identity;
+
+    /** A verified session: the reviewer and when the token expires. */
+    public record Session(Reviewer reviewer, Instant expiresAt, boolean isReviewer) {
+    }
+
+    /** Verifies a token; empty when it is invalid, expired or from another issuer. */
+    public Optional<Session> verify(String token) {
+        if (token == null || token.isBlank() || token.length() > 16_384) {
+            return Optional.empty();
+        }
+        try {
+            JsonWebToken jwt = parser.parse(token.strip());
+            Set<String> groups = new TreeSet<>();
+            Object claim = jwt.getClaim(identity.reviewerGroupsClaim());
+            if (claim instanceof Collection<?> c) {
+                c.forEach(g -> groups.add(String.valueOf(g).replace("\"", "")));
+            } else if (claim instanceof jakarta.json.JsonArray a) {
+                a.forEach(v -> groups.add(v.toString().replace("\"", "")));
+            }
+            boolean reviewer = jwt.getGroups() != null && jwt.getGroups().contains(Roles.REVIEWER);
+            groups.removeAll(Roles.ALL);
+            return Optional.of(new Session(new Reviewer(jwt.getSubject(), groups),
+                    Instant.ofEpochSecond(jwt.getExpirationTime()), reviewer));
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The signed-in reviewer, or a 303 to the sign-in page. */
+    public Reviewer require(String cookieValue) {
+        return verify(cookieValue).filter(Session::isReviewer).map(Session::reviewer)
+                .orElseThrow(() -> new RedirectException("/inbox/sign-in"));
+    }
+
+    /** The session cookie for a verified token (expires with the token). */
+    public NewCookie sessionCookie(String token, Instant expiresAt) {
+        long maxAge = Math.max(0, expiresAt.getEpochSecond() - Instant.now().getEpochSecond());
+        return cookie(config.sessionCookie(), token.strip(), (int) Math.min(Integer.MAX_VALUE, maxAge));
+    }
+
+    /** A cookie that removes the session. */
+    public NewCookie clearedSessionCookie() {
+        return cookie(config.sessionCookie(), "", 0);
+    }
+
+    NewCookie cookie(String name, String value, int maxAge) {
+        return new NewCookie.Builder(name).value(value).path("/inbox").httpOnly(true).secure(config.secureCookies())
+                .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
+    }
+
+    /** Thrown to send the browser elsewhere (303 See Other); mapped by {@link #redirect}. */
+    public static final class RedirectException extends RuntimeException {
+        final String location;
+
+        RedirectException(String location) {
+            super(location, null, false, false);
+            this.location = location;
+        }
+    }
+
+    /** Turns a {@link RedirectException} into a 303 (more specific than the problem+json mappers). */
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    public Response redirect(RedirectException e) {
+        return Response.seeOther(java.net.URI.create(e.location)).build();
+    }
+}

@@ -1,0 +1,52 @@
+package io.countersign.review;
+
+import io.countersign.action.ActionView;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Read models the review services hand to the inbox (entities never leave the service layer). */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** A signed-in person: user id and reviewer groups (role names removed). */
+    public record Reviewer(String userId, Set<String> groups) {
+        public Reviewer {
+            groups = Set.copyOf(groups);
+        }
+    }
+
+    /** Inbox filters; null means "any". */
+    public record InboxQuery(String type, String environment, String agent, String risk, int page, int pageSize) {
+    }
+
+    /** One open task in a list. */
+    public record TaskSummary(long taskKey, UUID requestId, String summary, String type, String environment,
+            String agentId, String risk, OffsetDateTime dueAt, boolean overdue, String assignee, List<String> groups,
+            OffsetDateTime createdAt) {
+    }
+
+    /** One page of the inbox with its counts. */
+    public record InboxPage(List<TaskSummary> tasks, long total, long overdue, long assignedToMe, int page,
+            int pageCount) {
+    }
+
+    /** A recorded decision. */
+    public record DecisionView(UUID requestId, String summary, String reviewer, Decision decision, String comment,
+            String payloadSha256, int round, OffsetDateTime decidedAt) {
+    }
+
+    /** One timeline entry. */
+    public record TimelineEntry(OffsetDateTime at, String kind, String actor, String detail) {
+    }
+
+    /** Everything a reviewer needs on the request page. */
+    public record RequestDetail(ActionView action, String agentName, String ownerUserId, TaskSummary myTask,
+            List<TaskSummary> openTasks, List<DecisionView> decisions, List<TimelineEntry> timeline, int round,
+            int approvalsSoFar, int approvalsRequired, boolean canApprove, String cannotApproveReason,
+            boolean canDecide, String cannotDecideReason, List<String> reassignCandidates) {
+    }
+}

@@ -1,0 +1,127 @@
+package io.countersign.inbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.json.JsonSupport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Debian Chromium driven by Selenium, pointed explicitly at /usr/bin/chromium and
+ * /usr/bin/chromedriver so nothing is ever downloaded; a fresh profile directory per browser.
+ */
+final class Browser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    final WebDriver driver;
+    final String baseUrl;
+    private final Path profile;
+
+    Browser(String baseUrl) throws IOException {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.profile = Files.createTempDirectory("countersign-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        this.driver = new ChromeDriver(service, options);
+    }
+
+    static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    void open(String path) {
+        driver.get(baseUrl + path);
+    }
+
+    /** Signs in by pasting the token into the sign-in form. */
+    void signIn(String token) {
+        open("/inbox/sign-in");
+        WebElement field = driver.findElement(By.id("token"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", field, token);
+        driver.findElement(By.cssSelector("form[action='/inbox/sign-in'] button[type=submit]")).click();
+        try {
+            waitFor(By.id("task-list"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String src = driver.getPageSource();
+            throw new AssertionError("sign-in did not reach the inbox; at " + driver.getCurrentUrl() + ": "
+                    + src.substring(0, Math.min(2000, src.length())), e);
+        }
+    }
+
+    WebElement waitFor(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    void waitForText(By by, String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    }
+
+    /**
+     * Saves a PNG screenshot under target/screenshots, or under $COUNTERSIGN_SCREENSHOTS_DIR
+     * (set it to docs/img to refresh the documentation's screenshots).
+     */
+    void screenshot(String name) throws IOException {
+        String configured = System.getenv("COUNTERSIGN_SCREENSHOTS_DIR");
+        Path dir = Path.of(configured == null || configured.isBlank() ? "target/screenshots" : configured);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Runs the vendored axe-core on the current page; returns serious and critical violations. */
+    List<String> seriousAccessibilityViolations() throws IOException {
+        String axe;
+        try (InputStream in = Browser.class.getResourceAsStream("/axe/axe.min.js")) {
+            axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        js.executeScript(axe);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object result = js.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "axe.run(document).then(function (r) { done(JSON.stringify(r.violations)); })"
+                + ".catch(function (e) { done('ERROR ' + e); });");
+        String json = String.valueOf(result);
+        if (json.startsWith("ERROR")) {
+            throw new IllegalStateException("axe-core failed: " + json);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : JsonSupport.MAPPER.readTree(json)) {
+            String impact = v.path("impact").asText();
+            if (impact.equals("serious") || impact.equals("critical")) {
+                out.add(impact + " " + v.path("id").asText() + ": " + v.path("help").asText() + " on "
+                        + v.path("nodes").path(0).path("target"));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

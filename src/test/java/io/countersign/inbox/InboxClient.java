@@ -1,0 +1,94 @@
+package io.countersign.inbox;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A browser-like HTTP client for the inbox: keeps the session and CSRF cookies, posts forms with the token. */
+public final class InboxClient {
+
+    private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([A-Za-z0-9_-]+)\"");
+
+    private final Map<String, String> cookies = new LinkedHashMap<>();
+    private String csrf;
+
+    /** Signs in with {@code token} through the sign-in form; fails unless redirected to the inbox. */
+    public static InboxClient signedIn(String token) {
+        InboxClient c = new InboxClient();
+        Response r = c.signIn(token);
+        if (r.statusCode() != 303) {
+            throw new AssertionError("sign-in failed with " + r.statusCode() + ": " + r.body().asString());
+        }
+        return c;
+    }
+
+    /** Posts the sign-in form. */
+    public Response signIn(String token) {
+        get("/inbox/sign-in");
+        return post("/inbox/sign-in", Map.of("token", token));
+    }
+
+    /** GETs a page (no redirects followed). */
+    public Response get(String path) {
+        Response r = spec().when().get(path);
+        remember(r);
+        return r;
+    }
+
+    /** POSTs a form with the current CSRF token. */
+    public Response post(String path, Map<String, String> form) {
+        Map<String, String> f = new LinkedHashMap<>(form);
+        if (csrf != null) {
+            f.putIfAbsent("_csrf", csrf);
+        }
+        Response r = spec().contentType("application/x-www-form-urlencoded; charset=UTF-8").formParams(f)
+                .when().post(path);
+        remember(r);
+        return r;
+    }
+
+    /** POSTs a form without any CSRF token. */
+    public Response postWithoutCsrf(String path, Map<String, String> form) {
+        return spec().contentType("application/x-www-form-urlencoded; charset=UTF-8").formParams(form)
+                .when().post(path);
+    }
+
+    public Map<String, String> cookies() {
+        return cookies;
+    }
+
+    private RequestSpecification spec() {
+        return given().redirects().follow(false).cookies(cookies);
+    }
+
+    private void remember(Response r) {
+        r.getDetailedCookies().forEach(c -> {
+            if (c.getValue() == null || c.getValue().isEmpty() || (c.hasMaxAge() && c.getMaxAge() == 0)) {
+                cookies.remove(c.getName());
+            } else {
+                cookies.put(c.getName(), c.getValue());
+            }
+        });
+        String ct = r.contentType();
+        if (ct != null && ct.startsWith("text/html")) {
+            Matcher m = CSRF_FIELD.matcher(r.body().asString());
+            if (m.find()) {
+                csrf = m.group(1);
+            }
+        }
+    }
+
+    /** The value of a hidden form field in the last HTML (e.g. taskKey, digest). */
+    public static String field(Response page, String name) {
+        Matcher m = Pattern.compile("name=\"" + Pattern.quote(name) + "\" value=\"([^\"]*)\"").matcher(page.body().asString());
+        if (!m.find()) {
+            throw new AssertionError("no field " + name + " in page");
+        }
+        return m.group(1);
+    }
+}

@@ -1,0 +1,389 @@
+package io.countersign.inbox;
+
+import static io.countersign.inbox.InboxClient.field;
+import static io.countersign.review.ReviewFixture.reviewer;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.countersign.review.ReviewFixture;
+import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.TestAgents;
+import io.countersign.testsupport.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** HTTP-level tests of the inbox pages, decisions and their refusals. */
+@QuarkusTest
+class InboxPagesTest {
+
+    @Inject
+    TestAgents agents;
+
+    @Inject
+    ReviewFixture fixture;
+
+    private static String user(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private UUID schemaChange(String agent) {
+        return fixture.submit(agent, Payloads.schemaChange("production", "ALTER TABLE orders ADD COLUMN note TEXT"));
+    }
+
+    private Response openRequest(InboxClient c, String reviewerId, UUID id, String... groups) {
+        fixture.awaitTask(reviewer(reviewerId, groups), id);
+        return c.get("/inbox/requests/" + id);
+    }
+
+    private Response decide(InboxClient c, UUID id, Response page, String decision, String comment) {
+        return c.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
+                "digest", field(page, "digest"), "decision", decision, "comment", comment));
+    }
+
+    @Test
+    void signInSetsHttpOnlySameSiteStrictSessionCookie() {
+        InboxClient c = new InboxClient();
+        c.get("/inbox/sign-in");
+        Response r = c.post("/inbox/sign-in", Map.of("token", Tokens.reviewer(user("dora"), "dba")));
+        assertEquals(303, r.statusCode());
+        assertTrue(r.header("Location").endsWith("/inbox"));
+        String setCookie = r.headers().getValues("Set-Cookie").stream()
+                .filter(h -> h.startsWith("countersign_session=")).findFirst().orElseThrow();
+        assertTrue(setCookie.contains("HttpOnly"), setCookie);
+        assertTrue(setCookie.toLowerCase().contains("samesite=strict"), setCookie);
+        assertTrue(setCookie.contains("Path=/inbox"), setCookie);
+        c.get("/inbox").then().statusCode(200).body(containsString("Inbox"));
+    }
+
+    @Test
+    void pagesRedirectToSignInWithoutAValidSession() {
+        given().redirects().follow(false).when().get("/inbox").then().statusCode(303)
+                .header("Location", containsString("/inbox/sign-in"));
+        given().redirects().follow(false).cookie("countersign_session", "not-a-jwt").when().get("/inbox/decisions")
+                .then().statusCode(303);
+        given().redirects().follow(false).cookie("countersign_session", Tokens.agent("some-agent"))
+                .when().get("/inbox").then().statusCode(303);
+    }
+
+    @Test
+    void signInRefusesInvalidTokensAndNonReviewers() {
+        InboxClient c = new InboxClient();
+        c.signIn("eyJhbGciOiJub25lIn0.e30.").then().statusCode(401).body(containsString("not valid"));
+        c.signIn(Tokens.agent("an-agent")).then().statusCode(403).body(containsString("no reviewer role"));
+        assertFalse(c.cookies().containsKey("countersign_session"));
+    }
+
+    @Test
+    void apiBearerTokensAreUnaffectedByTheInboxCookie() {
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(user("dora"), "dba"));
+        // the reviewer's cookie is scoped to /inbox and never authenticates API calls
+        given().cookies(c.cookies()).when().get("/api/v1/actions").then().statusCode(401);
+        String agent = agents.register();
+        given().auth().oauth2(Tokens.agent(agent)).cookies(c.cookies()).when().get("/api/v1/actions")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void pagesCarrySecurityHeaders() {
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(user("dora"), "dba"));
+        for (String path : new String[] {"/inbox", "/inbox/decisions", "/inbox/sign-in", "/inbox/assets/inbox.js"}) {
+            Response r = c.get(path);
+            assertEquals(200, r.statusCode(), path);
+            String csp = r.header("Content-Security-Policy");
+            assertNotNull(csp, path);
+            assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+            assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+            assertEquals("same-origin", r.header("Referrer-Policy"));
+            assertEquals("nosniff", r.header("X-Content-Type-Options"));
+        }
+    }
+
+    @Test
+    void approvalThroughTheFormReleasesTheAgentsLongPoll() throws Exception {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String dora = user("dora");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        fixture.awaitTask(reviewer(dora, "dba"), id);
+        c.get("/inbox").then().statusCode(200).body(containsString("/inbox/requests/" + id));
+        Response page = c.get("/inbox/requests/" + id);
+        page.then().statusCode(200).body(containsString("id=\"approve\""));
+        var poll = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(Tokens.agent(agent))
+                .when().get("/api/v1/actions/" + id + "?wait=30s").then().statusCode(200).extract().path("status"));
+        Response done = decide(c, id, page, "approve", "Checked the migration");
+        done.then().statusCode(303).header("Location", containsString("notice=approved"));
+        assertEquals("APPROVED", poll.get(40, java.util.concurrent.TimeUnit.SECONDS));
+        c.get(done.header("Location")).then().statusCode(200).body(containsString("Checked the migration"))
+                .body(containsString("Your approval is recorded"));
+        c.get("/inbox/decisions").then().statusCode(200).body(containsString("Checked the migration"))
+                .body(containsString("/inbox/requests/" + id));
+    }
+
+    @Test
+    void rejectNeedsACommentAndEndsTheRequestRejected() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String dora = user("dora");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        Response page = openRequest(c, dora, id, "dba");
+        decide(c, id, page, "reject", "  ").then().statusCode(400).body(containsString("comment"));
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+        decide(c, id, page, "reject", "Not during business hours").then().statusCode(303);
+        fixture.awaitStatus(agent, id, "REJECTED");
+    }
+
+    @Test
+    void formsWithoutTheCsrfTokenAreRefusedAndChangeNothing() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String dora = user("dora");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        Response page = openRequest(c, dora, id, "dba");
+        c.postWithoutCsrf("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
+                "digest", field(page, "digest"), "decision", "approve", "comment", "x")).then().statusCode(403);
+        c.postWithoutCsrf("/inbox/requests/" + id + "/decision", Map.of("_csrf", "A".repeat(43),
+                "taskKey", field(page, "taskKey"), "digest", field(page, "digest"), "decision", "approve"))
+                .then().statusCode(403);
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+        // a GET never changes anything, even with decision parameters
+        c.get("/inbox/requests/" + id + "/decision?decision=approve").then().statusCode(405);
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+    }
+
+    @Test
+    void decisionIsRefusedWhenThePayloadChangedSinceItWasShown() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String dora = user("dora");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        Response page = openRequest(c, dora, id, "dba");
+        c.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
+                "digest", "0".repeat(64), "decision", "approve", "comment", "")).then().statusCode(409)
+                .body(containsString("changed since you opened it"));
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+    }
+
+    @Test
+    void reviewerOfAnotherGroupGets404() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        fixture.awaitTask(reviewer("any-dba", "dba"), id);
+        InboxClient fred = InboxClient.signedIn(Tokens.reviewer(user("fred"), "finance"));
+        fred.get("/inbox/requests/" + id).then().statusCode(404);
+        fred.get("/inbox").then().statusCode(200).body(org.hamcrest.Matchers.not(containsString(id.toString())));
+        Response dba = InboxClient.signedIn(Tokens.reviewer(user("dora"), "dba")).get("/inbox/requests/" + id);
+        fred.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(dba, "taskKey"),
+                "digest", field(dba, "digest"), "decision", "approve")).then().statusCode(404);
+        fred.get("/inbox/requests/not-a-uuid").then().statusCode(404);
+    }
+
+    @Test
+    void agentOwnerSeesNoApproveButtonAndIsRefusedByTheServer() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String owner = "owner-" + agent;
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(owner, "dba"));
+        Response page = openRequest(c, owner, id, "dba");
+        page.then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("id=\"approve\"")))
+                .body(containsString("cannot approve"));
+        decide(c, id, page, "approve", "").then().statusCode(403).body(containsString("can never approve"));
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+    }
+
+    @Test
+    void twoApprovalsNeedTwoDistinctPeople() {
+        String agent = agents.register();
+        UUID id = fixture.submit(agent, Payloads.payment("25000.00", "production"));
+        String fred = user("fred");
+        String fiona = user("fiona");
+        InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
+        Response page = openRequest(f1, fred, id, "finance");
+        page.then().body(containsString("0 of 2"));
+        decide(f1, id, page, "approve", "first").then().statusCode(303);
+        // the second step opens; fred may not count twice
+        await(() -> {
+            String html = f1.get("/inbox/requests/" + id).body().asString();
+            return html.contains("1 of 2") && html.contains("already decided");
+        });
+        Response again = f1.get("/inbox/requests/" + id);
+        again.then().body(org.hamcrest.Matchers.not(containsString("id=\"approve\"")))
+                .body(containsString("already decided"));
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+        InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
+        Response second = openRequest(f2, fiona, id, "finance");
+        // fred replays the second task's form: refused, same person never counts twice
+        f1.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(second, "taskKey"),
+                "digest", field(second, "digest"), "decision", "approve", "comment", "again"))
+                .then().statusCode(403).body(containsString("different person"));
+        decide(f2, id, second, "approve", "second").then().statusCode(303);
+        fixture.awaitStatus(agent, id, "APPROVED");
+    }
+
+    @Test
+    void requestChangesThenRevisionRestartsReviewAndEarlierApprovalsNoLongerCount() {
+        String agent = agents.register();
+        UUID id = fixture.submit(agent, Payloads.payment("25000.00", "production"));
+        String fred = user("fred");
+        String fiona = user("fiona");
+        InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
+        decide(f1, id, openRequest(f1, fred, id, "finance"), "approve", "ok").then().statusCode(303);
+        InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
+        fixture.awaitTask(reviewer(fiona, "finance"), id);
+        Response second = f2.get("/inbox/requests/" + id);
+        decide(f2, id, second, "request-changes", "").then().statusCode(400);
+        decide(f2, id, second, "request-changes", "Use the new IBAN").then().statusCode(303);
+        fixture.awaitStatus(agent, id, "CHANGES_REQUESTED");
+        String oldDigest = field(second, "digest");
+
+        given().auth().oauth2(Tokens.agent(agent)).contentType(ContentType.JSON)
+                .body("{\"summary\":\"Pay invoice (new IBAN)\",\"justification\":\"IBAN corrected\",\"payload\":"
+                        + "{\"amount\":\"25000.00\",\"currency\":\"EUR\",\"beneficiary\":{\"name\":\"ACME GmbH\","
+                        + "\"iban\":\"GB82WEST12345698765432\"},\"reference\":\"INV-1\"}}")
+                .when().post("/api/v1/actions/" + id + "/revisions")
+                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("PENDING_REVIEW"))
+                .body("payloadSha256", org.hamcrest.Matchers.not(org.hamcrest.Matchers.equalTo(oldDigest)));
+
+        fixture.awaitTask(reviewer(fred, "finance"), id);
+        Response revised = f1.get("/inbox/requests/" + id);
+        revised.then().body(containsString("0 of 2")).body(containsString("GB82WEST12345698765432"))
+                .body(containsString("id=\"approve\""));
+        // a decision bound to the old digest is refused
+        f1.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(revised, "taskKey"),
+                "digest", oldDigest, "decision", "approve")).then().statusCode(409);
+        decide(f1, id, revised, "approve", "new IBAN fine").then().statusCode(303);
+        fixture.awaitTask(reviewer(fiona, "finance"), id);
+        decide(f2, id, f2.get("/inbox/requests/" + id), "approve", "agreed").then().statusCode(303);
+        fixture.awaitStatus(agent, id, "APPROVED");
+    }
+
+    @Test
+    void claimUnclaimAndReassignWithinTheGroup() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String dora = user("dora");
+        String dave = user("dave");
+        InboxClient d1 = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        InboxClient d2 = InboxClient.signedIn(Tokens.reviewer(dave, "dba"));
+        Response page = openRequest(d1, dora, id, "dba");
+        String task = field(page, "taskKey");
+        d1.post("/inbox/requests/" + id + "/claim", Map.of("taskKey", task)).then().statusCode(303);
+        d1.get("/inbox/requests/" + id).then().body(containsString("id=\"assignee\">" + dora));
+        // dave cannot take or decide a task dora holds
+        d2.get("/inbox/requests/" + id).then().body(containsString("Claimed by " + dora));
+        d2.post("/inbox/requests/" + id + "/claim", Map.of("taskKey", task)).then().statusCode(409);
+        d2.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", task, "digest", field(page, "digest"),
+                "decision", "approve")).then().statusCode(409).body(containsString("claimed by"));
+        // reassign only to known members of the group
+        d1.post("/inbox/requests/" + id + "/reassign", Map.of("taskKey", task, "assignee", "mallory"))
+                .then().statusCode(400);
+        d1.post("/inbox/requests/" + id + "/reassign", Map.of("taskKey", task, "assignee", dave)).then().statusCode(303);
+        d2.get("/inbox/requests/" + id).then().body(containsString("id=\"assignee\">" + dave))
+                .body(containsString("id=\"approve\""));
+        d2.post("/inbox/requests/" + id + "/unclaim", Map.of("taskKey", task)).then().statusCode(303);
+        d1.post("/inbox/requests/" + id + "/unclaim", Map.of("taskKey", task)).then().statusCode(409);
+    }
+
+    @Test
+    void agentCancellationClosesTheTaskAndEndsTheProcess() {
+        String agent = agents.register();
+        UUID id = schemaChange(agent);
+        String dora = user("dora");
+        fixture.awaitTask(reviewer(dora, "dba"), id);
+        given().auth().oauth2(Tokens.agent(agent)).contentType(ContentType.JSON).body("{\"reason\":\"no longer needed\"}")
+                .when().post("/api/v1/actions/" + id + "/cancel").then().statusCode(200);
+        await(() -> fixture.openTask(reviewer(dora, "dba"), id).isEmpty());
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        await(() -> c.get("/inbox/requests/" + id).body().asString().contains("review.cancelled"));
+        assertEquals("CANCELLED", fixture.status(agent, id));
+    }
+
+    @Test
+    void everyPayloadFieldIsEscaped() {
+        String evil = "<script>alert(1)</script>\\\"'><img src=x onerror=alert(2)>";
+        String agent = agents.register();
+        String sql = Payloads.submission("db.schema.change", "db://prod/x", "production",
+                "{\"database\":\"" + evil + "\",\"statements\":[\"DROP TABLE t; -- " + evil + "\",\"ALTER TABLE t DROP COLUMN c\"]}")
+                .replace("\"summary\":\"test summary\"", "\"summary\":\"" + evil + "\"")
+                .replace("\"justification\":\"test justification\"", "\"justification\":\"" + evil + "\"");
+        String pay = Payloads.submission("payment.transfer", "acct:" + evil.replace("\\\"", ""), "production",
+                "{\"amount\":\"20000\",\"currency\":\"EUR\",\"beneficiary\":{\"name\":\"" + evil + "\",\"account\":\""
+                        + evil + "\"},\"reference\":\"" + evil + "\"}");
+        String push = Payloads.submission("code.push", "github.com/acme/api", "production",
+                "{\"repository\":\"" + evil + "\",\"branch\":\"main\",\"commitSha\":\"" + "b".repeat(40)
+                        + "\",\"diffStat\":{\"filesChanged\":1,\"insertions\":1,\"deletions\":0},\"patch\":\"" + evil + "\"}");
+        String rev = user("rev");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "dba", "finance", "maintainers", "security"));
+        for (String body : new String[] {sql, pay, push}) {
+            UUID id = fixture.submit(agent, body);
+            String html = openRequest(c, rev, id, "dba", "finance", "maintainers", "security").then().statusCode(200)
+                    .extract().body().asString();
+            assertFalse(html.contains("<script>alert"), "raw script tag in page");
+            assertFalse(html.contains("<img src=x"), "raw img tag in page");
+            assertFalse(html.contains("\"'><img"), "quote-breaking string unescaped");
+            assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped text missing");
+            String list = c.get("/inbox").body().asString();
+            assertFalse(list.contains("<script>alert"), "raw script tag in inbox");
+        }
+    }
+
+    @Test
+    void sqlPayloadShowsStatementCountAndFlagsDestructiveStatements() {
+        String agent = agents.register();
+        UUID id = fixture.submit(agent, Payloads.schemaChange("production", "ALTER TABLE orders DROP COLUMN note",
+                "TRUNCATE audit_log", "CREATE INDEX i ON orders (id)", "DROP TABLE old_orders"));
+        String dora = user("dora");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
+        String html = openRequest(c, dora, id, "dba").body().asString();
+        assertTrue(html.contains("4 statements"), html);
+        assertTrue(html.contains("3 destructive"), html);
+        assertEquals(3, html.split("class=\"statement destructive\"", -1).length - 1);
+    }
+
+    @Test
+    void paymentAndCodePushAreRenderedForTheirType() {
+        String agent = agents.register();
+        UUID pay = fixture.submit(agent, Payloads.payment("12500.00", "production"));
+        UUID push = fixture.submit(agent, Payloads.codePush("main", "production"));
+        String rev = user("rev");
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "finance", "maintainers"));
+        openRequest(c, rev, pay, "finance", "maintainers").then().body(containsString("12500.00 EUR"))
+                .body(containsString("ACME GmbH")).body(containsString("DE89370400440532013000"));
+        openRequest(c, rev, push, "finance", "maintainers").then().body(containsString("2 files changed, +10 / -3"))
+                .body(containsString("a".repeat(40))).body(containsString("id=\"digest\""));
+    }
+
+    @Test
+    void inboxFiltersCountsAndPaginates() {
+        String agent = agents.register();
+        String group = "grp" + UUID.randomUUID().toString().substring(0, 6);
+        // the default policy routes production ops.restart to security; use it for a private count
+        for (int i = 0; i < 3; i++) {
+            fixture.submit(agent, Payloads.submission("ops.restart", "svc:api-" + i, "production", "{\"service\":\"api\"}"));
+        }
+        UUID pay = fixture.submit(agent, Payloads.payment("30000", "production"));
+        String rev = user("rev");
+        fixture.awaitTask(reviewer(rev, "finance"), pay);
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "finance"));
+        c.get("/inbox?type=payment.transfer&agent=" + agent).then().statusCode(200)
+                .body(containsString("<strong>1</strong> open")).body(containsString(pay.toString()));
+        c.get("/inbox?type=code.push&agent=" + agent).then().body(containsString("<strong>0</strong> open"))
+                .body(containsString("Nothing waiting"));
+        c.get("/inbox?risk=HIGH&agent=" + agent).then().body(containsString(pay.toString()));
+        c.get("/inbox?page=99").then().statusCode(200);
+        assertNotNull(group);
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> condition) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(100)).until(condition);
+    }
+}
