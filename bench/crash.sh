@@ -22,6 +22,7 @@ LOAD_SECONDS=${2:-10}
 DB=countersign_faults_crash
 WORKDIR=$(mktemp -d /tmp/countersign-crash.XXXX)
 JOURNAL=$WORKDIR/journal.txt
+touch "$JOURNAL"
 LOAD_PID=
 cleanup() {
     [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2> /dev/null || true

@@ -32,7 +32,7 @@ public record ActionSubmission(String type, String target, String environment, S
             // Jackson's limit messages name its own classes and methods: say what the limit is instead.
             String why = e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
                     ? "it nests deeper than 64 levels or holds a number or string longer than allowed"
-                    : e.getOriginalMessage();
+                    : withoutSourceReference(e.getOriginalMessage());
             throw new ProblemException(400, "malformed-json", "Malformed JSON",
                     "The body is not valid JSON" + where + ": " + why);
         } catch (IOException e) {
@@ -107,6 +107,19 @@ public record ActionSubmission(String type, String target, String environment, S
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Jackson appends "(start marker at [Source: REDACTED (`StreamReadFeature...` disabled); ...])": drop it. */
+    static String withoutSourceReference(String message) {
+        if (message == null) {
+            return "";
+        }
+        int cut = message.indexOf("[Source");
+        if (cut < 0) {
+            return message.replace("`", "");
+        }
+        String head = message.substring(0, cut).replaceAll("\\s*\\(?start marker at\\s*$", "").strip();
+        return head.replace("`", "");
     }
 
     private static String text(JsonNode root, String name, int max, Violations v, String what) {

@@ -90,6 +90,15 @@ public class ProblemMappers {
                     "The database is temporarily unavailable; nothing was changed. Retry after the indicated delay.",
                     path(uri), null), null)).header("Retry-After", RETRY_AFTER_SECONDS).build();
         }
+        String state = dataExceptionState(e);
+        if (state != null) {
+            // SQLState class 22: a value that passed validation but that the database cannot store or
+            // compare (a NUL character, a timestamp beyond its range). The client's input, not a bug.
+            Log.warnf("Database refused a value on %s (SQLState %s): %s", path(uri), state, rootMessage(e));
+            return build(new Problem(Problem.typeUri("invalid-value"), "Invalid value", 400,
+                    "A value in the request cannot be stored or compared (for example a NUL character or a date "
+                            + "outside years 1-9999).", path(uri), null), null);
+        }
         String incident = java.util.UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected failure (incident %s) on %s", incident, path(uri));
         return build(new Problem(Problem.typeUri("internal"), "Internal error", 500,
@@ -138,6 +147,16 @@ public class ProblemMappers {
             todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
         }
         return false;
+    }
+
+    /** The SQLState of a data exception (class 22) in the cause chain, or null. */
+    static String dataExceptionState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

@@ -55,4 +55,15 @@ class DatabaseUnavailableMappingTest {
         assertFalse(ProblemMappers.databaseUnavailable(new IllegalStateException("boom")));
         assertEquals(500, mappers.unexpected(new IllegalStateException("boom"), null).getStatus());
     }
+
+    @Test
+    void dataExceptionsAre400InvalidValue() {
+        // PostgreSQL: NUL in a text parameter (22021), timestamp out of range (22008), as Hibernate wraps them.
+        for (String state : new String[] { "22021", "22008" }) {
+            Response r = mappers.unexpected(new org.hibernate.exception.DataException("could not execute",
+                    new SQLException("ERROR: invalid value", state)), null);
+            assertEquals(400, r.getStatus());
+            assertEquals("https://countersign.dev/problems/invalid-value", ((Problem) r.getEntity()).type());
+        }
+    }
 }

@@ -88,4 +88,58 @@ class FuzzFindingsRegressionTest {
                 .body("detail", not(containsString("StreamReadConstraints")))
                 .body("detail", not(containsString("`")));
     }
+
+    @Test
+    void truncatedJsonIsRefusedWithoutParserSourceReferences() {
+        String agent = agents.register();
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .body("[[[")
+                .when().post("/api/v1/actions")
+                .then().statusCode(400)
+                .body("type", equalTo("https://countersign.dev/problems/malformed-json"))
+                .body("detail", not(containsString("[Source")))
+                .body("detail", not(containsString("StreamReadFeature")))
+                .body("detail", not(containsString("`")));
+    }
+
+    @Test
+    void duplicateKeyInsideAnAdminRecordIs400NotAnEmpty500() {
+        // Was: Jackson InvalidDefinitionException ("No fallback setter/field for creator property") -> empty 500.
+        given().auth().oauth2(Tokens.admin()).contentType("application/json")
+                .body("{\"id\":\"dup-" + UUID.randomUUID().toString().substring(0, 8) + "\",\"displayName\":\"d\","
+                        + "\"ownerUserId\":\"o\",\"allowedTypes\":[\"payment.transfer\"],\"allowedTargets\":[\"**\"],"
+                        + "\"allowedEnvironments\":[\"sandbox\"],\"quotas\":{\"requestsPerMinute\":5,\"requestsPerMinute\":6}}")
+                .when().post("/api/v1/admin/agents")
+                .then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    /** Values PostgreSQL refuses (NUL, timestamps beyond its range); H2 may accept them, so: never 5xx. */
+    @ParameterizedTest
+    @ValueSource(strings = { "/api/v1/actions?type=%00", "/api/v1/actions?from=-999999999-01-01T00:00:00Z",
+        "/api/v1/actions?to=%2B999999999-12-31T23:59:59Z" })
+    void valuesTheDatabaseCannotHoldAreNeverServerErrors(String url) {
+        String agent = agents.register();
+        int status = given().auth().oauth2(Tokens.agent(agent)).urlEncodingEnabled(false)
+                .when().get(url)
+                .then().extract().statusCode();
+        org.junit.jupiter.api.Assertions.assertTrue(status < 500, url + " answered " + status);
+    }
+
+    @Test
+    void auditExportWithAnInstantBeyondTheDatabaseRangeIsNoServerError() {
+        int status = given().auth().oauth2(Tokens.auditor()).urlEncodingEnabled(false)
+                .when().get("/api/v1/audit/export?from=%2B999999999-12-31T23:59:59Z")
+                .then().extract().statusCode();
+        org.junit.jupiter.api.Assertions.assertTrue(status < 500, "export answered " + status);
+    }
+
+    @Test
+    void nulInAnAgentIdIsNoServerError() {
+        int status = given().auth().oauth2(Tokens.admin()).urlEncodingEnabled(false)
+                .when().get("/api/v1/admin/agents/a%00b")
+                .then().extract().statusCode();
+        org.junit.jupiter.api.Assertions.assertTrue(status < 500, "answered " + status);
+    }
 }
