@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 N=${1:-200000}
 SRC=countersign_perf_audit
 DB=countersign_perf_audit_seq
-PORT=38080
-MGMT=39000
+PORT=${BENCH_PORT:-38471}
+MGMT=${BENCH_MGMT_PORT:-39471}
 OUT=target/perf-audit
 PGJAR=$(ls ~/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar | sort -V | tail -1)
 mkdir -p "$OUT"
@@ -19,6 +19,8 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 ticks() { local t=0 p; for p in "$@"; do [ -r /proc/$p/stat ] && t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 APP=
 start_app() {
+  # Another process on our ports would answer the readiness probe in our place.
+  if ss -ltn | grep -qE ":($PORT|$MGMT) "; then echo "port $PORT or $MGMT is in use (set BENCH_PORT/BENCH_MGMT_PORT)"; exit 1; fi
   (cd "$OUT" && exec env QUARKUS_PROFILE=postgres COUNTERSIGN_DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
     COUNTERSIGN_DB_USER=postgres COUNTERSIGN_DB_PASSWORD= COUNTERSIGN_JWT_ISSUER=https://countersign.dev/issuer \
     COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json \
