@@ -37,6 +37,19 @@ public class AuditRecorder {
         trail.record(kind(e.actor()), e.actor().id(), e.requestId(), type, data);
     }
 
+    void onReviewDecided(@Observes io.countersign.review.ReviewDecided e) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("decision", e.decision().name());
+        data.put("payloadSha256", e.payloadSha256());
+        data.put("round", e.round());
+        data.put("approvalsSoFar", e.approvalsSoFar());
+        data.put("approvalsRequired", e.approvalsRequired());
+        if (e.comment() != null) {
+            data.put("comment", e.comment());
+        }
+        trail.record(ActorKind.USER, e.reviewer(), e.requestId(), "review.decided", data);
+    }
+
     void onAgentChanged(@Observes AgentChanged e) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("agentId", e.after().id());

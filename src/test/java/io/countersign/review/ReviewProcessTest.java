@@ -43,5 +43,12 @@ class ReviewProcessTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> io.restassured.RestAssured
                 .given().auth().oauth2(io.countersign.testsupport.Tokens.agent(agent))
                 .when().get("/api/v1/actions/" + id).then().statusCode(200).extract().path("release.token") != null);
+        // the reviewer's decision, with its comment, is in the request's decision trail
+        io.restassured.RestAssured.given().auth().oauth2(io.countersign.testsupport.Tokens.auditor())
+                .when().get("/api/v1/audit/requests/" + id)
+                .then().statusCode(200)
+                .body("events.type", org.hamcrest.Matchers.hasItems("action.submitted", "review.decided",
+                        "action.approved", "release.issued"))
+                .body("events.find { it.type == 'review.decided' }.actorId", org.hamcrest.Matchers.equalTo(dora.userId()));
     }
 }
