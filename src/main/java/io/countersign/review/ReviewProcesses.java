@@ -69,9 +69,26 @@ public class ReviewProcesses {
         if (!config.enabled()) {
             return;
         }
-        engine.deploy(List.of(new BpmnResource("action-approval.bpmn", bpmn())));
-        ready.set(true);
-        reconcile();
+        if (deploy()) {
+            reconcile();
+        }
+    }
+
+    /**
+     * Deploys the approval process (idempotent: an unchanged file creates no new version). An
+     * engine that is not reachable yet (a Camunda cluster still starting) must not stop the
+     * application: reviews wait and the reconciler deploys on its next run.
+     */
+    private boolean deploy() {
+        try {
+            engine.deploy(List.of(new BpmnResource("action-approval.bpmn", bpmn())));
+            ready.set(true);
+        } catch (io.countersign.engine.DeploymentRejectedException e) {
+            throw e; // a broken BPMN file is a build error, not an outage
+        } catch (RuntimeException e) {
+            Log.warnf("Approval process not deployed yet (%s); retrying with the reconciler", e.getMessage());
+        }
+        return ready.get();
     }
 
     /** The packaged BPMN bytes. */
@@ -159,7 +176,7 @@ public class ReviewProcesses {
     @Scheduled(every = "${countersign.review.reconcile-interval:30s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reconcile() {
-        if (!ready.get() || !reconciling.compareAndSet(false, true)) {
+        if ((!ready.get() && !deploy()) || !reconciling.compareAndSet(false, true)) {
             return;
         }
         try {

@@ -72,6 +72,12 @@ public final class FaultEndpoints {
             new Endpoint("POST", "/api/v1/actions/{pendingId}/cancel", Role.AGENT, List.of(), "{\"reason\":\"no longer needed\"}", 2),
             new Endpoint("POST", "/api/v1/actions/{id}/outcome", Role.AGENT, List.of(),
                     "{\"outcome\":\"EXECUTED\",\"detail\":\"done\"}", 2),
+            new Endpoint("POST", "/api/v1/actions/{pendingId}/revisions", Role.AGENT, List.of(),
+                    "{\"summary\":\"revised\",\"justification\":\"as asked\",\"payload\":{\"database\":\"orders\","
+                            + "\"statements\":[\"ALTER TABLE t ADD COLUMN c INT\"]}}", 2),
+            new Endpoint("GET", "/api/v1/admin/outbox", Role.ADMIN, List.of("status", "limit"), null, 1),
+            new Endpoint("POST", "/api/v1/admin/outbox/retry-parked", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("POST", "/api/v1/admin/outbox/{outboxId}/retry", Role.ADMIN, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/admin/agents", Role.ADMIN, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/admin/agents/{agentId}", Role.ADMIN, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/admin/agents", Role.ADMIN, List.of(), AGENT, 3),

@@ -63,6 +63,7 @@ public final class Fixtures {
         f.values.put("jti", List.of(jti.group(1)));
         f.values.put("token", List.of(token.group(1)));
         f.values.put("treeSize", List.of("1", "2", "3"));
+        f.values.put("outboxId", List.of("1", "42"));
         f.values.put("requestId", decided);
         return f;
     }
