@@ -169,6 +169,11 @@ public class ActionRequestResource {
     @Operation(summary = "Cancel your pending request")
     @APIResponse(responseCode = "409", description = "The request is no longer pending")
     public ActionView cancel(@PathParam("id") String id, CancelInput input) {
+        if (input != null && input.reason() != null
+                && (input.reason().length() > 2000 || !io.countersign.common.Violations.wellFormedText(input.reason()))) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("reason",
+                    "at most 2000 characters, no control characters")));
+        }
         return actions.cancel(agentId(), parseId(id), input == null ? null : input.reason());
     }
 
@@ -203,8 +208,9 @@ public class ActionRequestResource {
             throw ProblemException.validation(List.of(new Problem.FieldError("outcome",
                     "required: EXECUTED or EXECUTION_FAILED")));
         }
-        if (input.detail() != null && input.detail().length() > 4000) {
-            throw ProblemException.validation(List.of(new Problem.FieldError("detail", "at most 4000 characters")));
+        if (input.detail() != null && (input.detail().length() > 4000
+                || !io.countersign.common.Violations.wellFormedText(input.detail()))) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("detail", "at most 4000 characters, no control characters")));
         }
         return actions.reportOutcome(agentId(), parseId(id), input.outcome(), input.detail());
     }

@@ -121,9 +121,12 @@ public class AgentRegistry {
             v.check(in.id() != null && AGENT_ID.matcher(in.id()).matches(), "id",
                     "required; 2-128 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
         }
-        v.check(in.displayName() != null && !in.displayName().isBlank() && in.displayName().length() <= 200,
-                "displayName", "required, at most 200 characters");
-        v.check(in.ownerUserId() != null && !in.ownerUserId().isBlank() && in.ownerUserId().length() <= 200,
+        // Unpaired surrogates would reach the audit event and fail it (a 500 found by bench/fuzz.sh).
+        v.check(in.displayName() != null && !in.displayName().isBlank() && in.displayName().length() <= 200
+                && Violations.wellFormedText(in.displayName()),
+                "displayName", "required, at most 200 characters, no control characters");
+        v.check(in.ownerUserId() != null && !in.ownerUserId().isBlank() && in.ownerUserId().length() <= 200
+                && Violations.wellFormedText(in.ownerUserId()),
                 "ownerUserId", "required: the user id of the human who owns this agent");
         checkList(v, "allowedTypes", in.allowedTypes(), ACTION_TYPE, "an action type such as db.schema.change");
         checkList(v, "allowedTargets", in.allowedTargets(), null, "a target glob of at most 512 characters");
@@ -147,7 +150,7 @@ public class AgentRegistry {
         for (int i = 0; i < list.size(); i++) {
             String s = list.get(i);
             boolean ok = s != null && !s.isBlank() && s.length() <= 512 && s.chars().noneMatch(c -> c < 0x20)
-                    && (pattern == null || pattern.matcher(s).matches());
+                    && Violations.wellFormedText(s) && (pattern == null || pattern.matcher(s).matches());
             v.check(ok, field + "[" + i + "]", "must be " + what);
         }
     }

@@ -142,4 +142,23 @@ class FuzzFindingsRegressionTest {
                 .then().extract().statusCode();
         org.junit.jupiter.api.Assertions.assertTrue(status < 500, "answered " + status);
     }
+
+    /** Free text that reaches an audit event: an unpaired surrogate used to fail the audit write (500). */
+    @Test
+    void unpairedSurrogatesInFreeTextAre400NotAFailedAuditWrite() {
+        String agent = agents.register();
+        given().auth().oauth2(Tokens.admin()).contentType("application/json")
+                .body("{\"displayName\":\"\\udfff\\ud800\",\"ownerUserId\":\"o\",\"allowedTypes\":[\"payment.transfer\"],"
+                        + "\"allowedTargets\":[\"**\"],\"allowedEnvironments\":[\"sandbox\"]}")
+                .when().put("/api/v1/admin/agents/" + agent)
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("displayName"));
+        String id = given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString()).body(Payloads.payment("25000.00", "production"))
+                .when().post("/api/v1/actions").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").body("{\"reason\":\"x\\ud800\"}")
+                .when().post("/api/v1/actions/" + id + "/cancel")
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("reason"));
+    }
 }
