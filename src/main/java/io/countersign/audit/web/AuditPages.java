@@ -246,7 +246,8 @@ public class AuditPages {
         }
         try {
             Instant t = LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-            return upper ? t.plusSeconds(60) : t;
+            // "2025-01-31T12:00" (a form's minute) as an upper bound includes that whole minute
+            return upper ? t.plusMillis(value.length() == 16 ? 60_000 : 1) : t;
         } catch (DateTimeParseException e) {
             // try a date
         }
