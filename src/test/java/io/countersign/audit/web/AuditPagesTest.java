@@ -204,4 +204,40 @@ class AuditPagesTest {
 
         c.get("/audit/export?format=xml").then().statusCode(400).contentType(containsString("problem+json"));
     }
+    @Test
+    void aUserWithBothRolesGetsTheInboxAndTheAuditPages() {
+        InboxClient c = new InboxClient();
+        c.get("/inbox/sign-in");
+        Response r = c.post("/inbox/sign-in", Map.of("token", Tokens.token(unique("ada"), "reviewer", "auditor", "dba")));
+        assertEquals(303, r.statusCode());
+        assertTrue(r.header("Location").endsWith("/inbox"));
+        assertTrue(r.headers().getValues("Set-Cookie").stream()
+                .anyMatch(h -> h.startsWith("countersign_session=") && h.contains("Path=/audit")));
+        assertTrue(r.headers().getValues("Set-Cookie").stream()
+                .anyMatch(h -> h.startsWith("countersign_session=") && h.contains("Path=/inbox")));
+        c.get("/audit").then().statusCode(200).body(containsString("Decision trail"));
+    }
+
+    @Test
+    void signOutNeedsTheCsrfTokenAndClearsTheAuditSession() {
+        InboxClient c = auditor();
+        c.get("/audit").then().statusCode(200).body(containsString("action=\"/audit/sign-out\""));
+        c.postWithoutCsrf("/audit/sign-out", Map.of()).then().statusCode(403);
+        Response r = c.post("/audit/sign-out", Map.of());
+        assertEquals(303, r.statusCode());
+        assertTrue(r.headers().getValues("Set-Cookie").stream()
+                .anyMatch(h -> h.startsWith("countersign_session=;") || h.startsWith("countersign_session=\"\"")
+                        || h.contains("Max-Age=0")), r.headers().toString());
+        c.get("/audit").then().statusCode(303);
+    }
+
+    @Test
+    void verifyNowRefusesAFormFromAnotherOrigin() {
+        InboxClient c = auditor();
+        c.get("/audit").then().statusCode(200);
+        String token = c.cookies().get("countersign_csrf");
+        given().redirects().follow(false).cookies(c.cookies()).header("Origin", "https://evil.example")
+                .contentType("application/x-www-form-urlencoded").formParam("_csrf", token)
+                .when().post("/audit/verify").then().statusCode(403).body(containsString("cross-origin-form"));
+    }
 }
