@@ -18,7 +18,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The inbox session: the reviewer's JWT in an HttpOnly, SameSite=Strict cookie scoped to
- * /inbox, verified by SmallRye JWT with exactly the API's settings (issuer, audience, keys,
+ * /inbox (an auditor's to /audit, the auditor pages), verified by SmallRye JWT with exactly the API's settings (issuer, audience, keys,
  * expiry) on every request. The cookie is read here rather than by the API's authentication
  * mechanism so agent calls keep using only the Authorization header.
  */
