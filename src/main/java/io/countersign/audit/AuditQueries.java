@@ -16,7 +16,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +73,37 @@ public class AuditQueries {
         return new AuditViews.RequestTrail(requestId.toString(), events);
     }
 
+    /** Optional filters of an event search; null means "any". {@code from} is inclusive, {@code to} exclusive. */
+    public record EventFilter(String agent, String type, UUID requestId, String actor, Instant from, Instant to) {
+    }
+
     /** Sequenced events matching optional filters, newest first, at most {@code limit}, seq below {@code before}. */
     public AuditViews.EventPage search(String agent, String type, UUID requestId, Long before, int limit) {
+        return search(new EventFilter(agent, type, requestId, null, null, null), before, limit);
+    }
+
+    /**
+     * Sequenced events matching {@code filter}, newest first, at most {@code limit}, seq below
+     * {@code before} (keyset pagination: pass the previous page's {@code nextBefore}).
+     */
+    public AuditViews.EventPage search(EventFilter filter, Long before, int limit) {
+        String agent = filter.agent();
+        String type = filter.type();
+        UUID requestId = filter.requestId();
         StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM audit_event WHERE seq IS NOT NULL");
         List<Object> args = new ArrayList<>();
+        if (filter.actor() != null) {
+            sql.append(" AND actor_id = ?");
+            args.add(filter.actor());
+        }
+        if (filter.from() != null) {
+            sql.append(" AND occurred_at >= ?");
+            args.add(OffsetDateTime.ofInstant(filter.from(), ZoneOffset.UTC));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND occurred_at < ?");
+            args.add(OffsetDateTime.ofInstant(filter.to(), ZoneOffset.UTC));
+        }
         if (agent != null) {
             sql.append(" AND agent_id = ?");
             args.add(agent);

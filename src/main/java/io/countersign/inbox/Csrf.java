@@ -40,6 +40,11 @@ public class Csrf {
         return session.cookie(config.csrfCookie(), token, -1);
     }
 
+    /** The cookie carrying {@code token}, scoped to {@code path} (the auditor pages live outside /inbox). */
+    public NewCookie cookie(String token, String path) {
+        return session.cookie(config.csrfCookie(), token, -1, path);
+    }
+
     /** Refuses (403) a form whose token is missing or differs from the cookie, or that comes from another origin. */
     public void verify(String cookieValue, String formValue, String origin, String host) {
         boolean ok = cookieValue != null && formValue != null && cookieValue.length() == 43

@@ -104,8 +104,9 @@ public class InboxResource {
     public Response signIn(@FormParam("_csrf") String formToken, @FormParam("token") String token) {
         csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         return session.verify(token)
-                .map(s -> s.isReviewer() ? signedIn(token, s)
-                        : page(signIn("This account has no reviewer role; ask an administrator for access."), 403))
+                .map(s -> s.isReviewer() || s.isAuditor() ? signedIn(token, s)
+                        : page(signIn("This account has no reviewer role and no auditor role; ask an administrator for "
+                                + "access."), 403))
                 .orElseGet(() -> page(signIn("The token is not valid: it must be a current token from the configured "
                         + "identity provider."), 401));
     }
@@ -134,8 +135,18 @@ public class InboxResource {
     }
 
     private Response signedIn(String token, InboxSession.Session s) {
+        if (!s.isReviewer()) {
+            // An auditor without the reviewer role goes to the auditor pages; the cookie is scoped to them only.
+            return Response.seeOther(URI.create(InboxSession.AUDIT_PATH))
+                    .cookie(session.sessionCookie(token, s.expiresAt(), InboxSession.AUDIT_PATH)).build();
+        }
         reviews.rememberMember(s.reviewer());
-        return Response.seeOther(URI.create("/inbox")).cookie(session.sessionCookie(token, s.expiresAt())).build();
+        Response.ResponseBuilder rb = Response.seeOther(URI.create("/inbox"))
+                .cookie(session.sessionCookie(token, s.expiresAt()));
+        if (s.isAuditor()) {
+            rb.cookie(session.sessionCookie(token, s.expiresAt(), InboxSession.AUDIT_PATH));
+        }
+        return rb.build();
     }
 
     private TemplateInstance signIn(String error) {

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The inbox session: the reviewer's JWT in an HttpOnly, SameSite=Strict cookie scoped to
- * /inbox, verified by SmallRye JWT with exactly the API's settings (issuer, audience, keys,
+ * /inbox (an auditor's to /audit, the auditor pages), verified by SmallRye JWT with exactly the API's settings (issuer, audience, keys,
  * expiry) on every request. The cookie is read here rather than by the API's authentication
  * mechanism so agent calls keep using only the Authorization header.
  */
@@ -34,8 +34,11 @@ public class InboxSession {
     @Inject
     IdentityConfig identity;
 
-    /** A verified session: the reviewer and when the token expires. */
-    public record Session(Reviewer reviewer, Instant expiresAt, boolean isReviewer) {
+    /** Path of the auditor pages; an auditor's session cookie is scoped to it (the inbox cookie is scoped to /inbox). */
+    public static final String AUDIT_PATH = "/audit";
+
+    /** A verified session: the user (as a reviewer identity), when the token expires, and its roles. */
+    public record Session(Reviewer reviewer, Instant expiresAt, boolean isReviewer, boolean isAuditor) {
     }
 
     /** Verifies a token; empty when it is invalid, expired or from another issuer. */
@@ -53,9 +56,10 @@ public class InboxSession {
                 a.forEach(v -> groups.add(v.toString().replace("\"", "")));
             }
             boolean reviewer = jwt.getGroups() != null && jwt.getGroups().contains(Roles.REVIEWER);
+            boolean auditor = jwt.getGroups() != null && jwt.getGroups().contains(Roles.AUDITOR);
             groups.removeAll(Roles.ALL);
             return Optional.of(new Session(new Reviewer(jwt.getSubject(), groups),
-                    Instant.ofEpochSecond(jwt.getExpirationTime()), reviewer));
+                    Instant.ofEpochSecond(jwt.getExpirationTime()), reviewer, auditor));
         } catch (ParseException | RuntimeException e) {
             return Optional.empty();
         }
@@ -67,19 +71,43 @@ public class InboxSession {
                 .orElseThrow(() -> new RedirectException("/inbox/sign-in"));
     }
 
+    /** The signed-in auditor (another role's session gets 403), or a 303 to the sign-in page. */
+    public Reviewer requireAuditor(String cookieValue) {
+        Session s = verify(cookieValue).orElseThrow(() -> new RedirectException("/inbox/sign-in"));
+        if (!s.isAuditor()) {
+            throw io.countersign.common.ProblemException.forbidden("auditor-role-required",
+                    "The auditor pages need the auditor role; sign in with an auditor account.");
+        }
+        return s.reviewer();
+    }
+
     /** The session cookie for a verified token (expires with the token). */
     public NewCookie sessionCookie(String token, Instant expiresAt) {
+        return sessionCookie(token, expiresAt, "/inbox");
+    }
+
+    /** The session cookie for a verified token, scoped to {@code path} (expires with the token). */
+    public NewCookie sessionCookie(String token, Instant expiresAt, String path) {
         long maxAge = Math.max(0, expiresAt.getEpochSecond() - Instant.now().getEpochSecond());
-        return cookie(config.sessionCookie(), token.strip(), (int) Math.min(Integer.MAX_VALUE, maxAge));
+        return cookie(config.sessionCookie(), token.strip(), (int) Math.min(Integer.MAX_VALUE, maxAge), path);
     }
 
     /** A cookie that removes the session. */
     public NewCookie clearedSessionCookie() {
-        return cookie(config.sessionCookie(), "", 0);
+        return clearedSessionCookie("/inbox");
+    }
+
+    /** A cookie that removes the session scoped to {@code path}. */
+    public NewCookie clearedSessionCookie(String path) {
+        return cookie(config.sessionCookie(), "", 0, path);
     }
 
     NewCookie cookie(String name, String value, int maxAge) {
-        return new NewCookie.Builder(name).value(value).path("/inbox").httpOnly(true).secure(config.secureCookies())
+        return cookie(name, value, maxAge, "/inbox");
+    }
+
+    NewCookie cookie(String name, String value, int maxAge, String path) {
+        return new NewCookie.Builder(name).value(value).path(path).httpOnly(true).secure(config.secureCookies())
                 .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
     }
 

@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Security headers of the inbox pages and assets: a CSP without inline scripts or styles, no
+ * Security headers of the inbox and auditor pages and assets: a CSP without inline scripts or styles, no
  * framing, no referrer leaks, no MIME sniffing, and no caching of pages with request data.
  */
 @ApplicationScoped
@@ -18,7 +18,8 @@ public class SecurityHeaders {
     void register(@Observes Filters filters) {
         filters.register(rc -> {
             String path = rc.normalizedPath();
-            if (path.equals("/inbox") || path.startsWith("/inbox/")) {
+            // The auditor pages (/audit) share the inbox layout and get the same headers.
+            if (path.equals("/inbox") || path.startsWith("/inbox/") || path.equals("/audit") || path.startsWith("/audit/")) {
                 rc.response().headers()
                         .set("Content-Security-Policy", CSP)
                         .set("X-Frame-Options", "DENY")
