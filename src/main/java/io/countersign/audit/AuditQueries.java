@@ -41,6 +41,34 @@ public class AuditQueries {
     @Inject
     CheckpointSigner signer;
 
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** All rows of {@code sql} with positional {@code args}, read on a read-only connection. */
+    private <T> List<T> readList(String sql, List<?> args, RowMapper<T> mapper) {
+        List<T> rows = new ArrayList<>();
+        try (Connection c = readConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(mapper.map(rs));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
     /** A read-only connection with autocommit off, so fetch sizes stream on PostgreSQL. */
     Connection readConnection() throws SQLException {
         Connection c = dataSource.getConnection();
@@ -51,22 +79,8 @@ public class AuditQueries {
 
     /** Every event of one request in chain order (unsequenced ones last). */
     public AuditViews.RequestTrail requestTrail(UUID requestId) {
-        List<EventView> events = new ArrayList<>();
-        try (Connection c = readConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM audit_event WHERE request_id = ? "
-                    + "ORDER BY seq NULLS LAST, id")) {
-                ps.setObject(1, requestId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(eventView(rs));
-                    }
-                }
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        List<EventView> events = readList("SELECT " + EVENT_COLUMNS + " FROM audit_event WHERE request_id = ? "
+                + "ORDER BY seq NULLS LAST, id", List.of(requestId), AuditQueries::eventView);
         if (events.isEmpty()) {
             throw ProblemException.notFound("No audit events for request " + requestId + ".");
         }
@@ -122,23 +136,7 @@ public class AuditQueries {
         }
         sql.append(" ORDER BY seq DESC LIMIT ?");
         args.add(limit + 1);
-        List<EventView> events = new ArrayList<>();
-        try (Connection c = readConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(eventView(rs));
-                    }
-                }
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        List<EventView> events = readList(sql.toString(), args, AuditQueries::eventView);
         Long next = null;
         if (events.size() > limit) {
             events = events.subList(0, limit);
@@ -164,23 +162,9 @@ public class AuditQueries {
 
     /** Latest checkpoint and up to {@code limit} checkpoints below {@code before} (newest first). */
     public AuditViews.CheckpointList checkpoints(Long before, int limit) {
-        List<CheckpointView> list = new ArrayList<>();
-        try (Connection c = readConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, issued_at, key_id, note FROM audit_checkpoint "
-                    + "WHERE tree_size < ? ORDER BY tree_size DESC LIMIT ?")) {
-                ps.setLong(1, before == null ? Long.MAX_VALUE : before);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        list.add(checkpointView(rs));
-                    }
-                }
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        List<CheckpointView> list = readList("SELECT tree_size, root_hash, issued_at, key_id, note FROM audit_checkpoint "
+                + "WHERE tree_size < ? ORDER BY tree_size DESC LIMIT ?",
+                List.of(before == null ? Long.MAX_VALUE : before, limit), AuditQueries::checkpointView);
         return new AuditViews.CheckpointList(latestCheckpoint().orElse(null), list, signer.verifierKey());
     }
 
