@@ -28,7 +28,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -89,69 +88,165 @@ public class LoadGen {
         }
     }
 
+    /**
+     * Drives the load over plain keep-alive HTTP/1.1 sockets, one thread per connection, with the
+     * request bytes prepared up front: the generator must cost far less CPU than the server it
+     * measures, because both share the same two cores (the JDK HttpClient cost ~3 ms of CPU per
+     * request, as much as the server). peak: each connection sends its next request as soon as
+     * the previous answer is read (closed loop). rate: the workers take the next intended send
+     * time from a shared schedule (start + i / rate); a worker that picks a time already past
+     * sends at once, so latency counts from the intended time and queueing in a slow server
+     * shows up in the percentiles (no coordinated omission, as in wrk2).
+     */
     static Result run(HttpClient http, String base, List<String> tokens, String mode, int seconds, int param,
             boolean quiet) throws Exception {
-        long[] lat = new long[Math.max(1, seconds * (mode.equals("rate") ? param : 20000))];
+        boolean rate = mode.equals("rate");
+        int conns = rate ? Math.max(16, Math.min(256, param / 8)) : param;
+        URI uri = URI.create(base);
+        String host = uri.getHost();
+        int port = uri.getPort();
+        long[] lat = new long[Math.max(1, seconds * (rate ? param : 40000))];
         AtomicLong n = new AtomicLong();
         AtomicLong ok = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        AtomicLong next = new AtomicLong();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        Semaphore inflight = new Semaphore(mode.equals("rate") ? 10_000 : param);
-        long sent = 0;
-        List<java.util.concurrent.CompletableFuture<?>> all = new ArrayList<>();
-        long interval = mode.equals("rate") ? 1_000_000_000L / param : 0;
-        while (true) {
-            long intended = mode.equals("rate") ? start + sent * interval : System.nanoTime();
-            if (intended >= end) {
-                break;
-            }
-            if (mode.equals("rate")) {
-                long wait = intended - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-            }
-            inflight.acquire();
-            long seq = SEQ.incrementAndGet();
-            String tok = tokens.get((int) (seq % tokens.size()));
-            HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/actions"))
-                    .header("Authorization", "Bearer " + tok).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", RUN + "-" + seq).timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(seq % 2 == 0 ? approve(seq) : deny(seq))).build();
-            sent++;
-            final long t0 = intended;
-            all.add(http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                long d = System.nanoTime() - t0;
-                inflight.release();
-                if (e != null) {
+        long interval = rate ? 1_000_000_000L / param : 0;
+        CountDownLatch done = new CountDownLatch(conns);
+        byte[][] prefixes = new byte[tokens.size()][];
+        for (int i = 0; i < tokens.size(); i++) {
+            prefixes[i] = ("POST /api/v1/actions HTTP/1.1\r\nHost: " + host + ":" + port
+                    + "\r\nAuthorization: Bearer " + tokens.get(i)
+                    + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + RUN + "-")
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
+        for (int c = 0; c < conns; c++) {
+            Thread t = new Thread(() -> {
+                java.net.Socket sock = null;
+                try {
+                    java.io.InputStream in = null;
+                    java.io.OutputStream out = null;
+                    while (true) {
+                        long intended;
+                        if (rate) {
+                            intended = start + next.getAndIncrement() * interval;
+                            if (intended >= end) {
+                                break;
+                            }
+                            long wait = intended - System.nanoTime();
+                            if (wait > 0) {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            }
+                        } else {
+                            intended = System.nanoTime();
+                            if (intended >= end) {
+                                break;
+                            }
+                        }
+                        long seq = SEQ.incrementAndGet();
+                        byte[] body = (seq % 2 == 0 ? approve(seq) : deny(seq)).getBytes(StandardCharsets.UTF_8);
+                        byte[] head = (seq + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                        int status;
+                        try {
+                            if (sock == null) {
+                                sock = new java.net.Socket(host, port);
+                                sock.setTcpNoDelay(true);
+                                sock.setSoTimeout(30_000);
+                                in = new java.io.BufferedInputStream(sock.getInputStream(), 16384);
+                                out = new java.io.BufferedOutputStream(sock.getOutputStream(), 16384);
+                            }
+                            out.write(prefixes[(int) (seq % prefixes.length)]);
+                            out.write(head);
+                            out.write(body);
+                            out.flush();
+                            status = readResponse(in);
+                        } catch (java.io.IOException e) {
+                            errors.incrementAndGet();
+                            if (sock != null) {
+                                sock.close();
+                            }
+                            sock = null;
+                            continue;
+                        }
+                        long d = System.nanoTime() - intended;
+                        statuses.merge(status, 1L, Long::sum);
+                        if (status == 201) {
+                            ok.incrementAndGet();
+                        }
+                        long i = n.getAndIncrement();
+                        if (i < lat.length) {
+                            lat[(int) i] = d;
+                        }
+                    }
+                } catch (Exception e) {
                     errors.incrementAndGet();
-                    return;
+                } finally {
+                    try {
+                        if (sock != null) {
+                            sock.close();
+                        }
+                    } catch (java.io.IOException ignored) {
+                        // closing
+                    }
+                    done.countDown();
                 }
-                statuses.merge(r.statusCode(), 1L, Long::sum);
-                if (r.statusCode() == 201) {
-                    ok.incrementAndGet();
-                }
-                long i = n.getAndIncrement();
-                if (i < lat.length) {
-                    lat[(int) i] = d;
-                }
-            }));
-            if (all.size() > 10_000) {
-                all.removeIf(java.util.concurrent.CompletableFuture::isDone);
-            }
+            }, "loadgen-" + c);
+            t.setDaemon(true);
+            t.start();
         }
-        for (var f : all) {
-            try {
-                f.join();
-            } catch (Exception ignored) {
-                // counted as an error above
-            }
-        }
+        done.await();
         double secs = (System.nanoTime() - start) / 1e9;
+        long sent = n.get() + errors.get();
         return new Result(sent, ok.get(), new TreeMap<>(statuses), errors.get(),
                 Arrays.copyOf(lat, (int) Math.min(n.get(), lat.length)), secs);
+    }
+
+    /** Reads one HTTP/1.1 response (status line, headers, Content-Length body) and returns its status. */
+    static int readResponse(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder(128);
+        int status = -1;
+        long length = 0;
+        boolean chunked = false;
+        while (true) {
+            line.setLength(0);
+            int ch;
+            while ((ch = in.read()) != '\n') {
+                if (ch < 0) {
+                    throw new java.io.EOFException("connection closed by the server");
+                }
+                if (ch != '\r') {
+                    line.append((char) ch);
+                }
+            }
+            if (line.length() == 0) {
+                break;
+            }
+            String l = line.toString();
+            if (status < 0) {
+                status = Integer.parseInt(l.substring(9, 12));
+            } else if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Long.parseLong(l.substring(15).trim());
+            } else if (l.regionMatches(true, 0, "transfer-encoding:", 0, 18) && l.toLowerCase().contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            throw new java.io.IOException("chunked responses are not expected from the submission endpoint");
+        }
+        while (length > 0) {
+            long skipped = in.skip(length);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    throw new java.io.EOFException("truncated body");
+                }
+                skipped = 1;
+            }
+            length -= skipped;
+        }
+        return status;
     }
 
     static String approve(long seq) {

@@ -61,6 +61,13 @@ public class ActionService {
         }
     }
 
+    /** Thrown inside the submission transaction when the Idempotency-Key already has a stored response. */
+    static final class IdempotencyKeyTaken extends RuntimeException {
+        IdempotencyKeyTaken() {
+            super(null, null, false, false);
+        }
+    }
+
     /** The stored response for this agent's key, if any; 422 when the key was used for another body. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<SubmissionResult> replay(String agentId, String key, String requestSha256) {
@@ -78,6 +85,8 @@ public class ActionService {
     /**
      * Records a new request and decides it when policy allows (deny / auto-approve), all in one
      * transaction together with the idempotency record; review requests stay PENDING_REVIEW.
+     * Throws {@link IdempotencyKeyTaken} (rolling everything back) when the key already has a
+     * response: the caller replays it with {@link #replay}.
      */
     public SubmissionResult submit(RegisteredAgent agent, String key, ActionSubmission s) {
         OffsetDateTime now = now();
@@ -126,21 +135,24 @@ public class ActionService {
             }
         }
         r.persist();
-
-        IdempotencyRecord rec = new IdempotencyRecord();
-        rec.key = new IdempotencyRecord.Key(agent.id(), key);
-        rec.requestSha256 = s.requestSha256();
-        rec.requestId = r.id;
-        rec.responseStatus = 201;
-        rec.responseBody = toJson(ActionView.of(r));
-        rec.createdAt = now;
-        rec.persist();
-        em.flush(); // surface a concurrent use of the same key here, as a constraint violation
+        String body = toJson(ActionView.of(r));
+        // Claims the key and stores the response in one statement. On a retry the row exists and
+        // nothing is inserted; a concurrent twin makes PostgreSQL wait for its outcome first.
+        // Either way this attempt rolls back and the caller replays what was stored.
+        int claimed = em.createNativeQuery("INSERT INTO action_idempotency (agent_id, idempotency_key, request_sha256,"
+                + " request_id, response_status, response_body, created_at) VALUES (?1, ?2, ?3, ?4, 201, ?5, ?6)"
+                + " ON CONFLICT DO NOTHING")
+                .setParameter(1, agent.id()).setParameter(2, key).setParameter(3, s.requestSha256())
+                .setParameter(4, r.id).setParameter(5, body).setParameter(6, now)
+                .executeUpdate();
+        if (claimed == 0) {
+            throw new IdempotencyKeyTaken();
+        }
 
         statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status, Actor.agent(agent.id()),
                 submissionFacts(r)));
         metrics.submitted(r.status, r.policyRule);
-        return new SubmissionResult(r.id, 201, rec.responseBody, false);
+        return new SubmissionResult(r.id, 201, body, false);
     }
 
     private static java.util.Map<String, Object> submissionFacts(ActionRequest r) {

@@ -43,34 +43,38 @@ public class ActionSubmissions {
                     "Idempotency-Key", "header required: 1 to 255 visible ASCII characters, e.g. a UUID")));
         }
         ActionSubmission s = ActionSubmission.parse(body);
-        var stored = actions.replay(agentId, idempotencyKey, s.requestSha256());
-        if (stored.isPresent()) {
-            metrics.replayed();
-            return stored.get();
-        }
+        // No read of the key up front: the submission transaction claims it (a retry is the
+        // rare case), and only a refusal looks for a stored response first, so that a retry of
+        // an accepted request is answered even when the agent is at its quota.
         long retryAfter = rateLimiter.tryAcquire(agentId, agent.requestsPerMinute());
         if (retryAfter > 0) {
-            throw refuse(agentId, "requests-per-minute", agent.requestsPerMinute(), retryAfter,
-                    "Agent " + agentId + " exceeded its quota of " + agent.requestsPerMinute() + " requests per minute.");
+            return replay(agentId, idempotencyKey, s).orElseThrow(() -> refuse(agentId, "requests-per-minute",
+                    agent.requestsPerMinute(), retryAfter, "Agent " + agentId + " exceeded its quota of "
+                            + agent.requestsPerMinute() + " requests per minute."));
         }
         try {
             return actions.submit(agent, idempotencyKey, s);
         } catch (ActionService.PendingReviewQuotaExceeded e) {
-            throw refuse(agentId, "pending-reviews", e.limit, 60,
+            return replay(agentId, idempotencyKey, s).orElseThrow(() -> refuse(agentId, "pending-reviews", e.limit, 60,
                     "Agent " + agentId + " already has " + e.limit + " requests waiting for review; "
-                            + "wait for decisions or cancel some.");
+                            + "wait for decisions or cancel some."));
         } catch (RuntimeException e) {
-            if (!isConstraintViolation(e)) {
+            if (!(e instanceof ActionService.IdempotencyKeyTaken) && !isConstraintViolation(e)) {
                 throw e;
             }
             rateLimiter.release(agentId);
-            // Another request with the same key won the race: replay it once it is committed.
-            return actions.replay(agentId, idempotencyKey, s.requestSha256()).map(r -> {
-                metrics.replayed();
-                return r;
-            }).orElseThrow(() -> ProblemException.conflict("idempotency-in-progress",
+            // The key has a response (a retry), or another request with it is still being
+            // written (a concurrent twin on H2): replay it once it is committed.
+            return replay(agentId, idempotencyKey, s).orElseThrow(() -> ProblemException.conflict(
+                    "idempotency-in-progress",
                     "A request with Idempotency-Key '" + idempotencyKey + "' is being processed; retry shortly."));
         }
+    }
+
+    private java.util.Optional<ActionService.SubmissionResult> replay(String agentId, String key, ActionSubmission s) {
+        var stored = actions.replay(agentId, key, s.requestSha256());
+        stored.ifPresent(r -> metrics.replayed());
+        return stored;
     }
 
     private ProblemException refuse(String agentId, String quota, int limit, long retryAfterSeconds, String detail) {

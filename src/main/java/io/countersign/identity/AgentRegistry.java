@@ -32,16 +32,24 @@ public class AgentRegistry {
     @Inject
     Event<AgentRefused> refused;
 
+    @Inject
+    AgentCache cache;
+
     /** The enabled agent {@code id}, or 403 when it is unknown or disabled. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public RegisteredAgent requireEnabled(String id) {
-        Agent a = id == null ? null : Agent.findById(id);
-        if (a == null || !a.enabled) {
-            refused.fire(new AgentRefused(id, a != null));
+        boolean[] registered = new boolean[1]; // set by the loader, which always runs when agent is null
+        RegisteredAgent agent = id == null ? null : cache.get(id, () -> {
+            Agent a = Agent.findById(id);
+            registered[0] = a != null;
+            return a != null && a.enabled ? toRegistered(a) : null;
+        });
+        if (agent == null) {
+            refused.fire(new AgentRefused(id, registered[0]));
             throw ProblemException.forbidden("agent-not-registered",
                     "Agent '" + id + "' is not registered or is disabled; ask an administrator to register it.");
         }
-        return toRegistered(a);
+        return agent;
     }
 
     /**

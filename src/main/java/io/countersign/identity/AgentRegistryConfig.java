@@ -14,4 +14,12 @@ public interface AgentRegistryConfig {
     /** Default maximum requests of one agent waiting for review at the same time. */
     @WithDefault("20")
     int defaultMaxPendingReviews();
+
+    /**
+     * How long a replica may use an agent's registry entry without re-reading it (0 = always
+     * read). Changes through the admin API take effect at once on every replica; the TTL only
+     * bounds staleness when a cross-replica notification is lost.
+     */
+    @WithDefault("PT1S")
+    java.time.Duration cacheTtl();
 }

@@ -2,6 +2,8 @@ package io.countersign.notify;
 
 import io.countersign.action.ActionStatusChanged;
 import io.countersign.action.DecisionWaiters;
+import io.countersign.identity.AgentCache;
+import io.countersign.identity.AgentChanged;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,7 +25,8 @@ import org.postgresql.PGNotification;
  * Long-poll wake-ups and live updates across replicas on PostgreSQL: a status change sends
  * {@code NOTIFY} inside its own transaction (PostgreSQL delivers it only if that transaction
  * commits), and one listening connection per replica turns each notification into
- * {@link DecisionWaiters#wake} and a {@link ReplicaActionStatusChanged} event. Inactive on H2,
+ * {@link DecisionWaiters#wake} and a {@link ReplicaActionStatusChanged} event; an agent-registry
+ * change is sent the same way and drops that agent from every replica's {@link AgentCache}. Inactive on H2,
  * where there is only ever one replica.
  */
 @ApplicationScoped
@@ -40,6 +43,12 @@ public class PostgresNotifications {
 
     @Inject
     Event<ReplicaActionStatusChanged> replicaEvents;
+
+    @Inject
+    AgentCache agents;
+
+    /** Payload prefix of an agent-registry change; other payloads are request ids. */
+    static final String AGENT_PREFIX = "agent:";
 
     private volatile boolean active;
     private volatile boolean listening;
@@ -76,20 +85,36 @@ public class PostgresNotifications {
         return listening;
     }
 
-    /** Sends the NOTIFY in the transaction of the change (synchronous observer, IN_PROGRESS). */
+    /**
+     * Sends the NOTIFY in the transaction of the change (synchronous observer, IN_PROGRESS).
+     * A request that is being created ({@code from == null}) is skipped: nobody can wait for an
+     * id that has not been returned yet, and the inbox learns about review tasks from the
+     * engine, not from this event. That keeps the NOTIFY off the fast path.
+     */
     void onStatusChanged(@Observes(during = TransactionPhase.IN_PROGRESS) ActionStatusChanged change) {
+        if (change.from() != null) {
+            send(change.requestId().toString());
+        }
+    }
+
+    /** Tells the other replicas to drop their cached registry entry for the changed agent. */
+    void onAgentChanged(@Observes(during = TransactionPhase.IN_PROGRESS) AgentChanged change) {
+        send(AGENT_PREFIX + (change.after() != null ? change.after().id() : change.before().id()));
+    }
+
+    private void send(String payload) {
         if (!active) {
             return;
         }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, config.channel());
-            ps.setString(2, change.requestId().toString());
+            ps.setString(2, payload);
             ps.execute();
         } catch (SQLException e) {
-            // A lost notification costs only latency (waiters re-read state on their timeout),
-            // so it must never fail the request's transaction.
-            Log.warnf("NOTIFY for request %s failed: %s", change.requestId(), e.getMessage());
+            // A lost notification costs only latency (waiters re-read state on their timeout,
+            // cached agents expire after their TTL), so it must never fail the transaction.
+            Log.warnf("NOTIFY %s failed: %s", payload, e.getMessage());
         }
     }
 
@@ -123,7 +148,11 @@ public class PostgresNotifications {
         listening = false;
     }
 
-    private void deliver(String payload) {
+    void deliver(String payload) {
+        if (payload.startsWith(AGENT_PREFIX)) {
+            agents.invalidate(payload.substring(AGENT_PREFIX.length()));
+            return;
+        }
         UUID requestId;
         try {
             requestId = UUID.fromString(payload);

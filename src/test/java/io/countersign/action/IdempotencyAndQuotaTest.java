@@ -123,7 +123,25 @@ class IdempotencyAndQuotaTest {
     void replaysDoNotCountAgainstTheQuota() {
         String agent = agents.register(List.of("payment.transfer"), 1, 10);
         post(agent, "only", Payloads.payment("1.00", "sandbox")).then().statusCode(201);
-        post(agent, "only", Payloads.payment("1.00", "sandbox")).then().statusCode(201);
+        post(agent, "only", Payloads.payment("1.00", "sandbox")).then().statusCode(201)
+                .header("Idempotent-Replayed", "true");
+        // The quota is used up by the one request: a new key is refused, a retry is still answered.
+        post(agent, "another", Payloads.payment("2.00", "sandbox")).then().statusCode(429);
+        post(agent, "only", Payloads.payment("1.00", "sandbox")).then().statusCode(201)
+                .header("Idempotent-Replayed", "true");
+        post(agent, "only", Payloads.payment("9.00", "sandbox")).then().statusCode(422);
+        assertEquals(1, requestsOf(agent));
+    }
+
+    @Test
+    void aRetryOfAPendingRequestIsAnsweredWhenTheReviewQuotaIsFull() {
+        String agent = agents.register(List.of("db.schema.change"), 100, 1);
+        String body = Payloads.schemaChange("production", "ALTER TABLE t ADD c INT");
+        String id = post(agent, "pending", body).then().statusCode(201).body("status", equalTo("PENDING_REVIEW"))
+                .extract().path("id");
+        post(agent, "pending", body).then().statusCode(201).header("Idempotent-Replayed", "true").body("id", equalTo(id));
+        post(agent, "new-one", Payloads.schemaChange("production", "ALTER TABLE u ADD c INT")).then().statusCode(429);
+        assertEquals(1, requestsOf(agent));
     }
 
     @Test

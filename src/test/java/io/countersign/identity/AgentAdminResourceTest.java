@@ -77,10 +77,32 @@ class AgentAdminResourceTest {
         String id = newId();
         given().auth().oauth2(Tokens.admin()).contentType("application/json").body(body(id, ""))
                 .when().post("/api/v1/admin/agents").then().statusCode(201);
+        // The agent has been served (and its registry entry cached) before it is disabled.
+        given().auth().oauth2(Tokens.agent(id)).when().get("/api/v1/actions").then().statusCode(200);
         given().auth().oauth2(Tokens.admin()).contentType("application/json").body(body(null, ",\"enabled\":false"))
                 .when().put("/api/v1/admin/agents/" + id)
                 .then().statusCode(200).body("enabled", equalTo(false));
         given().auth().oauth2(Tokens.agent(id)).when().get("/api/v1/actions").then().statusCode(403);
+        given().auth().oauth2(Tokens.agent(id)).contentType("application/json").header("Idempotency-Key", "after-disable")
+                .body(Payloads.payment("5.00", "sandbox"))
+                .when().post("/api/v1/actions").then().statusCode(403);
+    }
+
+    @Test
+    void narrowingAnAgentsScopeTakesEffectAtOnce() {
+        String id = newId();
+        given().auth().oauth2(Tokens.admin()).contentType("application/json").body(body(id, ""))
+                .when().post("/api/v1/admin/agents").then().statusCode(201);
+        given().auth().oauth2(Tokens.agent(id)).contentType("application/json").header("Idempotency-Key", "before")
+                .body(Payloads.payment("5.00", "sandbox"))
+                .when().post("/api/v1/actions").then().statusCode(201).body("status", equalTo("APPROVED"));
+        given().auth().oauth2(Tokens.admin()).contentType("application/json")
+                .body(body(null, "").replace("\"allowedTypes\":[\"payment.transfer\"]", "\"allowedTypes\":[\"code.push\"]"))
+                .when().put("/api/v1/admin/agents/" + id).then().statusCode(200);
+        given().auth().oauth2(Tokens.agent(id)).contentType("application/json").header("Idempotency-Key", "after")
+                .body(Payloads.payment("5.00", "sandbox"))
+                .when().post("/api/v1/actions").then().statusCode(201).body("status", equalTo("DENIED"))
+                .body("policy.rule", equalTo("scope"));
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
 import io.countersign.common.Actor;
 import io.countersign.action.DecisionWaiters;
+import io.countersign.identity.AgentCache;
+import io.countersign.identity.RegisteredAgent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.event.Event;
@@ -19,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +67,9 @@ class PostgresNotificationsTest {
     @Inject
     Recorder recorder;
 
+    @Inject
+    AgentCache agentCache;
+
     private boolean onPostgres() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
@@ -77,11 +83,15 @@ class PostgresNotificationsTest {
 
     /** A NOTIFY from a connection outside this application, as another replica sends it. */
     private void notifyFromAnotherReplica(UUID requestId) throws SQLException {
+        notifyFromAnotherReplica(requestId.toString());
+    }
+
+    private void notifyFromAnotherReplica(String payload) throws SQLException {
         String url = System.getProperty("countersign.test.pg-url");
         String user = System.getProperty("countersign.test.pg-user", "postgres");
         try (Connection other = DriverManager.getConnection(url, user, "");
                 Statement st = other.createStatement()) {
-            st.execute("NOTIFY " + config.channel() + ", '" + requestId + "'");
+            st.execute("NOTIFY " + config.channel() + ", '" + payload + "'");
         }
     }
 
@@ -131,5 +141,36 @@ class PostgresNotificationsTest {
         // rolled-back one would have arrived before it had it been sent.
         await().atMost(Duration.ofSeconds(20)).until(() -> recorder.seen.contains(later));
         assertThat(recorder.seen).doesNotContain(rolledBack);
+    }
+
+    @Test
+    void aRequestBeingCreatedSendsNoNotify() throws Exception {
+        requirePostgres();
+        UUID created = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+
+        QuarkusTransaction.requiringNew().run(() -> statusChanged.fire(new ActionStatusChanged(created, "agent-n",
+                null, ActionStatus.APPROVED, Actor.system("test"), Map.of())));
+        notifyFromAnotherReplica(later);
+
+        // Delivered in commit order: had the creation been sent, it would have arrived first.
+        await().atMost(Duration.ofSeconds(20)).until(() -> recorder.seen.contains(later));
+        assertThat(recorder.seen).doesNotContain(created);
+    }
+
+    @Test
+    void anAgentChangeOnAnotherReplicaDropsTheCachedRegistryEntry() throws Exception {
+        requirePostgres();
+        String id = "cached-" + UUID.randomUUID().toString().substring(0, 8);
+        RegisteredAgent before = new RegisteredAgent(id, "bot", "owner", List.of("payment.transfer"), List.of(),
+                List.of("sandbox"), 1, 1);
+        RegisteredAgent after = new RegisteredAgent(id, "bot", "owner", List.of("code.push"), List.of(),
+                List.of("sandbox"), 1, 1);
+        agentCache.get(id, () -> before);
+        assertThat(agentCache.get(id, () -> after)).isSameAs(before); // cached (the test TTL is an hour)
+
+        notifyFromAnotherReplica(PostgresNotifications.AGENT_PREFIX + id);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> agentCache.get(id, () -> after) == after);
     }
 }
