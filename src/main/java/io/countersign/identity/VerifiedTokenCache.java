@@ -1,0 +1,99 @@
+package io.countersign.identity;
+
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.smallrye.jwt.runtime.auth.MpJwtValidator;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Remembers bearer tokens that SmallRye JWT has fully verified, so that an agent sending the
+ * same token many times a second is not re-verified (RSA signature, claims) on every request:
+ * that was the largest single cost of a fast-path submission. It sits in front of
+ * {@link MpJwtValidator} (a higher provider priority) and hands every token it has not seen, or
+ * whose entry has expired, to it unchanged.
+ * <p>
+ * An entry lives until the token's own {@code exp} or {@code countersign.identity.token-cache-ttl}
+ * (default 30 s; 0 turns the cache off), whichever is first; a token past its {@code exp} is
+ * always verified again, so the clock-skew rule stays SmallRye's. What a cached token still
+ * outlives is the removal of its signing key from the issuer's JWKS, by at most the TTL. The
+ * token only identifies: what an agent may do is read from the registry on every request.
+ * The identity is rebuilt per request exactly as {@link MpJwtValidator} builds it, so nothing
+ * of an earlier request (its routing context) is carried over.
+ */
+@ApplicationScoped
+public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationRequest> {
+
+    /** Upper bound on remembered tokens; past it the cache starts over. */
+    static final int MAX_ENTRIES = 10_000;
+
+    private record Entry(JsonWebToken jwt, long expiresAtMillis) {
+    }
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+    @Inject
+    MpJwtValidator validator;
+
+    @Inject
+    IdentityConfig config;
+
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    /** Asked before SmallRye's validator. */
+    @Override
+    public int priority() {
+        return validator.priority() + 1;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        String token = request.getToken().getToken();
+        long now = System.currentTimeMillis();
+        Entry e = entries.get(token);
+        if (e != null) {
+            if (e.expiresAtMillis > now) {
+                return Uni.createFrom().item(identity(e.jwt, request));
+            }
+            entries.remove(token, e);
+        }
+        return validator.authenticate(request, context).invoke(identity -> remember(token, identity));
+    }
+
+    private void remember(String token, SecurityIdentity identity) {
+        long ttl = config.tokenCacheTtl().toMillis();
+        if (ttl <= 0 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return;
+        }
+        long expiresAt = Math.min(jwt.getExpirationTime() * 1000, System.currentTimeMillis() + ttl);
+        if (expiresAt <= System.currentTimeMillis()) {
+            return; // already past exp (accepted within the clock skew): verify it every time
+        }
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear();
+        }
+        entries.put(token, new Entry(jwt, expiresAt));
+    }
+
+    /** The identity {@link MpJwtValidator} would build for this request. */
+    private static SecurityIdentity identity(JsonWebToken jwt, TokenAuthenticationRequest request) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder().setPrincipal(jwt)
+                .addCredential(request.getToken()).addRoles(jwt.getGroups()).addAttribute("quarkus.user", jwt);
+        RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
+        if (rc != null) {
+            b.addAttribute(RoutingContext.class.getName(), rc);
+        }
+        return b.build();
+    }
+}
