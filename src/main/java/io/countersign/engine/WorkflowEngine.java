@@ -76,6 +76,16 @@ public interface WorkflowEngine {
     void assignUserTask(long userTaskKey, String assignee);
 
     /**
+     * Replaces the candidate groups of an open user task (Zeebe's user-task update with a
+     * {@code candidateGroups} changeset), e.g. to add an escalation group. {@code updating}
+     * listeners are outside the supported subset, so the change takes effect at once.
+     *
+     * @throws EngineNotFoundException when no such open user task exists
+     * @throws EngineConflictException when the task is not in CREATED state
+     */
+    void updateUserTaskCandidateGroups(long userTaskKey, List<String> candidateGroups);
+
+    /**
      * Publishes a message. It is correlated to every open subscription with the same name and
      * correlation key (at most once per process instance) and, when {@code timeToLive} is
      * positive, buffered for subscriptions opened before it expires.

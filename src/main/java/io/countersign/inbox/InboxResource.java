@@ -3,7 +3,6 @@ package io.countersign.inbox;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.dev.DemoIdentities;
 import io.countersign.review.Decision;
-import io.countersign.review.ReviewDecisions;
 import io.countersign.review.ReviewService;
 import io.countersign.review.Views.DecisionView;
 import io.countersign.review.Views.InboxPage;
@@ -72,8 +71,6 @@ public class InboxResource {
     @Inject
     ReviewService reviews;
 
-    @Inject
-    ReviewDecisions decisions;
 
     @Inject
     Instance<DemoIdentities> demo;
@@ -216,7 +213,7 @@ public class InboxResource {
         if (d == null || taskKey == null) {
             return requestPage(me, requestId, "Choose approve, reject or request changes.", null, 400);
         }
-        return act(me, requestId, () -> decisions.decide(me, requestId, taskKey, d, comment, digest), switch (d) {
+        return act(me, requestId, () -> reviews.recordDecision(me, requestId, taskKey, d, comment, digest), switch (d) {
             case APPROVE -> "approved";
             case REJECT -> "rejected";
             case REQUEST_CHANGES -> "changes-requested";

@@ -57,7 +57,4 @@ public class InboxTask extends PanacheEntityBase {
 
     @Column(name = "closed_at")
     public OffsetDateTime closedAt;
-
-    @Column(name = "engine_completed")
-    public boolean engineCompleted;
 }

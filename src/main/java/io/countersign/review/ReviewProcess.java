@@ -21,8 +21,9 @@ public class ReviewProcess extends PanacheEntityBase {
     @Column(name = "request_id")
     public UUID requestId;
 
+    /** Null until the first task's {@code creating} listener reports it (the start goes through the outbox). */
     @Column(name = "process_instance_key")
-    public long processInstanceKey;
+    public Long processInstanceKey;
 
     public String state;
 

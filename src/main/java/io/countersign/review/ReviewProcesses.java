@@ -5,17 +5,14 @@ import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
 import io.countersign.action.ActionView;
 import io.countersign.engine.BpmnResource;
-import io.countersign.engine.EngineConflictException;
-import io.countersign.engine.EngineNotFoundException;
 import io.countersign.engine.WorkflowEngine;
+import io.countersign.engine.outbox.EngineOutbox;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -30,12 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * Connects requests under review to approval process instances: deploys the BPMN, starts an
- * instance right after a PENDING_REVIEW request commits, forwards the agent's cancellation and
- * revision as messages, and reconciles (at start-up and periodically) whatever a crash left
- * undone: requests without an instance, messages not delivered, decisions not completed.
+ * Connects requests under review to approval process instances. Every engine command that
+ * follows from a request change (start the process, the agent's revision and cancellation as
+ * messages) is written to the engine outbox in the transaction of that change, on both engines;
+ * the outbox relay delivers it after the commit. Deploys the BPMN at start-up (retrying with the
+ * reconciler while the engine is unreachable) and re-enqueues, idempotently, what rows written
+ * before the outbox existed may lack.
  */
 @ApplicationScoped
 public class ReviewProcesses {
@@ -48,16 +48,7 @@ public class ReviewProcesses {
     WorkflowEngine engine;
 
     @Inject
-    ReviewService reviews;
-
-    @Inject
-    ActionService actions;
-
-    @Inject
     ReviewConfig config;
-
-    @Inject
-    EntityManager em;
 
     @Inject
     Starter starter;
@@ -77,7 +68,7 @@ public class ReviewProcesses {
     /**
      * Deploys the approval process (idempotent: an unchanged file creates no new version). An
      * engine that is not reachable yet (a Camunda cluster still starting) must not stop the
-     * application: reviews wait and the reconciler deploys on its next run.
+     * application: starts wait in the outbox and the reconciler deploys on its next run.
      */
     private boolean deploy() {
         try {
@@ -103,76 +94,29 @@ public class ReviewProcesses {
         }
     }
 
-    /** Low-latency path: start/cancel/revise as soon as the request's change commits. */
-    void onStatusChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionStatusChanged change) {
-        if (!ready.get()) {
-            return; // the start-up reconcile picks it up
-        }
-        // The committed transaction is still bound to this thread during AFTER_SUCCESS, so the
-        // engine work runs on a worker thread (which also keeps it off the agent's response time).
-        Infrastructure.getDefaultWorkerPool().execute(() -> afterCommit(change));
-    }
-
-    private void afterCommit(ActionStatusChanged change) {
-        try {
-            if (change.to() == ActionStatus.PENDING_REVIEW && change.from() == null) {
-                start(change.requestId());
-            } else if (change.to() == ActionStatus.PENDING_REVIEW && change.from() == ActionStatus.CHANGES_REQUESTED) {
-                publishRevised(change.requestId());
-            } else if (change.to() == ActionStatus.CANCELLED && change.from() != null && change.from().inReview()) {
-                publishCancelled(change.requestId());
-            }
-        } catch (RuntimeException e) {
-            // never fail the caller's already committed work; the reconciler retries
-            Log.warnf(e, "review process step for request %s deferred to the reconciler", change.requestId());
-        }
-    }
-
-    /** Starts the approval process of a PENDING_REVIEW request unless it has one (idempotent). */
-    public void start(UUID requestId) {
-        try {
-            starter.start(requestId);
-        } catch (RuntimeException e) {
-            if (reviews.process(requestId).isPresent()) {
-                return; // a concurrent start won; its instance is the one
-            }
-            throw e;
-        }
-    }
-
-    void publishCancelled(UUID requestId) {
-        publish(MESSAGE_CANCELLED, requestId, requestId.toString(), Map.of());
-    }
-
-    void publishRevised(UUID requestId) {
-        ReviewProcess p = reviews.process(requestId).orElse(null);
-        ActionView a = actions.find(requestId).orElse(null);
-        if (p == null || a == null) {
+    /**
+     * Runs inside the transaction that changed the request (a synchronous, in-progress observer):
+     * the engine command commits with the change or not at all. A failure here fails the change.
+     */
+    void onStatusChanged(@Observes ActionStatusChanged change) {
+        if (!config.enabled()) {
             return;
         }
-        Map<String, Object> vars = new HashMap<>();
-        vars.put("decision", null);
-        vars.put("approvalCount", 0);
-        vars.put("approvalsRequired", a.review().approvals());
-        List<String> candidates = new ArrayList<>(a.review().groups());
-        if (p.escalatedGroup != null && !candidates.contains(p.escalatedGroup)) {
-            candidates.add(p.escalatedGroup);
-        }
-        vars.put("candidateGroups", candidates);
-        vars.put("revision", p.round);
-        publish(MESSAGE_REVISED, requestId, requestId + ":" + p.round, vars);
-        reviews.revisionDelivered(requestId);
-    }
-
-    private void publish(String name, UUID requestId, String messageId, Map<String, Object> vars) {
-        try {
-            engine.publishMessage(name, requestId.toString(), config.messageTimeToLive(), messageId, vars);
-        } catch (EngineConflictException e) {
-            Log.debugf("message %s for %s already buffered", name, requestId);
+        if (change.to() == ActionStatus.PENDING_REVIEW && change.from() == null) {
+            starter.start(change.requestId());
+        } else if (change.to() == ActionStatus.PENDING_REVIEW && change.from() == ActionStatus.CHANGES_REQUESTED) {
+            starter.revised(change.requestId());
+        } else if (change.to() == ActionStatus.CANCELLED && change.from() != null && change.from().inReview()) {
+            starter.cancelled(change.requestId());
         }
     }
 
-    /** Finds and repairs what a crash between a commit and its engine call left undone. Idempotent. */
+    /** Enqueues the start of the approval process of a PENDING_REVIEW request unless it has one (idempotent). */
+    public void start(UUID requestId) {
+        starter.start(requestId);
+    }
+
+    /** Finds requests whose engine command is missing (written before the outbox existed) and enqueues it. Idempotent. */
     @Scheduled(every = "${countersign.review.reconcile-interval:30s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reconcile() {
@@ -181,21 +125,13 @@ public class ReviewProcesses {
         }
         try {
             for (UUID id : starter.requestsWithoutProcess()) {
-                try {
-                    start(id);
-                } catch (RuntimeException e) {
-                    Log.warnf(e, "could not start the approval process of request %s", id);
-                }
+                repair(id, starter::start);
             }
             for (UUID id : starter.awaitingRevisionButRevised()) {
-                publishRevised(id);
+                repair(id, starter::revised);
             }
             for (UUID id : starter.cancelledButRunning()) {
-                publishCancelled(id);
-            }
-            OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(5);
-            for (ReviewService.RecordedDecision d : reviews.decisionsNotInEngine(cutoff)) {
-                completeInEngine(d);
+                repair(id, starter::cancelled);
             }
         } catch (RuntimeException e) {
             Log.warn("review reconciliation failed; next run retries", e);
@@ -204,26 +140,21 @@ public class ReviewProcesses {
         }
     }
 
-    /** Completes a decided user task in the engine; leaves it for the reconciler when the task is busy. */
-    void completeInEngine(ReviewService.RecordedDecision d) {
+    private static void repair(UUID id, Consumer<UUID> step) {
         try {
-            engine.completeUserTask(d.taskKey(), d.variables());
-            reviews.markEngineCompleted(d.taskKey());
-        } catch (EngineNotFoundException e) {
-            // the task was completed before (re-run) or canceled meanwhile (timeout, agent cancel): nothing to do
-            reviews.markEngineCompleted(d.taskKey());
-        } catch (EngineConflictException e) {
-            Log.debugf("user task %d busy (%s); the reconciler completes it", d.taskKey(), e.getMessage());
+            step.accept(id);
+        } catch (RuntimeException e) {
+            Log.warnf(e, "could not enqueue the review process step of request %s", id);
         }
     }
 
-    /** Transactional steps of the starter (a separate bean so the interceptor applies). */
+    /** Outbox-writing steps (a separate bean so the transaction interceptor applies; joins the caller's). */
     @ApplicationScoped
     @Transactional
     public static class Starter {
 
         @Inject
-        WorkflowEngine engine;
+        EngineOutbox outbox;
 
         @Inject
         ReviewService reviews;
@@ -237,10 +168,7 @@ public class ReviewProcesses {
         @Inject
         EntityManager em;
 
-        /**
-         * Starts the instance and records it in one transaction: the embedded engine joins it, so
-         * the instance and the mapping row commit together or not at all.
-         */
+        /** Enqueues the start and records the review (instance key still unknown) in one transaction. */
         void start(UUID requestId) {
             if (ReviewProcess.findById(requestId) != null) {
                 return;
@@ -249,9 +177,38 @@ public class ReviewProcesses {
             if (a == null || a.status() != ActionStatus.PENDING_REVIEW || a.review() == null) {
                 return;
             }
-            long instance = engine.startInstance(config.processId(), variables(a, config.escalateAtFraction()));
-            reviews.recordStarted(requestId, instance);
-            Log.debugf("approval process %d started for request %s", instance, requestId);
+            outbox.enqueueStart(config.processId(), variables(a, config.escalateAtFraction()),
+                    "review-start:" + requestId, orderingKey(requestId));
+            reviews.recordStarted(requestId);
+        }
+
+        /** The agent's revision: a message that restarts the review with fresh approvals. */
+        void revised(UUID requestId) {
+            ReviewProcess p = ReviewProcess.findById(requestId);
+            ActionView a = actions.find(requestId).orElse(null);
+            if (p == null || a == null) {
+                return;
+            }
+            Map<String, Object> vars = new HashMap<>();
+            vars.put("decision", null);
+            vars.put("approvalCount", 0);
+            vars.put("approvalsRequired", a.review().approvals());
+            List<String> candidates = new ArrayList<>(a.review().groups());
+            if (p.escalatedGroup != null && !candidates.contains(p.escalatedGroup)) {
+                candidates.add(p.escalatedGroup);
+            }
+            vars.put("candidateGroups", candidates);
+            vars.put("revision", p.round);
+            String messageId = requestId + ":" + p.round;
+            outbox.enqueueMessage(MESSAGE_REVISED, requestId.toString(), config.messageTimeToLive(), messageId, vars,
+                    "review-revised:" + messageId, orderingKey(requestId));
+            reviews.revisionEnqueued(requestId);
+        }
+
+        /** The agent's cancellation: a message that ends the instance as CANCELLED. */
+        void cancelled(UUID requestId) {
+            outbox.enqueueMessage(MESSAGE_CANCELLED, requestId.toString(), config.messageTimeToLive(),
+                    requestId.toString(), Map.of(), "review-cancelled:" + requestId, orderingKey(requestId));
         }
 
         @SuppressWarnings("unchecked")
@@ -268,12 +225,19 @@ public class ReviewProcesses {
                     .setMaxResults(500).getResultList();
         }
 
+        /** Cancelled requests whose process has not ended and whose cancel message is not in the outbox. */
         @SuppressWarnings("unchecked")
         List<UUID> cancelledButRunning() {
             return em.createNativeQuery("SELECT p.request_id FROM review_process p JOIN action_request a ON a.id = p.request_id "
-                    + "WHERE p.state <> 'ENDED' AND a.status = 'CANCELLED'", UUID.class)
+                    + "WHERE p.state <> 'ENDED' AND a.status = 'CANCELLED' AND NOT EXISTS (SELECT 1 FROM outbox_command o "
+                    + "WHERE o.dedup_key = CONCAT('review-cancelled:', CAST(p.request_id AS VARCHAR(36))))", UUID.class)
                     .setMaxResults(500).getResultList();
         }
+    }
+
+    /** All engine commands of one request share an ordering key: delivered one after another, in order. */
+    static String orderingKey(UUID requestId) {
+        return requestId.toString();
     }
 
     /** Process variables of a new instance: review requirements, deadlines and the request id. */

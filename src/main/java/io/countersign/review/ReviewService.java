@@ -8,6 +8,7 @@ import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.engine.ActivatedJob;
 import io.countersign.engine.UserTaskProperties;
+import io.countersign.engine.outbox.EngineOutbox;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.AgentView;
 import io.countersign.review.Views.DecisionView;
@@ -68,24 +69,25 @@ public class ReviewService {
     @Inject
     Event<InboxChanged> inboxChanged;
 
-    /** What a recorded decision must tell the engine. */
-    public record RecordedDecision(long taskKey, Map<String, Object> variables) {
-    }
+    @Inject
+    EngineOutbox outbox;
 
     // ---------------------------------------------------------------- process side
 
-    /** Records a started instance (same transaction as the embedded engine's start). */
-    void recordStarted(UUID requestId, long instanceKey) {
+    /**
+     * Records the review of a request whose process start was just written to the engine outbox
+     * (same transaction). The instance key is learnt from the first task's {@code creating} listener.
+     */
+    void recordStarted(UUID requestId) {
         ReviewProcess p = new ReviewProcess();
         p.requestId = requestId;
-        p.processInstanceKey = instanceKey;
         p.state = ReviewProcess.RUNNING;
         p.round = 0;
         p.startedAt = now();
         p.updatedAt = p.startedAt;
         p.persist();
-        em.flush(); // a concurrent start of the same request fails here and rolls back its instance
-        event(requestId, "review.started", null, "Approval process instance " + instanceKey + " started");
+        em.flush(); // a concurrent start of the same request fails here and rolls back its start command
+        event(requestId, "review.started", null, "Approval process start sent to the workflow engine");
     }
 
     Optional<ReviewProcess> process(UUID requestId) {
@@ -105,6 +107,9 @@ public class ReviewService {
         ActionView a = actions.find(requestId).orElseThrow(
                 () -> new IllegalStateException("user task " + ut.userTaskKey() + " refers to unknown request " + requestId));
         ReviewProcess p = ReviewProcess.findById(requestId);
+        if (p != null && p.processInstanceKey == null) {
+            p.processInstanceKey = job.processInstanceKey();
+        }
         InboxTask t = new InboxTask();
         t.taskKey = ut.userTaskKey();
         t.requestId = requestId;
@@ -120,11 +125,12 @@ public class ReviewService {
         t.risk = a.risk();
         t.riskRank = riskRank(a.risk());
         t.createdAt = now();
-        t.engineCompleted = false;
         t.persist();
         Set<String> groups = new LinkedHashSet<>(ut.candidateGroups());
-        if (p != null && p.escalatedGroup != null) {
-            groups.add(p.escalatedGroup);
+        if (p != null && p.escalatedGroup != null && groups.add(p.escalatedGroup)) {
+            // escalated while this task was being created: the engine's task gets the group too
+            outbox.enqueueUpdateUserTaskCandidateGroups(t.taskKey, List.copyOf(groups),
+                    "review-escalate:" + t.taskKey + ":" + p.escalatedGroup, ReviewProcesses.orderingKey(requestId));
         }
         groups.forEach(g -> InboxTaskGroup.of(t.taskKey, g).persist());
         event(requestId, "task.created", null, "Review step open for " + String.join(", ", groups)
@@ -159,8 +165,8 @@ public class ReviewService {
         }
     }
 
-    /** After the agent's revision message was published: the process runs again. */
-    void revisionDelivered(UUID id) {
+    /** The agent's revision message was written to the outbox: the review runs again. */
+    void revisionEnqueued(UUID id) {
         ReviewProcess p = ReviewProcess.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (p != null && ReviewProcess.AWAITING_REVISION.equals(p.state)) {
             p.state = ReviewProcess.RUNNING;
@@ -198,7 +204,10 @@ public class ReviewService {
         }
     }
 
-    /** Non-interrupting timer: reminds, and adds the escalation group to the open tasks and later ones. */
+    /**
+     * Non-interrupting timer: reminds, and adds the escalation group to the open tasks (inbox rows
+     * and, through the outbox, the engine's user tasks) and, by the returned variable, to later ones.
+     */
     Map<String, Object> onEscalate(ActivatedJob job) {
         UUID id = requestId(job);
         Object g = job.variables().get("escalationGroup");
@@ -218,6 +227,8 @@ public class ReviewService {
                 if (InboxTaskGroup.findById(new InboxTaskGroup.Key(t.taskKey, group)) == null) {
                     InboxTaskGroup.of(t.taskKey, group).persist();
                 }
+                outbox.enqueueUpdateUserTaskCandidateGroups(t.taskKey, List.copyOf(groupsOf(t.taskKey)),
+                        "review-escalate:" + t.taskKey + ":" + group, ReviewProcesses.orderingKey(id));
                 inboxChanged.fire(new InboxChanged(id, t.taskKey, "escalated", Set.of(group), t.assignee));
             }
             event(id, "review.escalated", null, "Deadline approaching: escalated to " + group);
@@ -230,9 +241,10 @@ public class ReviewService {
     /**
      * Records a decision after every check, atomically under the process row lock: the task is
      * open and visible to the reviewer, not claimed by someone else, the request is still in
-     * review with the digest the reviewer saw, and separation of duties holds.
+     * review with the digest the reviewer saw, and separation of duties holds. The completion of
+     * the engine's user task is written to the outbox in the same transaction.
      */
-    public RecordedDecision recordDecision(Reviewer who, UUID requestId, long taskKey, Decision decision,
+    public void recordDecision(Reviewer who, UUID requestId, long taskKey, Decision decision,
             String comment, String shownDigest) {
         String c = comment == null ? "" : comment.strip();
         if ((decision == Decision.REJECT || decision == Decision.REQUEST_CHANGES) && c.isEmpty()) {
@@ -270,11 +282,11 @@ public class ReviewService {
                     + "digest " + abbreviate(shownDigest) + ", it is now " + abbreviate(a.payloadSha256())
                     + ". Review the current version before deciding.");
         }
-        if (ReviewDecision.count("requestId = ?1 and round = ?2 and reviewer = ?3", requestId, p.round, who.userId()) > 0) {
-            throw ProblemException.forbidden("already-decided", "You already decided on this request in this review "
-                    + "round; a further approval must come from a different person.");
-        }
         if (decision == Decision.APPROVE) {
+            if (approvedThisRound(requestId, p.round, who.userId())) {
+                throw ProblemException.forbidden("already-decided", "You already approved this request in this review "
+                        + "round; a further approval must come from a different person.");
+            }
             String owner = ownerOf(a.agentId());
             if (who.userId().equals(owner)) {
                 throw ProblemException.forbidden("owner-cannot-approve", "You own agent " + a.agentId()
@@ -294,7 +306,6 @@ public class ReviewService {
         d.persist();
         t.state = InboxTask.DECIDED;
         t.closedAt = now;
-        t.engineCompleted = false;
         int approvals = (int) countApprovals(requestId, p.round);
         int required = a.review() == null ? 1 : a.review().approvals();
         if (decision == Decision.REQUEST_CHANGES) {
@@ -305,8 +316,14 @@ public class ReviewService {
         event(requestId, "decision." + decision.bpmnValue(), who.userId(), c.isEmpty() ? null : c);
         decided.fire(new ReviewDecided(requestId, decision, who.userId(), d.comment, d.payloadSha256, d.round,
                 approvals, required));
+        outbox.enqueueCompleteUserTask(taskKey, completionVariables(decision, approvals, who.userId()),
+                "review-complete:" + taskKey, ReviewProcesses.orderingKey(requestId));
         inboxChanged.fire(new InboxChanged(requestId, taskKey, "decided", groupsOf(taskKey), t.assignee));
-        return new RecordedDecision(taskKey, completionVariables(decision, approvals, who.userId()));
+    }
+
+    private static boolean approvedThisRound(UUID requestId, int round, String userId) {
+        return ReviewDecision.count("requestId = ?1 and round = ?2 and reviewer = ?3 and decision = ?4", requestId,
+                round, userId, Decision.APPROVE) > 0;
     }
 
     static Map<String, Object> completionVariables(Decision decision, int approvals, String reviewer) {
@@ -315,26 +332,6 @@ public class ReviewService {
         vars.put("approvalCount", approvals);
         vars.put("lastReviewer", reviewer);
         return vars;
-    }
-
-    /** The engine accepted the completion of a decided task. */
-    void markEngineCompleted(long taskKey) {
-        em.createQuery("update InboxTask set engineCompleted = true where taskKey = ?1").setParameter(1, taskKey)
-                .executeUpdate();
-    }
-
-    /** Decided tasks whose completion has not reached the engine yet (reconciler). */
-    List<RecordedDecision> decisionsNotInEngine(OffsetDateTime decidedBefore) {
-        List<RecordedDecision> out = new ArrayList<>();
-        for (InboxTask t : InboxTask.<InboxTask>list("state = ?1 and engineCompleted = false and closedAt < ?2",
-                InboxTask.DECIDED, decidedBefore)) {
-            ReviewDecision d = ReviewDecision.find("taskKey", t.taskKey).firstResult();
-            if (d != null) {
-                int approvals = (int) countApprovals(t.requestId, d.round);
-                out.add(new RecordedDecision(t.taskKey, completionVariables(d.decision, approvals, d.reviewer)));
-            }
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- claim / reassign
@@ -372,8 +369,11 @@ public class ReviewService {
         assign(t, target, who.userId(), "task.reassigned");
     }
 
+    /** Records the assignment and writes it to the outbox for the engine's user task (same transaction). */
     private void assign(InboxTask t, String assignee, String actor, String kind) {
         t.assignee = assignee;
+        outbox.enqueueAssignUserTask(t.taskKey, assignee, "review-assign:" + t.taskKey + ":" + UUID.randomUUID(),
+                ReviewProcesses.orderingKey(t.requestId));
         event(t.requestId, kind, actor, assignee == null ? null : "Assigned to " + assignee);
         inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "assigned", groupsOf(t.taskKey), assignee));
     }
@@ -452,8 +452,6 @@ public class ReviewService {
                 .map(e -> new TimelineEntry(e.at, e.kind, e.actor, e.detail)).toList();
         int approvals = (int) countApprovals(requestId, round);
         int required = a.review() == null ? 1 : a.review().approvals();
-        boolean decidedThisRound = ReviewDecision.count("requestId = ?1 and round = ?2 and reviewer = ?3", requestId,
-                round, who.userId()) > 0;
         String cannotDecide = null;
         if (a.status() != ActionStatus.PENDING_REVIEW) {
             cannotDecide = "The request is " + a.status() + ".";
@@ -461,11 +459,12 @@ public class ReviewService {
             cannotDecide = "No open review step for your groups right now.";
         } else if (myTask.assignee() != null && !myTask.assignee().equals(who.userId())) {
             cannotDecide = "Claimed by " + myTask.assignee() + ".";
-        } else if (decidedThisRound) {
-            cannotDecide = "You already decided in this round; the next approval must come from someone else.";
         }
         String cannotApprove = cannotDecide;
-        if (cannotApprove == null && who.userId().equals(agent.ownerUserId())) {
+        if (cannotApprove == null && approvedThisRound(requestId, round, who.userId())) {
+            cannotApprove = "You already approved in this round; the next approval must come from someone else. "
+                    + "You can still reject or request changes.";
+        } else if (cannotApprove == null && who.userId().equals(agent.ownerUserId())) {
             cannotApprove = "You own agent " + a.agentId() + ", so you cannot approve its requests.";
         }
         List<String> candidates = myTask == null ? List.of()

@@ -404,6 +404,63 @@ public abstract class WorkflowEngineConformanceTest {
     }
 
     @Test
+    void assigningListenerRunsBeforeTheAssigneeTakesEffectAndNullUnassigns() {
+        String pid = uid("assign-listen");
+        String assigning = uid("assigning");
+        deploy(Bpmn.createExecutableProcess(pid).startEvent()
+                .userTask("review", t -> t.zeebeUserTask().zeebeCandidateGroups("dba")
+                        .zeebeTaskListener(l -> l.assigning().type(assigning)))
+                .endEvent().done());
+        long instance = engine().startInstance(pid, Map.of());
+        UserTaskView task = awaitUserTask(instance, "review", "CREATED");
+        engine().assignUserTask(task.userTaskKey(), "dora");
+        // no worker yet: the task waits in ASSIGNING and does not take other commands
+        awaitUserTask(instance, "review", "ASSIGNING");
+        assertNull(engine().userTasks(instance).get(0).assignee());
+        assertThrows(EngineConflictException.class, () -> engine().assignUserTask(task.userTaskKey(), "erin"));
+        List<ActivatedJob> jobs = new CopyOnWriteArrayList<>();
+        worker(assigning, job -> {
+            jobs.add(job);
+            return JobResult.complete();
+        });
+        awaitValue(() -> "dora".equals(engine().userTasks(instance).get(0).assignee())
+                && "CREATED".equals(engine().userTasks(instance).get(0).state()) ? Boolean.TRUE : null);
+        assertEquals(ListenerEventType.ASSIGNING, jobs.get(0).listenerEventType());
+        assertEquals(task.userTaskKey(), jobs.get(0).userTask().userTaskKey());
+
+        engine().assignUserTask(task.userTaskKey(), null);
+        awaitValue(() -> engine().userTasks(instance).get(0).assignee() == null
+                && "CREATED".equals(engine().userTasks(instance).get(0).state()) ? Boolean.TRUE : null);
+        assertEquals(2, jobs.size());
+    }
+
+    @Test
+    void candidateGroupsOfAnOpenTaskCanBeReplaced() {
+        String pid = uid("candidates");
+        String creating = uid("creating");
+        deploy(Bpmn.createExecutableProcess(pid).startEvent()
+                .userTask("review", t -> t.zeebeUserTask().zeebeCandidateGroupsExpression("[group]")
+                        .zeebeTaskListener(l -> l.creating().type(creating)))
+                .endEvent().done());
+        long instance = engine().startInstance(pid, Map.of("group", "dba"));
+        UserTaskView busy = awaitUserTask(instance, "review", "CREATING");
+        assertThrows(EngineConflictException.class,
+                () -> engine().updateUserTaskCandidateGroups(busy.userTaskKey(), List.of("dba", "oncall")));
+        worker(creating, job -> JobResult.complete());
+        UserTaskView task = awaitUserTask(instance, "review", "CREATED");
+        assertEquals(List.of("dba"), task.candidateGroups());
+
+        engine().updateUserTaskCandidateGroups(task.userTaskKey(), List.of("dba", "oncall"));
+        awaitValue(() -> List.of("dba", "oncall").equals(engine().userTasks(instance).get(0).candidateGroups())
+                ? Boolean.TRUE : null);
+        engine().completeUserTask(task.userTaskKey(), Map.of());
+        awaitState(instance, ProcessInstanceState.COMPLETED);
+        assertThrows(EngineNotFoundException.class,
+                () -> engine().updateUserTaskCandidateGroups(task.userTaskKey(), List.of("oncall")));
+        assertThrows(EngineNotFoundException.class, () -> engine().assignUserTask(task.userTaskKey(), "dora"));
+    }
+
+    @Test
     void cancelingListenerRunsBeforeTheTaskIsTerminated() {
         String pid = uid("cancel-listen");
         String closed = uid("close");

@@ -112,13 +112,15 @@ class InboxBrowserTest {
             b1.screenshot("request-payment");
             b1.driver.findElement(By.id("approve")).click();
             b1.waitForText(By.id("notice"), "approval is recorded");
-            // the second step is open, but not for fred
+            // the second step is open, but fred cannot approve it (he could still reject: docs/inbox.md)
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
                 b1.open("/inbox/requests/" + id);
                 return b1.driver.findElement(By.id("approvals")).getText().startsWith("1 of 2")
-                        && !b1.driver.findElements(By.id("cannot-decide")).isEmpty();
+                        && !b1.driver.findElements(By.id("no-approve")).isEmpty();
             });
             assertTrue(b1.driver.findElements(By.id("approve")).isEmpty(), "fred must not see approve again");
+            assertTrue(b1.driver.findElement(By.id("no-approve")).getText().contains("already approved"));
+            assertTrue(!b1.driver.findElements(By.id("reject")).isEmpty(), "fred may still reject at step two");
             assertEquals("PENDING_REVIEW", fixture.status(agent, id));
             b2.signIn(Tokens.reviewer(fiona, "finance"));
             fixture.awaitTask(ReviewFixture.reviewer(fiona, "finance"), id);

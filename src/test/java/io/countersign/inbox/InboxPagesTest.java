@@ -212,11 +212,11 @@ class InboxPagesTest {
         // the second step opens; fred may not count twice
         await(() -> {
             String html = f1.get("/inbox/requests/" + id).body().asString();
-            return html.contains("1 of 2") && html.contains("already decided");
+            return html.contains("1 of 2") && html.contains("already approved");
         });
         Response again = f1.get("/inbox/requests/" + id);
         again.then().body(org.hamcrest.Matchers.not(containsString("id=\"approve\"")))
-                .body(containsString("already decided"));
+                .body(containsString("already approved"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
         InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
         Response second = openRequest(f2, fiona, id, "finance");
@@ -226,6 +226,28 @@ class InboxPagesTest {
                 .then().statusCode(403).body(containsString("different person"));
         decide(f2, id, second, "approve", "second").then().statusCode(303);
         fixture.awaitStatus(agent, id, "APPROVED");
+    }
+
+    @Test
+    void firstApproverMayStillRejectAtStepTwoButNeverApproveAgain() {
+        String agent = agents.register();
+        UUID id = fixture.submit(agent, Payloads.payment("26000.00", "production"));
+        String fred = user("fred");
+        InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
+        decide(f1, id, openRequest(f1, fred, id, "finance"), "approve", "first").then().statusCode(303);
+        await(() -> f1.get("/inbox/requests/" + id).body().asString().contains("already approved"));
+        Response stepTwo = f1.get("/inbox/requests/" + id);
+        // no approve button, but reject and request changes stay available (documented in docs/inbox.md)
+        stepTwo.then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("id=\"approve\"")))
+                .body(containsString("id=\"reject\"")).body(containsString("id=\"request-changes\""))
+                .body(containsString("can still reject or request changes"));
+        decide(f1, id, stepTwo, "approve", "again").then().statusCode(403).body(containsString("different person"));
+        decide(f1, id, stepTwo, "reject", "").then().statusCode(400).body(containsString("comment"));
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+        decide(f1, id, stepTwo, "reject", "second thoughts: wrong beneficiary").then().statusCode(303);
+        fixture.awaitStatus(agent, id, "REJECTED");
+        f1.get("/inbox/decisions").then().statusCode(200).body(containsString("second thoughts: wrong beneficiary"))
+                .body(containsString("first"));
     }
 
     @Test

@@ -10,7 +10,16 @@ import io.countersign.testsupport.Tokens;
 import io.restassured.http.ContentType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import javax.sql.DataSource;
+import io.countersign.engine.UserTaskView;
+import io.countersign.engine.WorkflowEngine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -21,6 +30,17 @@ public class ReviewFixture {
 
     @Inject
     ReviewService reviews;
+
+    @Inject
+    WorkflowEngine engine;
+
+    @Inject
+    DataSource dataSource;
+
+    /** One row of the engine outbox, as the tests need it. */
+    public record OutboxRow(String dedupKey, String orderingKey, String type, String status, Long resultKey,
+            String outcome, String payload) {
+    }
 
     /** Submits {@code body} as {@code agentId} and returns the new request id. */
     public UUID submit(String agentId, String body) {
@@ -54,6 +74,42 @@ public class ReviewFixture {
     public void awaitStatus(String agentId, UUID requestId, String status) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> status.equals(status(agentId, requestId)));
+    }
+
+    /** The outbox rows whose dedup key starts with {@code prefix}, oldest first. */
+    public List<OutboxRow> outbox(String prefix) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT dedup_key, "
+                + "ordering_key, command_type, status, result_key, outcome, payload FROM outbox_command "
+                + "WHERE dedup_key LIKE ? ORDER BY id")) {
+            ps.setString(1, prefix + "%");
+            List<OutboxRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long key = rs.getLong(5);
+                    rows.add(new OutboxRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.wasNull() ? null : key, rs.getString(6), rs.getString(7)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until every outbox row with the prefix (at least one) is delivered; returns them. */
+    public List<OutboxRow> awaitDelivered(String prefix) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            List<OutboxRow> rows = outbox(prefix);
+            return !rows.isEmpty() && rows.stream().allMatch(r -> r.status().equals("DELIVERED"));
+        });
+        return outbox(prefix);
+    }
+
+    /** The engine's view of a review task of the request (embedded engine: strongly consistent). */
+    public UserTaskView engineTask(UUID requestId, long taskKey) {
+        long instance = reviews.process(requestId).orElseThrow().processInstanceKey;
+        return engine.userTasks(instance).stream().filter(t -> t.userTaskKey() == taskKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no open engine task " + taskKey));
     }
 
     public static Reviewer reviewer(String user, String... groups) {

@@ -23,9 +23,6 @@ class ReviewProcessTest {
     ReviewFixture fixture;
 
     @Inject
-    ReviewDecisions decisions;
-
-    @Inject
     ReviewService reviews;
 
     @Test
@@ -36,7 +33,7 @@ class ReviewProcessTest {
         TaskSummary task = fixture.awaitTask(dora, id);
         assertEquals("dba", String.join(",", task.groups()));
         String digest = reviews.detail(dora, id).action().payloadSha256();
-        decisions.decide(dora, id, task.taskKey(), Decision.APPROVE, "looks fine", digest);
+        reviews.recordDecision(dora, id, task.taskKey(), Decision.APPROVE, "looks fine", digest);
         fixture.awaitStatus(agent, id, "APPROVED");
         assertTrue(fixture.openTask(dora, id).isEmpty());
         // the approval names its approver, so the agent gets a release token bound to the payload

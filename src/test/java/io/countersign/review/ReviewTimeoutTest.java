@@ -40,6 +40,12 @@ class ReviewTimeoutTest {
         Views.TaskSummary escalated = fixture.awaitTask(security, id);
         assertTrue(escalated.groups().containsAll(java.util.List.of("oncall", "security")), "the original group keeps the task");
         assertTrue(reviews.detail(security, id).timeline().stream().anyMatch(e -> e.kind().equals("review.escalated")));
+        // ... and, through the outbox, to the engine's user task
+        ReviewFixture.OutboxRow update = fixture.awaitDelivered("review-escalate:" + escalated.taskKey() + ":").get(0);
+        assertEquals("UPDATE_CANDIDATE_GROUPS", update.type());
+        assertEquals("delivered", update.outcome());
+        assertEquals(java.util.Set.of("oncall", "security"),
+                java.util.Set.copyOf(fixture.engineTask(id, escalated.taskKey()).candidateGroups()));
         // the interrupting timer ends the request as EXPIRED and closes the task
         fixture.awaitStatus(agent, id, "EXPIRED");
         TaskAwait.until(() -> fixture.openTask(oncall, id).isEmpty());

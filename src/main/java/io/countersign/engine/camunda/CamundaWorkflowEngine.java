@@ -179,6 +179,12 @@ public class CamundaWorkflowEngine implements WorkflowEngine, AutoCloseable {
     }
 
     @Override
+    public void updateUserTaskCandidateGroups(long userTaskKey, List<String> candidateGroups) {
+        call("update candidate groups of user task " + userTaskKey, () -> client().newUpdateUserTaskCommand(userTaskKey)
+                .candidateGroups(List.copyOf(candidateGroups)).send().join());
+    }
+
+    @Override
     public long publishMessage(String name, String correlationKey, Duration timeToLive, String messageId,
             Map<String, Object> variables) {
         var command = client().newPublishMessageCommand().messageName(name)

@@ -150,6 +150,15 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine {
     }
 
     @Override
+    public void updateUserTaskCandidateGroups(long userTaskKey, List<String> candidateGroups) {
+        Objects.requireNonNull(candidateGroups, "candidateGroups");
+        write(db -> {
+            core.updateUserTaskCandidateGroups(db, userTaskKey, candidateGroups);
+            return null;
+        });
+    }
+
+    @Override
     public long publishMessage(String name, String correlationKey, Duration timeToLive, String messageId,
             Map<String, Object> variables) {
         Objects.requireNonNull(name, "name");

@@ -263,6 +263,17 @@ final class EngineCore {
         s.run();
     }
 
+    /** Replaces the candidate groups of a CREATED user task (no {@code updating} listeners in the subset). */
+    void updateUserTaskCandidateGroups(Db db, long userTaskKey, List<String> candidateGroups) {
+        UserTaskRow ut = new Step(db).lockUserTask(userTaskKey);
+        if (!"CREATED".equals(ut.state())) {
+            throw new EngineConflictException("user task " + userTaskKey + " is " + ut.state()
+                    + ", its candidate groups can be updated only when CREATED");
+        }
+        db.update("UPDATE engine_user_task SET candidate_groups = ? WHERE user_task_key = ?",
+                Json.write(List.copyOf(candidateGroups)), userTaskKey);
+    }
+
     void setVariables(Db db, long elementKey, Map<String, Object> variables) {
         Long instanceKey = db.one("SELECT instance_key FROM engine_element WHERE element_key = ? AND state NOT IN "
                 + "('COMPLETED', 'TERMINATED')", rs -> rs.getLong(1), elementKey);

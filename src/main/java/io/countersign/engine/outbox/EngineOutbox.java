@@ -8,6 +8,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -87,6 +88,23 @@ public class EngineOutbox {
         payload.put("userTaskKey", userTaskKey);
         payload.put("variables", variables == null ? Map.of() : variables);
         return enqueue(OutboxCommandType.COMPLETE_USER_TASK, dedupKey, orderingKey, payload);
+    }
+
+    /** Assigns a user task ({@code assignee} null unassigns); a task that has ended meanwhile counts as delivered. */
+    public long enqueueAssignUserTask(long userTaskKey, String assignee, String dedupKey, String orderingKey) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("userTaskKey", userTaskKey);
+        payload.put("assignee", assignee);
+        return enqueue(OutboxCommandType.ASSIGN_USER_TASK, dedupKey, orderingKey, payload);
+    }
+
+    /** Replaces a user task's candidate groups; a task that has ended meanwhile counts as delivered. */
+    public long enqueueUpdateUserTaskCandidateGroups(long userTaskKey, List<String> candidateGroups, String dedupKey,
+            String orderingKey) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("userTaskKey", userTaskKey);
+        payload.put("candidateGroups", List.copyOf(Objects.requireNonNull(candidateGroups, "candidateGroups")));
+        return enqueue(OutboxCommandType.UPDATE_CANDIDATE_GROUPS, dedupKey, orderingKey, payload);
     }
 
     private long enqueue(OutboxCommandType type, String dedupKey, String orderingKey, Map<String, Object> payload) {

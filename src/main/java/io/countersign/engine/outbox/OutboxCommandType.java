@@ -9,5 +9,9 @@ public enum OutboxCommandType {
     /** {@code WorkflowEngine.cancelInstance}, by key or by the start command that created the instance. */
     CANCEL,
     /** {@code WorkflowEngine.completeUserTask}. */
-    COMPLETE_USER_TASK
+    COMPLETE_USER_TASK,
+    /** {@code WorkflowEngine.assignUserTask} (a null assignee unassigns). */
+    ASSIGN_USER_TASK,
+    /** {@code WorkflowEngine.updateUserTaskCandidateGroups}. */
+    UPDATE_CANDIDATE_GROUPS
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** JSON form of the commands in {@code outbox_command.payload}. */
@@ -41,6 +43,13 @@ final class OutboxPayloads {
         });
     }
 
+    /** A JSON array of strings as a list (empty when missing). */
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     /** Short description of what a command addresses, for the admin view. */
     static String target(OutboxCommandType type, String payload) {
         JsonNode p = read(payload);
@@ -49,7 +58,8 @@ final class OutboxPayloads {
             case MESSAGE -> "message " + p.path("name").asText() + " / " + p.path("correlationKey").asText();
             case CANCEL -> p.hasNonNull("processInstanceKey") ? "instance " + p.path("processInstanceKey").asLong()
                     : "instance started by " + p.path("startDedupKey").asText();
-            case COMPLETE_USER_TASK -> "user task " + p.path("userTaskKey").asLong();
+            case COMPLETE_USER_TASK, ASSIGN_USER_TASK, UPDATE_CANDIDATE_GROUPS ->
+                    "user task " + p.path("userTaskKey").asLong();
         };
     }
 }

@@ -207,6 +207,20 @@ public class OutboxRelay {
         return Duration.ofMillis(capped - jitter);
     }
 
+    /**
+     * Runs a command that only matters while the user task is open. A task that is gone was
+     * completed by an earlier attempt whose answer was lost, or canceled meanwhile (review
+     * timeout, the agent's cancellation): either way nothing is left to change.
+     */
+    private Outcome onOpenUserTask(long task, Runnable command) {
+        try {
+            command.run();
+            return new Outcome(task, "delivered");
+        } catch (EngineNotFoundException gone) {
+            return new Outcome(task, "already applied: user task no longer open");
+        }
+    }
+
     private Outcome execute(OutboxStore.Claimed row) {
         JsonNode payload = OutboxPayloads.read(row.payload());
         switch (row.type()) {
@@ -251,16 +265,17 @@ public class OutboxRelay {
             }
             case COMPLETE_USER_TASK -> {
                 long task = payload.path("userTaskKey").asLong();
-                try {
-                    engine.completeUserTask(task, OutboxPayloads.variables(payload));
-                    return new Outcome(task, "delivered");
-                } catch (EngineNotFoundException gone) {
-                    if (row.attempts() > 0) {
-                        // An earlier attempt may have completed it and lost the answer.
-                        return new Outcome(task, "already applied: task gone after an earlier attempt");
-                    }
-                    throw gone;
-                }
+                return onOpenUserTask(task, () -> engine.completeUserTask(task, OutboxPayloads.variables(payload)));
+            }
+            case ASSIGN_USER_TASK -> {
+                long task = payload.path("userTaskKey").asLong();
+                String assignee = payload.hasNonNull("assignee") ? payload.path("assignee").asText() : null;
+                return onOpenUserTask(task, () -> engine.assignUserTask(task, assignee));
+            }
+            case UPDATE_CANDIDATE_GROUPS -> {
+                long task = payload.path("userTaskKey").asLong();
+                List<String> groups = OutboxPayloads.strings(payload.path("candidateGroups"));
+                return onOpenUserTask(task, () -> engine.updateUserTaskCandidateGroups(task, groups));
             }
             default -> throw new IllegalStateException("unknown outbox command " + row.type());
         }

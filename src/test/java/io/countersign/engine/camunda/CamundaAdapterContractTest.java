@@ -266,6 +266,38 @@ class CamundaAdapterContractTest {
     }
 
     @Test
+    void assignsUnassignsAndUpdatesCandidateGroupsOfAUserTaskOverRest() {
+        long task = fake.nextKey();
+        fake.putUserTask(task, 1L, "review", "CREATED");
+
+        engine.assignUserTask(task, "dora");
+        engine.updateUserTaskCandidateGroups(task, List.of("dba", "oncall"));
+        engine.assignUserTask(task, null);
+
+        assertThat(fake.userTaskChanges).extracting(FakeCamundaGateway.UserTaskChange::command)
+                .containsExactly("assign", "update", "unassign");
+        assertThat(fake.userTaskChanges.get(0).body().path("assignee").asText()).isEqualTo("dora");
+        assertThat(fake.userTaskChanges.get(0).body().path("allowOverride").asBoolean()).isTrue();
+        assertThat(fake.userTaskChanges.get(1).body().path("changeset").path("candidateGroups"))
+                .extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("dba", "oncall");
+    }
+
+    @Test
+    void userTaskChangesOnAnUnknownTaskAreNotFoundAndOnOneStillCreatingAConflict() {
+        long creating = fake.nextKey();
+        fake.putUserTask(creating, 1L, "review", "CREATING");
+
+        assertThrows(EngineNotFoundException.class, () -> engine.assignUserTask(424242L, "dora"));
+        assertThrows(EngineNotFoundException.class, () -> engine.assignUserTask(424242L, null));
+        assertThrows(EngineNotFoundException.class,
+                () -> engine.updateUserTaskCandidateGroups(424242L, List.of("dba")));
+        assertThrows(EngineConflictException.class, () -> engine.assignUserTask(creating, "dora"));
+        assertThrows(EngineConflictException.class,
+                () -> engine.updateUserTaskCandidateGroups(creating, List.of("dba")));
+        assertThat(fake.userTaskChanges).isEmpty();
+    }
+
+    @Test
     void publishesAMessageWithItsIdAndTheDuplicateIsRefused() {
         long key = engine.publishMessage("action-cancelled", "r-7", Duration.ofMinutes(5), "cancel-r-7",
                 Map.of("reason", "agent withdrew"));

@@ -73,7 +73,11 @@ public final class FakeCamundaGateway implements AutoCloseable {
     }
 
     private record FakeUserTask(long key, long processInstanceKey, String elementId, String state,
-            List<String> candidateGroups) {
+            List<String> candidateGroups, String assignee) {
+    }
+
+    /** One assign, unassign or update command on a user task, as received over REST. */
+    public record UserTaskChange(long key, String command, JsonNode body) {
     }
 
     private final AtomicLong keys = new AtomicLong(2251799813685249L);
@@ -104,6 +108,8 @@ public final class FakeCamundaGateway implements AutoCloseable {
     public final List<ThrownError> thrownErrors = new CopyOnWriteArrayList<>();
     /** User tasks completed over REST. */
     public final List<CompletedUserTask> completedUserTasks = new CopyOnWriteArrayList<>();
+    /** Accepted assign ({@code assign}), unassign ({@code unassign}) and update ({@code update}) commands. */
+    public final List<UserTaskChange> userTaskChanges = new CopyOnWriteArrayList<>();
 
     private final int grpcPort;
     private final int restPort;
@@ -200,7 +206,7 @@ public final class FakeCamundaGateway implements AutoCloseable {
             String elementId, long processInstanceKey, List<String> candidateGroups, Map<String, ?> variables) {
         long key = keys.incrementAndGet();
         userTasks.putIfAbsent(userTaskKey, new FakeUserTask(userTaskKey, processInstanceKey, elementId,
-                "CREATING", candidateGroups));
+                "CREATING", candidateGroups, null));
         GatewayOuterClass.UserTaskProperties task = GatewayOuterClass.UserTaskProperties.newBuilder()
                 .setUserTaskKey(userTaskKey).addAllCandidateGroups(candidateGroups)
                 .setAction(event.name().toLowerCase()).build();
@@ -212,7 +218,7 @@ public final class FakeCamundaGateway implements AutoCloseable {
 
     /** Registers an open user task in a state (CREATED to be completable). */
     public void putUserTask(long userTaskKey, long processInstanceKey, String elementId, String state) {
-        userTasks.put(userTaskKey, new FakeUserTask(userTaskKey, processInstanceKey, elementId, state, List.of()));
+        userTasks.put(userTaskKey, new FakeUserTask(userTaskKey, processInstanceKey, elementId, state, List.of(), null));
     }
 
     /** A fresh key as the gateway would hand out. */
@@ -412,7 +418,7 @@ public final class FakeCamundaGateway implements AutoCloseable {
                     && job.getListenerEventType() == ActivatedJob.ListenerEventType.CREATING) {
                 // As in Zeebe: the task becomes CREATED once its creating listeners completed.
                 userTasks.computeIfPresent(job.getUserTask().getUserTaskKey(), (k, t) -> new FakeUserTask(t.key(),
-                        t.processInstanceKey(), t.elementId(), "CREATED", t.candidateGroups()));
+                        t.processInstanceKey(), t.elementId(), "CREATED", t.candidateGroups(), t.assignee()));
             }
             out.onNext(GatewayOuterClass.CompleteJobResponse.getDefaultInstance());
             out.onCompleted();
@@ -453,6 +459,9 @@ public final class FakeCamundaGateway implements AutoCloseable {
 
     private static final Pattern COMPLETION = Pattern.compile("/v2/user-tasks/(\\d+)/completion");
     private static final Pattern INSTANCE = Pattern.compile("/v2/process-instances/(\\d+)");
+    private static final Pattern ASSIGNMENT = Pattern.compile("/v2/user-tasks/(\\d+)/assignment");
+    private static final Pattern ASSIGNEE = Pattern.compile("/v2/user-tasks/(\\d+)/assignee");
+    private static final Pattern USER_TASK = Pattern.compile("/v2/user-tasks/(\\d+)");
 
     private void handleRest(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -460,7 +469,16 @@ public final class FakeCamundaGateway implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Matcher completion = COMPLETION.matcher(path);
             Matcher instance = INSTANCE.matcher(path);
-            if ("POST".equals(exchange.getRequestMethod()) && completion.matches()) {
+            Matcher assignment = ASSIGNMENT.matcher(path);
+            Matcher assignee = ASSIGNEE.matcher(path);
+            Matcher userTask = USER_TASK.matcher(path);
+            if ("POST".equals(exchange.getRequestMethod()) && assignment.matches()) {
+                changeUserTask(exchange, Long.parseLong(assignment.group(1)), "assign", body);
+            } else if ("DELETE".equals(exchange.getRequestMethod()) && assignee.matches()) {
+                changeUserTask(exchange, Long.parseLong(assignee.group(1)), "unassign", body);
+            } else if ("PATCH".equals(exchange.getRequestMethod()) && userTask.matches()) {
+                changeUserTask(exchange, Long.parseLong(userTask.group(1)), "update", body);
+            } else if ("POST".equals(exchange.getRequestMethod()) && completion.matches()) {
                 completeUserTask(exchange, Long.parseLong(completion.group(1)), body);
             } else if ("GET".equals(exchange.getRequestMethod()) && instance.matches()) {
                 getInstance(exchange, Long.parseLong(instance.group(1)));
@@ -490,6 +508,42 @@ public final class FakeCamundaGateway implements AutoCloseable {
             userTasks.remove(key);
         }
         completedUserTasks.add(new CompletedUserTask(key, request.path("variables")));
+        exchange.sendResponseHeaders(204, -1);
+    }
+
+    /** Assign / unassign / update (candidate groups) of an open user task, with Camunda's rejections. */
+    private void changeUserTask(HttpExchange exchange, long key, String command, byte[] body) throws IOException {
+        JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+        String intent = command.toUpperCase(java.util.Locale.ROOT);
+        synchronized (userTasks) {
+            FakeUserTask task = userTasks.get(key);
+            if (task == null) {
+                problem(exchange, 404, "NOT_FOUND", "Command '" + intent + "' rejected with code 'NOT_FOUND': "
+                        + "Expected to " + command + " user task with key '" + key + "', but no such user task was found");
+                return;
+            }
+            if (!"CREATED".equals(task.state())) {
+                problem(exchange, 409, "INVALID_STATE", "Command '" + intent + "' rejected with code 'INVALID_STATE': "
+                        + "Expected to " + command + " user task with key '" + key + "', but it is in state '"
+                        + task.state() + "'");
+                return;
+            }
+            String assignee = switch (command) {
+                case "assign" -> request.path("assignee").asText();
+                case "unassign" -> null;
+                default -> task.assignee();
+            };
+            List<String> groups = task.candidateGroups();
+            JsonNode changedGroups = request.path("changeset").path("candidateGroups");
+            if ("update".equals(command) && changedGroups.isArray()) {
+                List<String> changed = new ArrayList<>();
+                changedGroups.forEach(g -> changed.add(g.asText()));
+                groups = List.copyOf(changed);
+            }
+            userTasks.put(key, new FakeUserTask(key, task.processInstanceKey(), task.elementId(), task.state(), groups,
+                    assignee));
+        }
+        userTaskChanges.add(new UserTaskChange(key, command, request));
         exchange.sendResponseHeaders(204, -1);
     }
 
@@ -528,6 +582,9 @@ public final class FakeCamundaGateway implements AutoCloseable {
                     item.put("state", t.state());
                     item.put("tenantId", "<default>");
                     t.candidateGroups().forEach(item.putArray("candidateGroups")::add);
+                    if (t.assignee() != null) {
+                        item.put("assignee", t.assignee());
+                    }
                 });
         ObjectNode json = JSON.createObjectNode();
         json.set("items", items);

@@ -1,16 +1,22 @@
 package io.countersign.engine.camunda;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.countersign.engine.BpmnResource;
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.outbox.EngineOutbox;
 import io.countersign.engine.outbox.OutboxRelay;
+import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.TestAgents;
+import io.countersign.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,6 +71,9 @@ class OutboxOnCamundaFakeTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    TestAgents agents;
 
     private final FakeCamundaGateway fake = FakeCamundaGateway.onPorts(GRPC_PORT, REST_PORT);
 
@@ -141,6 +150,58 @@ class OutboxOnCamundaFakeTest {
         assertThat(outcome(key)).startsWith("already applied");
     }
 
+    @Test
+    void aReviewStartIsCommittedWithTheSubmissionWhileTheClusterIsDownAndDeliveredWhenItIsBack() throws Exception {
+        String agent = agents.register();
+        String id = given().auth().oauth2(Tokens.agent(agent)).header("Idempotency-Key", UUID.randomUUID().toString())
+                .contentType(ContentType.JSON).body(Payloads.schemaChange("production", "CREATE INDEX c ON t (c)"))
+                .when().post("/api/v1/actions")
+                .then().statusCode(201).body("status", equalTo("PENDING_REVIEW")).extract().path("id");
+        String key = "review-start:" + id;
+        // accepted although no engine answers: the start waits in the outbox, written with the request
+        assertThat(outcomeAndStatus(key)).isEqualTo("null/PENDING");
+
+        fake.start();
+        // a fresh fake holds no deployments: deploy the approval process as the start-up deployer does, retrying
+        byte[] approval;
+        try (var in = getClass().getClassLoader().getResourceAsStream("bpmn/action-approval.bpmn")) {
+            approval = in.readAllBytes();
+        }
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(CamundaUnavailableException.class)
+                .until(() -> engine.deploy(List.of(new BpmnResource("action-approval.bpmn", approval)))
+                        .processes().size() == 1);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> outcomeAndStatus(key).endsWith("/DELIVERED"));
+        assertThat(fake.created.stream().filter(c -> key.equals(c.businessId()))).singleElement().satisfies(c -> {
+            assertThat(c.bpmnProcessId()).isEqualTo("action-approval");
+            assertThat(c.variablesJson()).contains("\"requestId\":\"" + id + "\"");
+        });
+    }
+
+    @Test
+    void userTaskAssignmentsAndCandidateGroupsGoThroughTheOutboxToTheCluster() throws Exception {
+        fake.start();
+        long task = fake.nextKey();
+        fake.putUserTask(task, 1L, "review-task", "CREATED");
+        String order = "task-" + task;
+        QuarkusTransaction.requiringNew().run(() -> {
+            outbox.enqueueAssignUserTask(task, "dora", order + "/claim", order);
+            outbox.enqueueUpdateUserTaskCandidateGroups(task, List.of("dba", "security"), order + "/escalate", order);
+            outbox.enqueueAssignUserTask(task, null, order + "/unclaim", order);
+            outbox.enqueueAssignUserTask(424242L, "dora", order + "/gone", order);
+        });
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> outcomeAndStatus(order + "/gone").endsWith("/DELIVERED"));
+        assertThat(fake.userTaskChanges).extracting(FakeCamundaGateway.UserTaskChange::command)
+                .containsExactly("assign", "update", "unassign");
+        assertThat(fake.userTaskChanges.get(0).body().path("assignee").asText()).isEqualTo("dora");
+        assertThat(fake.userTaskChanges.get(1).body().path("changeset").path("candidateGroups").toString())
+                .isEqualTo("[\"dba\",\"security\"]");
+        assertThat(outcomeAndStatus(order + "/claim")).isEqualTo("delivered/DELIVERED");
+        assertThat(outcomeAndStatus(order + "/gone")).isEqualTo("already applied: user task no longer open/DELIVERED");
+    }
+
     private static BpmnResource bpmn(String processId) {
         String xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
@@ -189,6 +250,16 @@ class OutboxOnCamundaFakeTest {
             }
         }
         return keys;
+    }
+
+    private String outcomeAndStatus(String key) throws Exception {
+        try (var c = dataSource.getConnection();
+                var ps = c.prepareStatement("SELECT outcome, status FROM outbox_command WHERE dedup_key = ?")) {
+            ps.setString(1, key);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) + "/" + rs.getString(2) : "missing";
+            }
+        }
     }
 
     private String outcome(String key) throws Exception {

@@ -138,6 +138,41 @@ class OutboxWithEmbeddedEngineTest {
     }
 
     @Test
+    void userTaskAssignmentAndCandidateGroupsAreDeliveredAndATaskThatEndedCountsAsApplied() {
+        String process = deployWaitingProcess();
+        long instance = engine.startInstance(process, Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.userTasks(instance).stream()
+                .anyMatch(t -> t.state().equals("CREATED")));
+        long task = engine.userTasks(instance).get(0).userTaskKey();
+        String order = "task-" + task;
+
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> new long[] {
+            outbox.enqueueAssignUserTask(task, "dora", order + "/assign", order),
+            outbox.enqueueUpdateUserTaskCandidateGroups(task, List.of("dba", "oncall"), order + "/groups", order)});
+        assertThat(awaitStatus(ids[0], OutboxStatus.DELIVERED).outcome()).isEqualTo("delivered");
+        assertThat(awaitStatus(ids[1], OutboxStatus.DELIVERED).target()).isEqualTo("user task " + task);
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.userTasks(instance).get(0).state().equals("CREATED"));
+        assertThat(engine.userTasks(instance).get(0).assignee()).isEqualTo("dora");
+        assertThat(engine.userTasks(instance).get(0).candidateGroups()).containsExactly("dba", "oncall");
+
+        long unassign = QuarkusTransaction.requiringNew().call(() ->
+                outbox.enqueueAssignUserTask(task, null, order + "/unassign", order));
+        awaitStatus(unassign, OutboxStatus.DELIVERED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.userTasks(instance).get(0).assignee() == null);
+
+        engine.completeUserTask(task, Map.of());
+        long[] late = QuarkusTransaction.requiringNew().call(() -> new long[] {
+            outbox.enqueueAssignUserTask(task, "erin", order + "/late-assign", order),
+            outbox.enqueueUpdateUserTaskCandidateGroups(task, List.of("oncall"), order + "/late-groups", order),
+            outbox.enqueueCompleteUserTask(task, Map.of(), order + "/late-complete", order)});
+        for (long id : late) {
+            OutboxEntry entry = awaitStatus(id, OutboxStatus.DELIVERED);
+            assertThat(entry.outcome()).isEqualTo("already applied: user task no longer open");
+            assertThat(entry.attempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void failingCommandIsParkedVisibleToAdminsAndCanBeRetried() {
         String missing = "not-deployed-" + UUID.randomUUID().toString().substring(0, 8);
         String key = "park-" + UUID.randomUUID();
