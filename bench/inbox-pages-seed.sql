@@ -38,8 +38,8 @@ SELECT 8000000000000000 + h.g, h.id, 8000000000000000 + h.g, 0, 'DECIDED', NULL,
        'faults-pages-' || (h.g % :agents), t.action_type, t.environment, 'historical change ' || h.g, t.risk, 3, h.at,
        h.at + interval '5 minutes', true
 FROM hist h CROSS JOIN tpl t WHERE h.g % 5 = 0;
-INSERT INTO inbox_task_group (task_key, group_name)
-SELECT 8000000000000000 + h.g, 'dba' FROM hist h WHERE h.g % 5 = 0;
+INSERT INTO inbox_task_group (task_key, group_name, task_open)
+SELECT 8000000000000000 + h.g, 'dba', FALSE FROM hist h WHERE h.g % 5 = 0;
 INSERT INTO review_process (request_id, process_instance_key, state, review_round, escalated_group, started_at, updated_at)
 SELECT h.id, 8000000000000000 + h.g, 'ENDED', 0, NULL, h.at, h.at + interval '5 minutes' FROM hist h WHERE h.g % 5 = 0;
 INSERT INTO review_decision (request_id, review_round, task_key, reviewer, decision, comment_text, payload_sha256, decided_at)
@@ -78,7 +78,7 @@ SELECT 9000000000000000 + o.g, o.id, 9000000000000000 + o.g, 0, 'OPEN', NULL,
        now() - interval '2 hours' + (o.g % 1560) * interval '1 minute', 'faults-pages-' || (o.g % :agents),
        t.action_type, t.environment, 'open change ' || o.g, o.risk, 1 + o.g % 4, o.at, NULL, false
 FROM opn o CROSS JOIN tpl t;
-INSERT INTO inbox_task_group (task_key, group_name) SELECT 9000000000000000 + o.g, 'dba' FROM opn o;
+INSERT INTO inbox_task_group (task_key, group_name, task_open) SELECT 9000000000000000 + o.g, 'dba', TRUE FROM opn o;
 INSERT INTO review_event (request_id, occurred_at, kind, actor, detail)
 SELECT o.id, o.at, x.kind, NULL, x.kind
 FROM opn o CROSS JOIN (VALUES ('review.started'), ('task.created')) x(kind);

@@ -37,14 +37,16 @@ bench_java ReviewBench pages "$BENCH_BASE" "$BENCH_KEY" "$SECONDS_LOAD" "$OPEN" 
 
 # The inbox's statements (ReviewService.inbox/detail) as SQL, for the plans.
 MINE="t.state = 'OPEN' AND (t.assignee = 'bench-dba-reviewer' OR EXISTS (SELECT 1 FROM inbox_task_group g
-      WHERE g.task_key = t.task_key AND g.group_name IN ('dba')))"
+      WHERE g.task_key = t.task_key AND g.task_open AND g.group_name IN ('dba')))"
 ONE=$(sql $DB "SELECT request_id FROM inbox_task WHERE state = 'OPEN' ORDER BY created_at DESC LIMIT 1")
 {
-    for q in "SELECT count(*) FROM inbox_task t WHERE $MINE" \
-             "SELECT count(*) FROM inbox_task t WHERE $MINE AND t.due_at < now()" \
+    for q in "SELECT count(*), sum(CASE WHEN t.due_at < now() THEN 1 ELSE 0 END),
+                    sum(CASE WHEN t.assignee = 'bench-dba-reviewer' THEN 1 ELSE 0 END) FROM inbox_task t WHERE $MINE" \
              "SELECT * FROM inbox_task t WHERE $MINE ORDER BY t.due_at, t.risk_rank DESC, t.created_at, t.task_key LIMIT 25" \
              "SELECT * FROM inbox_task t WHERE $MINE ORDER BY t.due_at, t.risk_rank DESC, t.created_at, t.task_key LIMIT 25 OFFSET 9975" \
              "SELECT * FROM inbox_task t WHERE $MINE AND t.agent_id = 'faults-pages-1' AND t.risk = 'HIGH' ORDER BY t.due_at, t.risk_rank DESC, t.created_at, t.task_key LIMIT 25" \
+             "SELECT g.task_key, g.group_name FROM inbox_task_group g WHERE g.task_key IN
+                    (SELECT task_key FROM inbox_task WHERE state = 'OPEN' ORDER BY due_at LIMIT 25)" \
              "SELECT count(*) FROM inbox_task t WHERE t.request_id = '$ONE' AND $MINE" \
              "SELECT * FROM review_event WHERE request_id = '$ONE' ORDER BY id" \
              "SELECT * FROM review_decision WHERE request_id = '$ONE' ORDER BY decided_at, id"; do
