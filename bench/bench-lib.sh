@@ -7,6 +7,8 @@
 # Caller sets WORKDIR (a fresh directory) before build_app/start_app. Knobs (environment):
 #   BENCH_PORT, BENCH_MGMT_PORT  HTTP and management ports (defaults 38180 / 39180)
 #   SKIP_BUILD=1                 reuse target/quarkus-app (javac of the bench drivers still runs)
+#   BENCH_APP=<dir>              run the packaged app from <dir> instead of target/quarkus-app
+#                                (a copy, so that a build in the worktree cannot change it mid-run)
 #   BENCH_JAVA_OPTS              extra JVM options for the app (e.g. -Xmx512m)
 #   BENCH_RESULTS                results file (default target/bench-results.md)
 BENCH_PORT=${BENCH_PORT:-38180}
@@ -54,7 +56,7 @@ start_app() {
         export COUNTERSIGN_JWT_ISSUER=https://countersign.dev/issuer
         export COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json
         export QUARKUS_HTTP_PORT=$BENCH_PORT QUARKUS_MANAGEMENT_PORT=$BENCH_MGMT_PORT
-        exec java ${BENCH_JAVA_OPTS:-} -jar "$OLDPWD/target/quarkus-app/quarkus-run.jar" >> "$WORKDIR/app.log" 2>&1
+        exec java ${BENCH_JAVA_OPTS:-} -jar "${BENCH_APP:-$OLDPWD/target/quarkus-app}/quarkus-run.jar" >> "$WORKDIR/app.log" 2>&1
     ) &
     APP_PID=$!
     local s0=$SECONDS
@@ -72,6 +74,15 @@ start_app() {
     done
     STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
     IDLE_RSS_MB=$(rss_mb)
+}
+
+# launch_fresh <db>: PostgreSQL up, the database recreated empty, the app built and started on it.
+launch_fresh() {
+    pg_up
+    fresh_db "$1"
+    build_app
+    start_app "$1"
+    echo "started in $STARTUP_MS ms, idle RSS $IDLE_RSS_MB MB; workdir $WORKDIR"
 }
 
 stop_app() { # stop_app [signal]

@@ -17,11 +17,7 @@ WORKDIR=$(mktemp -d /tmp/countersign-fastpath.XXXX)
 trap stop_app EXIT INT TERM
 export QUARKUS_LOG_LEVEL=WARN
 
-pg_up
-fresh_db $DB
-build_app
-start_app $DB
-echo "started in $STARTUP_MS ms; idle RSS $IDLE_RSS_MB MB"
+launch_fresh $DB
 peak=$(java bench/LoadGen.java "$BENCH_BASE" "$BENCH_KEY" peak "$PEAK_SECONDS" 32 8)
 rate=$(java bench/LoadGen.java "$BENCH_BASE" "$BENCH_KEY" rate "$RATE_SECONDS" 500 8)
 heap=$(heap_after_gc_mb)

@@ -23,11 +23,7 @@ DB=countersign_bench_pages
 WORKDIR=$(mktemp -d /tmp/countersign-pages.XXXX)
 trap stop_app EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
-start_app $DB
-echo "started in $STARTUP_MS ms, idle RSS $IDLE_RSS_MB MB; workdir $WORKDIR"
+launch_fresh $DB
 bench_java ReviewBench seed "$BENCH_BASE" "$BENCH_KEY" "$REAL"
 t0=$SECONDS
 psql -h 127.0.0.1 -U postgres -d $DB -q -v history="$HISTORY" -v open="$OPEN" -v agents=4 -f bench/inbox-pages-seed.sql

@@ -17,11 +17,7 @@ DB=countersign_bench_review
 WORKDIR=$(mktemp -d /tmp/countersign-review.XXXX)
 trap stop_app EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
-start_app $DB
-echo "started in $STARTUP_MS ms, idle RSS $IDLE_RSS_MB MB; workdir $WORKDIR"
+launch_fresh $DB
 rc=0
 bench_java ReviewBench review "$BENCH_BASE" "$BENCH_KEY" "$SECONDS_LOAD" "$RATE" | tee "$WORKDIR/review.out" || rc=$?
 heap=$(heap_after_gc_mb)
