@@ -9,7 +9,7 @@
 // Usage:
 //   java bench/FaultLoad.java load  <baseUrl> <privateKeyPem> <seconds> <threads> <journal> <tag> [pauseMs]
 //   java bench/FaultLoad.java retry <baseUrl> <privateKeyPem> <journal> <tag>
-//   java bench/FaultLoad.java token <privateKeyPem> <sub> <group>     prints a bearer token
+//   java bench/FaultLoad.java token <privateKeyPem> <sub> <group>...  prints a bearer token
 // Journal lines (space separated):
 //   S <requestId> <status> <agent> <key>   submission answered 2xx
 //   L <agent> <key> <kind>                  submission without an answer (transport error or 5xx): retried by `retry`
@@ -67,7 +67,7 @@ public class FaultLoad {
         String mode = a[0];
         if (mode.equals("token")) {
             key = loadKey(Path.of(a[1]));
-            System.out.println(token(a[2], a[3]));
+            System.out.println(token(a[2], java.util.Arrays.copyOfRange(a, 3, a.length)));
             return;
         }
         base = a[1];
@@ -318,7 +318,8 @@ public class FaultLoad {
 
     static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
-    static String token(String sub, String group) {
+    static String token(String sub, String... groups) {
+        String group = String.join("\",\"", groups);
         return TOKENS.computeIfAbsent(sub + "|" + group, k -> {
             try {
                 long now = System.currentTimeMillis() / 1000;

@@ -10,8 +10,10 @@
 #   - no half-written submission (request <-> idempotency record <-> action.submitted event);
 #   - each approval has at most one live release and at most one redemption, each audited once;
 #   - the audit chain is gap-free, verifies on the server and offline (verify-audit + JWKS);
-#   - PENDING_REVIEW requests vs. review tasks/timers: reported, not checked, until the review
-#     process (issue 4) starts process instances for them.
+#   - every PENDING_REVIEW request has exactly one open review task (or, between two steps of its
+#     review, none and a scheduled timer of its process), and no request that is no longer
+#     pending keeps an open review task (after giving the reconciler up to 3 minutes to start
+#     missing processes and deliver cancellations).
 # Takes about ROUNDS x (start-up + LOAD_SECONDS) — 10 to 15 minutes on 2 shared cores.
 # Usage: bench/crash.sh [rounds] [load-seconds]     (SKIP_BUILD=1 reuses target/quarkus-app)
 set -euo pipefail
@@ -111,10 +113,21 @@ java -jar target/quarkus-app/quarkus-run.jar verify-audit "$WORKDIR/export.jsonl
     > "$WORKDIR/verify-audit.out" 2>&1 || offline=$?
 tail -2 "$WORKDIR/verify-audit.out"
 check "offline verify-audit exit code" 0 "$offline"
-pending=$(sql $DB "SELECT count(*) FROM action_request WHERE status = 'PENDING_REVIEW'")
-echo "NOT CHECKED pending requests vs review tasks/timers: $pending PENDING_REVIEW requests; engine has" \
-     "$(sql $DB "SELECT count(*) FROM engine_instance") process instances, $(sql $DB "SELECT count(*) FROM engine_user_task") user tasks," \
-     "$(sql $DB "SELECT count(*) FROM engine_timer") timers (the review process of issue 4 is not merged yet)"
+OPEN_TASKS="(SELECT count(*) FROM inbox_task t WHERE t.request_id = a.id AND t.state = 'OPEN')"
+PENDING_BAD="SELECT count(*) FROM action_request a WHERE a.status = 'PENDING_REVIEW' AND NOT ($OPEN_TASKS = 1
+      OR ($OPEN_TASKS = 0 AND EXISTS (SELECT 1 FROM review_process p JOIN engine_timer tm
+          ON tm.instance_key = p.process_instance_key WHERE p.request_id = a.id)))"
+STALE_TASKS="SELECT count(*) FROM inbox_task t JOIN action_request a ON a.id = t.request_id
+      WHERE t.state = 'OPEN' AND a.status <> 'PENDING_REVIEW'"
+for i in $(seq 1 180); do
+    [ "$(sql $DB "$PENDING_BAD")" == 0 ] && [ "$(sql $DB "$STALE_TASKS")" == 0 ] && break
+    sleep 1
+done
+check "pending requests without exactly one open review task or a scheduled timer" 0 "$(sql $DB "$PENDING_BAD")"
+check "open review tasks of requests no longer pending" 0 "$(sql $DB "$STALE_TASKS")"
+echo "review: $(sql $DB "SELECT count(*) FROM action_request WHERE status = 'PENDING_REVIEW'") pending requests," \
+     "$(sql $DB "SELECT count(*) FROM inbox_task WHERE state = 'OPEN'") open review tasks," \
+     "$(sql $DB "SELECT count(*) FROM engine_timer") engine timers, $(sql $DB "SELECT count(*) FROM engine_instance") process instances"
 echo "requests by status: $(sql $DB "SELECT status || '=' || count(*) FROM action_request GROUP BY status ORDER BY status" | tr '\n' ' ')"
 echo "journal: $(grep -c '^S ' "$JOURNAL") acknowledged submissions, $(grep -c '^L ' "$JOURNAL") unanswered (retried)," \
      "$(grep -c '^C ' "$JOURNAL") cancels, $(grep -c '^O ' "$JOURNAL") outcomes, $(grep -c '^R ' "$JOURNAL") redemptions," \

@@ -90,6 +90,13 @@ public class ProblemMappers {
                     "The database is temporarily unavailable; nothing was changed. Retry after the indicated delay.",
                     path(uri), null), null)).header("Retry-After", RETRY_AFTER_SECONDS).build();
         }
+        if (malformedForm(e)) {
+            // RESTEasy Reactive's form parser fails on a malformed percent-escape (%, %ZZ, %u0041)
+            // with an IllegalArgumentException before any resource code runs: the client's input.
+            return build(new Problem(Problem.typeUri("malformed-form"), "Malformed form", 400,
+                    "The form body is not valid application/x-www-form-urlencoded (a malformed percent-escape).",
+                    path(uri), null), null);
+        }
         String state = dataExceptionState(e);
         if (state != null) {
             // SQLState class 22: a value that passed validation but that the database cannot store or
@@ -145,6 +152,19 @@ public class ProblemMappers {
                 todo.add(t.getCause());
             }
             todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
+        }
+        return false;
+    }
+
+    /** Whether the failure is the form-body parser refusing the client's percent-escapes. */
+    static boolean malformedForm(Throwable e) {
+        if (!(e instanceof IllegalArgumentException)) {
+            return false;
+        }
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (f.getClassName().startsWith("org.jboss.resteasy.reactive.server.core.multipart.FormEncodedDataDefinition")) {
+                return true;
+            }
         }
         return false;
     }

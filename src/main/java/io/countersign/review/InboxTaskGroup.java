@@ -22,9 +22,19 @@ public class InboxTaskGroup extends PanacheEntityBase {
     @EmbeddedId
     public Key id;
 
+    /** Whether the task is still open (the inbox query reads only these rows); cleared with {@link #closeTask}. */
+    @Column(name = "task_open")
+    public boolean taskOpen;
+
     static InboxTaskGroup of(long taskKey, String group) {
         InboxTaskGroup g = new InboxTaskGroup();
         g.id = new Key(taskKey, group);
+        g.taskOpen = true;
         return g;
+    }
+
+    /** Marks the group rows of a task that was decided or closed. */
+    static void closeTask(long taskKey) {
+        update("taskOpen = false where id.taskKey = ?1", taskKey);
     }
 }

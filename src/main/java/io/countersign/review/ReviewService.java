@@ -30,6 +30,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,6 +148,7 @@ public class ReviewService {
         }
         t.state = InboxTask.CLOSED;
         t.closedAt = now();
+        InboxTaskGroup.closeTask(t.taskKey);
         event(t.requestId, "task.closed", null, "Review step closed by the process");
         inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "closed", groupsOf(t.taskKey), t.assignee));
     }
@@ -306,6 +308,7 @@ public class ReviewService {
         d.persist();
         t.state = InboxTask.DECIDED;
         t.closedAt = now;
+        InboxTaskGroup.closeTask(t.taskKey);
         int approvals = (int) countApprovals(requestId, p.round);
         int required = a.review() == null ? 1 : a.review().approvals();
         if (decision == Decision.REQUEST_CHANGES) {
@@ -407,10 +410,14 @@ public class ReviewService {
 
     // ---------------------------------------------------------------- reads
 
-    /** Open tasks of the reviewer's groups and tasks assigned to them, by due time then risk. */
+    /**
+     * Open tasks of the reviewer's groups and tasks assigned to them, by due time then risk. Three
+     * statements whatever the page size: the counts in one, the page, the page's groups in one.
+     */
     public InboxPage inbox(Reviewer who, InboxQuery q) {
         StringBuilder where = new StringBuilder(" from InboxTask t where t.state = 'OPEN' and (t.assignee = :me or exists "
-                + "(select 1 from InboxTaskGroup g where g.id.taskKey = t.taskKey and g.id.groupName in :groups))");
+                + "(select 1 from InboxTaskGroup g where g.id.taskKey = t.taskKey and g.taskOpen = true "
+                + "and g.id.groupName in :groups))");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("me", who.userId());
         params.put("groups", groupsParam(who));
@@ -418,19 +425,30 @@ public class ReviewService {
         filter(where, params, "t.environment", "environment", q.environment());
         filter(where, params, "t.agentId", "agent", q.agent());
         filter(where, params, "t.risk", "risk", q.risk());
-        long total = bind(em.createQuery("select count(t)" + where, Long.class), params).getSingleResult();
         params.put("now", now());
-        long overdue = bind(em.createQuery("select count(t)" + where + " and t.dueAt < :now", Long.class), params)
-                .getSingleResult();
+        Object[] counts = bind(em.createQuery("select count(t), sum(case when t.dueAt < :now then 1 else 0 end), "
+                + "sum(case when t.assignee = :me then 1 else 0 end)" + where, Object[].class), params).getSingleResult();
         params.remove("now");
-        long mine = bind(em.createQuery("select count(t)" + where + " and t.assignee = :me", Long.class), params)
-                .getSingleResult();
+        long total = number(counts[0]);
+        long overdue = number(counts[1]);
+        long mine = number(counts[2]);
         int pageCount = (int) Math.max(1, (total + q.pageSize() - 1) / q.pageSize());
         int page = Math.min(Math.max(q.page(), 1), pageCount);
         List<InboxTask> rows = bind(em.createQuery("select t" + where
                 + " order by t.dueAt asc, t.riskRank desc, t.createdAt asc, t.taskKey asc", InboxTask.class), params)
                 .setFirstResult((page - 1) * q.pageSize()).setMaxResults(q.pageSize()).getResultList();
-        return new InboxPage(rows.stream().map(this::summary).toList(), total, overdue, mine, page, pageCount);
+        Map<Long, Set<String>> groups = new HashMap<>();
+        if (!rows.isEmpty()) {
+            em.createQuery("select g.id.taskKey, g.id.groupName from InboxTaskGroup g where g.id.taskKey in :keys",
+                    Object[].class).setParameter("keys", rows.stream().map(t -> t.taskKey).toList()).getResultList()
+                    .forEach(r -> groups.computeIfAbsent((Long) r[0], k -> new TreeSet<>()).add((String) r[1]));
+        }
+        return new InboxPage(rows.stream().map(t -> summary(t, groups.getOrDefault(t.taskKey, Set.of()))).toList(),
+                total, overdue, mine, page, pageCount);
+    }
+
+    private static long number(Object sumOrCount) {
+        return sumOrCount == null ? 0 : ((Number) sumOrCount).longValue();
     }
 
     /** The request page; 404 unless one of the request's tasks is visible to the reviewer. */
@@ -524,9 +542,12 @@ public class ReviewService {
     }
 
     private TaskSummary summary(InboxTask t) {
+        return summary(t, groupsOf(t.taskKey));
+    }
+
+    private static TaskSummary summary(InboxTask t, Set<String> groups) {
         return new TaskSummary(t.taskKey, t.requestId, t.summary, t.type, t.environment, t.agentId, t.risk, t.dueAt,
-                t.dueAt != null && t.dueAt.isBefore(OffsetDateTime.now()), t.assignee, List.copyOf(groupsOf(t.taskKey)),
-                t.createdAt);
+                t.dueAt != null && t.dueAt.isBefore(OffsetDateTime.now()), t.assignee, List.copyOf(groups), t.createdAt);
     }
 
     private static DecisionView view(ReviewDecision d, String summary) {

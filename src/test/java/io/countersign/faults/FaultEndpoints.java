@@ -12,6 +12,14 @@ import java.util.List;
  * fuzz agent, {@code {pendingId}} a pending one, {@code {agentId}} a registered agent,
  * {@code {jti}} an issued release, {@code {treeSize}} a checkpoint size. {@code "{token}"} in a
  * body is the matching release token.
+ *
+ * <p>{@code web} endpoints are the reviewer inbox and auditor pages: the caller is a session
+ * cookie (the JWT) plus the CSRF double-submit cookie, and a POST body is an HTML form whose
+ * placeholders are {@code {csrf}} (the form's CSRF field; the fuzzer sends it matching, wrong or
+ * not at all), {@code {taskKey}} and {@code {digest}} (the review step of a pending request) and
+ * {@code {session}} (a token to sign in with). {@code FuzzSmokeTest#everyWebEndpointIsFuzzed}
+ * compares them with the resource classes. Not fuzzed: {@code GET /inbox/events}, an endless
+ * SSE stream (its sign-in check is tested in InboxLiveUpdatesTest).
  */
 public final class FaultEndpoints {
 
@@ -33,7 +41,12 @@ public final class FaultEndpoints {
      * One endpoint. {@code weight} is its share of the fuzz iterations (expensive full-trail
      * operations get less); {@code body} is null for endpoints without a request body.
      */
-    public record Endpoint(String method, String path, Role role, List<String> query, String body, int weight) {
+    public record Endpoint(String method, String path, Role role, List<String> query, String body, int weight, boolean web) {
+
+        /** An API endpoint (bearer token, JSON). */
+        public Endpoint(String method, String path, Role role, List<String> query, String body, int weight) {
+            this(method, path, role, query, body, weight, false);
+        }
 
         /** The OpenAPI-style key, e.g. {@code POST /api/v1/actions/{id}/cancel}. */
         public String key() {
@@ -94,7 +107,28 @@ public final class FaultEndpoints {
             new Endpoint("GET", "/api/v1/audit/verify", Role.AUDITOR, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/audit/export", Role.AUDITOR, List.of("from", "to", "agent", "type", "format"), null, 1),
             new Endpoint("GET", "/.well-known/jwks.json", Role.PUBLIC, List.of(), null, 1),
-            new Endpoint("POST", "/api/v1/releases/{jti}/redeem", Role.EXECUTOR, List.of(), "{\"token\":\"{token}\"}", 3));
+            new Endpoint("POST", "/api/v1/releases/{jti}/redeem", Role.EXECUTOR, List.of(), "{\"token\":\"{token}\"}", 3),
+            // reviewer inbox (HTML forms, session cookie + CSRF)
+            new Endpoint("GET", "/inbox/sign-in", Role.PUBLIC, List.of(), null, 1, true),
+            new Endpoint("POST", "/inbox/sign-in", Role.PUBLIC, List.of(), "_csrf={csrf}&token={session}", 2, true),
+            new Endpoint("POST", "/inbox/sign-in/demo", Role.PUBLIC, List.of(), "_csrf={csrf}&user=dora", 1, true),
+            new Endpoint("POST", "/inbox/sign-out", Role.REVIEWER, List.of(), "_csrf={csrf}", 1, true),
+            new Endpoint("GET", "/inbox", Role.REVIEWER, List.of("type", "environment", "agent", "risk", "page"), null, 3, true),
+            new Endpoint("GET", "/inbox/requests/{pendingId}", Role.REVIEWER, List.of("notice"), null, 3, true),
+            new Endpoint("GET", "/inbox/decisions", Role.REVIEWER, List.of(), null, 1, true),
+            new Endpoint("POST", "/inbox/requests/{pendingId}/decision", Role.REVIEWER, List.of(),
+                    "_csrf={csrf}&taskKey={taskKey}&digest={digest}&decision=approve&comment=fuzz", 3, true),
+            new Endpoint("POST", "/inbox/requests/{pendingId}/claim", Role.REVIEWER, List.of(), "_csrf={csrf}&taskKey={taskKey}", 2, true),
+            new Endpoint("POST", "/inbox/requests/{pendingId}/unclaim", Role.REVIEWER, List.of(), "_csrf={csrf}&taskKey={taskKey}", 2, true),
+            new Endpoint("POST", "/inbox/requests/{pendingId}/reassign", Role.REVIEWER, List.of(),
+                    "_csrf={csrf}&taskKey={taskKey}&assignee=fuzz-other-reviewer", 2, true),
+            // auditor pages
+            new Endpoint("GET", "/audit", Role.AUDITOR, List.of("type", "agent", "request", "actor", "from", "to", "before", "notice"),
+                    null, 2, true),
+            new Endpoint("GET", "/audit/requests/{id}", Role.AUDITOR, List.of(), null, 2, true),
+            new Endpoint("POST", "/audit/verify", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
+            new Endpoint("POST", "/audit/sign-out", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
+            new Endpoint("GET", "/audit/export", Role.AUDITOR, List.of("format", "type", "agent", "from", "to"), null, 1, true));
 
     private FaultEndpoints() {
     }

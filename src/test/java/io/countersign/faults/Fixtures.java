@@ -65,7 +65,44 @@ public final class Fixtures {
         f.values.put("treeSize", List.of("1", "2", "3"));
         f.values.put("outboxId", List.of("1", "42"));
         f.values.put("requestId", decided);
+        reviewSteps(http, jwt, f, pending);
         return f;
+    }
+
+    private static final Pattern TASK_KEY = Pattern.compile("name=\"taskKey\" value=\"(\\d+)\"");
+    private static final Pattern DIGEST = Pattern.compile("name=\"digest\" value=\"([0-9a-f]{64})\"");
+
+    /** The review step (task key, digest) of each pending request, from its inbox page once the engine opened it. */
+    private static void reviewSteps(RawHttp http, JwtForge jwt, Fixtures f, List<String> pending) {
+        List<String[]> cookie = List.<String[]>of(new String[] { "Cookie", "countersign_session="
+                + jwt.valid("fuzz-reviewer", FaultEndpoints.Role.REVIEWER.groups()) });
+        List<String> taskKeys = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (String id : pending) {
+            while (true) {
+                RawHttp.Response page = http.send("GET", "/inbox/requests/" + id, cookie, (String) null);
+                Matcher task = TASK_KEY.matcher(page.text());
+                Matcher digest = DIGEST.matcher(page.text());
+                if (page.status() == 200 && task.find() && digest.find()) {
+                    taskKeys.add(task.group(1));
+                    digests.add(digest.group(1));
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no review step for pending request " + id + " within 60 s: "
+                            + page.status());
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        f.values.put("taskKey", taskKeys);
+        f.values.put("digest", digests);
     }
 
     private static String submit(RawHttp http, String agent, String body) {

@@ -161,4 +161,22 @@ class FuzzFindingsRegressionTest {
                 .then().statusCode(400)
                 .body("errors[0].field", equalTo("reason"));
     }
+
+    /** Found by the inbox/auditor form fuzzing: a malformed percent-escape in a form body answered 500. */
+    @ParameterizedTest
+    @ValueSource(strings = { "/inbox/sign-in", "/inbox/sign-out", "/audit/verify", "/audit/sign-out" })
+    void malformedPercentEscapesInAFormAreABadRequest(String path) {
+        String csrf = "c".repeat(43);
+        for (String body : List.of("_csrf=%", "_csrf=%ZZ", "_csrf=%u0041&token=x", "_csrf=" + csrf + "&token=%2")) {
+            given().cookie("countersign_csrf", csrf)
+                    .cookie("countersign_session", Tokens.token("fuzz-auditor", "reviewer", "auditor", "dba"))
+                    .contentType("application/x-www-form-urlencoded").body(body)
+                    .when().post(path)
+                    .then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://countersign.dev/problems/malformed-form"))
+                    .body("detail", not(containsString("Exception")))
+                    .body("detail", not(containsString("incident")));
+        }
+    }
 }

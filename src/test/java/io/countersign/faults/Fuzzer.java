@@ -44,6 +44,11 @@ public final class Fuzzer {
         public final Map<String, Long> plainErrors = new TreeMap<>();
         /** One example request per {@link #plainErrors} key. */
         public final Map<String, String> plainErrorExamples = new TreeMap<>();
+        /**
+         * Endpoints answered past authentication at least once: not 401/403, and for the web pages
+         * not a redirect to sign-in.
+         */
+        public final java.util.Set<String> reached = new java.util.TreeSet<>();
 
         Report(long seed) {
             this.seed = seed;
@@ -96,6 +101,11 @@ public final class Fuzzer {
             RawHttp.Response r = http.send(s.method, s.target, s.headers, s.body);
             report.sent++;
             report.statuses.computeIfAbsent(ep.key(), k -> new TreeMap<>()).merge(r.status(), 1L, Long::sum);
+            String location = r.status() == 303 ? r.header("location") : null;
+            if (r.status() > 0 && r.status() != 401 && r.status() != 403
+                    && (location == null || !location.endsWith("/inbox/sign-in"))) {
+                report.reached.add(ep.key());
+            }
             check(report, i, ep, s, r);
         }
         return report;
@@ -184,6 +194,15 @@ public final class Fuzzer {
         s.method = rnd.nextInt(40) == 0 ? oneOf("PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "FOO", "GET", "POST", "PUT")
                 : ep.method();
         s.target = target(ep);
+        if (ep.web()) {
+            String csrfField = webAuth(ep, s);
+            if (ep.body() != null) {
+                s.headers.add(new String[] { "Content-Type",
+                        rnd.nextInt(8) > 0 ? "application/x-www-form-urlencoded" : contentType() });
+                s.body = form(ep, csrfField);
+            }
+            return s;
+        }
         auth(ep, s);
         if (ep.body() != null) {
             s.headers.add(new String[] { "Content-Type", rnd.nextInt(5) > 0 ? "application/json" : contentType() });
@@ -291,6 +310,90 @@ public final class Fuzzer {
             String scheme = rnd.nextInt(30) == 0 ? oneOf("bearer ", "Basic ", "Bearer  ", "", "Bearer\t") : "Bearer ";
             s.headers.add(new String[] { "Authorization", scheme + token });
         }
+    }
+
+    /** The double-submit CSRF token the fuzzer's "browser" holds (43 URL-safe characters, as the app issues). */
+    static final String CSRF = "fuzzCsrfToken0123456789_abcdefghijklmnopqrs";
+
+    /**
+     * Web caller: a session cookie (valid for the role, another role, an evil subject, forged or
+     * missing) and the CSRF cookie; returns the CSRF form field to send (null = leave it out).
+     */
+    private String webAuth(FaultEndpoints.Endpoint ep, Sent s) {
+        int roll = rnd.nextInt(100);
+        String sub = "fuzz-" + ep.role().name().toLowerCase();
+        String[] groups = ep.role() == FaultEndpoints.Role.PUBLIC ? FaultEndpoints.Role.REVIEWER.groups() : ep.role().groups();
+        String session;
+        if (ep.role() == FaultEndpoints.Role.PUBLIC) {
+            session = roll < 80 ? null : jwt.valid(sub, groups);
+        } else if (roll < 70) {
+            session = jwt.valid(sub, groups);
+        } else if (roll < 78) {
+            session = jwt.valid(sub, FaultEndpoints.Role.values()[rnd.nextInt(FaultEndpoints.Role.values().length)].groups());
+        } else if (roll < 82) {
+            session = jwt.valid(evilString(), groups);
+        } else if (roll < 85) {
+            session = null;
+        } else if (roll < 95) {
+            session = jwt.forged(rnd, sub, groups);
+        } else {
+            session = evilString();
+        }
+        List<String> cookies = new ArrayList<>();
+        if (session != null) {
+            cookies.add("countersign_session=" + session);
+        }
+        int csrfRoll = rnd.nextInt(10);
+        if (csrfRoll < 8) {
+            cookies.add("countersign_csrf=" + CSRF);
+        } else if (csrfRoll == 8) {
+            cookies.add("countersign_csrf=" + evilString());
+        }
+        if (!cookies.isEmpty()) {
+            s.headers.add(new String[] { "Cookie", String.join("; ", cookies).replaceAll("[\\r\\n]", "") });
+        }
+        if (rnd.nextInt(15) == 0) {
+            s.headers.add(new String[] { "Origin", oneOf("http://evil.example", "null", "https://localhost", evilString()
+                    .replaceAll("[\\r\\n]", "")) });
+        }
+        int field = rnd.nextInt(10);
+        return field < 7 ? CSRF : field == 7 ? null : oneOf("", "x", CSRF.toUpperCase(), CSRF + "x", evilString());
+    }
+
+    /** A form body from the endpoint's template: placeholders filled, then fields dropped, duplicated or made evil. */
+    private byte[] form(FaultEndpoints.Endpoint ep, String csrfField) {
+        String template = ep.body().replace("{taskKey}", oneOf(fx.values.get("taskKey").toArray(new String[0])))
+                .replace("{digest}", oneOf(fx.values.get("digest").toArray(new String[0])))
+                .replace("{session}", new String(encode(jwt.valid("fuzz-reviewer", FaultEndpoints.Role.REVIEWER.groups())),
+                        StandardCharsets.US_ASCII));
+        List<String> fields = new ArrayList<>(List.of(template.split("&")));
+        if (csrfField == null) {
+            fields.removeIf(f -> f.startsWith("_csrf="));
+        } else {
+            fields.replaceAll(f -> f.equals("_csrf={csrf}") ? "_csrf=" + new String(encode(csrfField), StandardCharsets.US_ASCII) : f);
+        }
+        int roll = rnd.nextInt(100);
+        if (roll < 5) {
+            return corrupt(evilValue().getBytes(StandardCharsets.UTF_8)); // not a form at all
+        }
+        if (roll >= 30) {
+            for (int i = 0; i < 1 + rnd.nextInt(3) && !fields.isEmpty(); i++) {
+                int at = rnd.nextInt(fields.size());
+                String name = fields.get(at).substring(0, Math.max(0, fields.get(at).indexOf('=')));
+                switch (rnd.nextInt(6)) {
+                    case 0 -> fields.remove(at);
+                    case 1 -> fields.add(fields.get(at)); // repeated field
+                    case 2 -> fields.set(at, name + "=" + new String(rawSegment(), StandardCharsets.ISO_8859_1));
+                    case 3 -> fields.add(new String(encode(evilString()), StandardCharsets.US_ASCII) + "="
+                            + new String(encode(evilString()), StandardCharsets.US_ASCII));
+                    default -> fields.set(at, name + "=" + new String(encode(name.equals("taskKey") && rnd.nextBoolean()
+                            ? oneOf("-1", "0", "9223372036854775807", "9223372036854775808", "1e3", "0x10", " 1", "")
+                            : evilString()), StandardCharsets.US_ASCII));
+                }
+            }
+        }
+        byte[] bytes = String.join("&", fields).getBytes(StandardCharsets.ISO_8859_1);
+        return rnd.nextInt(12) == 0 ? corrupt(bytes) : bytes;
     }
 
     private String idempotencyKey() {

@@ -4,6 +4,7 @@ import static io.countersign.inbox.InboxClient.field;
 import static io.countersign.review.ReviewFixture.reviewer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,10 +14,15 @@ import io.countersign.review.ReviewFixture;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -30,6 +36,9 @@ class InboxPagesTest {
 
     @Inject
     ReviewFixture fixture;
+
+    @Inject
+    EntityManager em;
 
     private static String user(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -402,6 +411,50 @@ class InboxPagesTest {
         c.get("/inbox?risk=HIGH&agent=" + agent).then().body(containsString(pay.toString()));
         c.get("/inbox?page=99").then().statusCode(200);
         assertNotNull(group);
+    }
+
+    /** Group rows of the request's tasks that the inbox query still reads (V70: only open tasks' rows). */
+    private long openGroupRows(UUID requestId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("SELECT count(*) FROM "
+                + "inbox_task_group g JOIN inbox_task t ON t.task_key = g.task_key WHERE t.request_id = ?1 AND g.task_open")
+                .setParameter(1, requestId).getSingleResult()).longValue());
+    }
+
+    @Test
+    void inboxCountsOpenOverdueAndAssignedAndDropsDecidedAndClosedTasks() {
+        String agent = agents.register();
+        UUID first = schemaChange(agent);
+        UUID second = schemaChange(agent);
+        UUID third = schemaChange(agent);
+        String rev = user("dora");
+        for (UUID id : List.of(first, second, third)) {
+            fixture.awaitTask(reviewer(rev, "dba"), id);
+            assertEquals(1, openGroupRows(id));
+        }
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "dba"));
+        c.post("/inbox/requests/" + second + "/claim", Map.of("taskKey", field(c.get("/inbox/requests/" + second),
+                "taskKey"))).then().statusCode(303);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("UPDATE inbox_task SET due_at = ?1 WHERE "
+                + "request_id = ?2").setParameter(1, OffsetDateTime.now(ZoneOffset.UTC).minusHours(1))
+                .setParameter(2, third).executeUpdate());
+        c.get("/inbox?agent=" + agent).then().statusCode(200).body(containsString("<strong>3</strong> open"))
+                .body(containsString("<strong>1</strong> overdue")).body(containsString("<strong>1</strong> assigned to me"))
+                .body(containsString("data-request=\"" + first)).body(containsString("data-request=\"" + second))
+                .body(containsString("data-request=\"" + third));
+
+        decide(c, first, c.get("/inbox/requests/" + first), "approve", "fine").then().statusCode(303);
+        assertEquals(0, openGroupRows(first));
+        c.get("/inbox?agent=" + agent).then().body(containsString("<strong>2</strong> open"))
+                .body(not(containsString("data-request=\"" + first)));
+        c.get("/inbox/requests/" + first).then().statusCode(200); // decided requests stay readable for the group
+
+        given().auth().oauth2(Tokens.agent(agent)).contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/actions/" + second + "/cancel").then().statusCode(200);
+        await(() -> openGroupRows(second) == 0);
+        c.get("/inbox?agent=" + agent).then().body(containsString("<strong>1</strong> open"))
+                .body(containsString("<strong>1</strong> overdue")).body(containsString("<strong>0</strong> assigned to me"))
+                .body(not(containsString("data-request=\"" + second))).body(containsString("data-request=\"" + third));
+        assertEquals(1, openGroupRows(third));
     }
 
     private static void await(java.util.concurrent.Callable<Boolean> condition) {
