@@ -212,6 +212,7 @@ final class EngineCore {
         ProcessModel model = model(db, (Long) p[0]);
         Step s = new Step(db);
         long key = keys.next(db);
+        s.instanceModels.put(key, model);
         OffsetDateTime now = s.now;
         db.update("INSERT INTO engine_instance (instance_key, process_key, bpmn_process_id, version, state, started_at) "
                 + "VALUES (?, ?, ?, ?, 'ACTIVE', ?)", key, model.processDefinitionKey(), bpmnProcessId, model.version(), now);
@@ -245,9 +246,13 @@ final class EngineCore {
             throw new EngineConflictException("user task " + userTaskKey + " is " + ut.state()
                     + ", it can be completed only when CREATED");
         }
-        db.update("UPDATE engine_user_task SET pending_variables = ? WHERE user_task_key = ?",
-                Json.write(safeVars(variables)), userTaskKey);
-        s.beginTransition(s.userTaskByKey(userTaskKey), ListenerEventType.COMPLETING);
+        String vars = Json.write(safeVars(variables));
+        if (s.hasListeners(ut, ListenerEventType.COMPLETING)) {
+            db.update("UPDATE engine_user_task SET pending_variables = ? WHERE user_task_key = ?", vars, userTaskKey);
+        }
+        s.beginTransition(new UserTaskRow(ut.key(), ut.elementKey(), ut.instanceKey(), ut.elementId(), ut.state(),
+                ut.assignee(), ut.candidateGroups(), ut.candidateUsers(), ut.dueDate(), ut.listenerIndex(),
+                ut.pendingAssignee(), vars), ListenerEventType.COMPLETING);
         s.run();
     }
 
@@ -258,8 +263,12 @@ final class EngineCore {
             throw new EngineConflictException("user task " + userTaskKey + " is " + ut.state()
                     + ", it can be assigned only when CREATED");
         }
-        db.update("UPDATE engine_user_task SET pending_assignee = ? WHERE user_task_key = ?", assignee, userTaskKey);
-        s.beginTransition(s.userTaskByKey(userTaskKey), ListenerEventType.ASSIGNING);
+        if (s.hasListeners(ut, ListenerEventType.ASSIGNING)) {
+            db.update("UPDATE engine_user_task SET pending_assignee = ? WHERE user_task_key = ?", assignee, userTaskKey);
+        }
+        s.beginTransition(new UserTaskRow(ut.key(), ut.elementKey(), ut.instanceKey(), ut.elementId(), ut.state(),
+                ut.assignee(), ut.candidateGroups(), ut.candidateUsers(), ut.dueDate(), ut.listenerIndex(), assignee,
+                ut.pendingVariables()), ListenerEventType.ASSIGNING);
         s.run();
     }
 
@@ -478,6 +487,19 @@ final class EngineCore {
         Step s = new Step(db);
         List<JobRow> rows = db.list("SELECT " + JOB_COLS + " FROM engine_job WHERE lock_token = ? ORDER BY job_key",
                 EngineCore::job, token);
+        // Every job's element and process instance (its scope chain for direct children of the
+        // process) and their variables in one query each, instead of per job.
+        List<Long> scopes = new ArrayList<>();
+        for (JobRow j : rows) {
+            scopes.add(j.elementKey());
+            scopes.add(j.instanceKey());
+        }
+        s.preload(scopes);
+        List<Long> chains = new ArrayList<>();
+        for (JobRow j : rows) {
+            chains.addAll(s.scopeChain(j.elementKey()));
+        }
+        s.locals(chains);
         List<ActivatedJob> out = new ArrayList<>();
         for (JobRow j : rows) {
             UserTaskProperties ut = null;
@@ -522,13 +544,23 @@ final class EngineCore {
         final Db db;
         final OffsetDateTime now = now();
         private final ArrayDeque<Work> queue = new ArrayDeque<>();
+        /** Every element instance this step has read or written, in its current state. */
         private final Map<Long, ElementRow> elements = new HashMap<>();
+        /** Elements created by this step and not yet written: one INSERT each, in their final state. */
+        private final Set<Long> inserted = new LinkedHashSet<>();
+        /** Existing elements this step changed and has not yet written: one UPDATE each. */
+        private final Set<Long> dirty = new LinkedHashSet<>();
+        /** Scopes whose active children this step has read from the table (see activeChildren). */
+        private final Set<Long> scannedScopes = new java.util.HashSet<>();
+        /** Local variables per scope as they are in this transaction (loaded once, kept in step with writes). */
+        private final Map<Long, Map<String, Object>> localsCache = new HashMap<>();
         private final Map<Long, ProcessModel> instanceModels = new HashMap<>();
         private final Set<String> newJobTypes = new LinkedHashSet<>();
         private OffsetDateTime earliestTimer;
 
         Step(Db db) {
             this.db = db;
+            db.beforeReturn(this::flushElements);
         }
 
         void enqueue(Cmd cmd, long key) {
@@ -562,9 +594,13 @@ final class EngineCore {
         // ------------------------------------------------------------ locking and loading
 
         InstanceRow lockInstance(long instanceKey) {
-            return db.one("SELECT instance_key, process_key, bpmn_process_id, version, state FROM engine_instance "
+            InstanceRow i = db.one("SELECT instance_key, process_key, bpmn_process_id, version, state FROM engine_instance "
                     + "WHERE instance_key = ? FOR UPDATE", rs -> new InstanceRow(rs.getLong(1), rs.getLong(2),
                             rs.getString(3), rs.getInt(4), rs.getString(5)), instanceKey);
+            if (i != null) {
+                instanceModels.computeIfAbsent(instanceKey, k -> EngineCore.this.model(db, i.processKey()));
+            }
+            return i;
         }
 
         JobRow lockJob(long jobKey) {
@@ -577,6 +613,7 @@ final class EngineCore {
             if (job == null) {
                 throw new EngineNotFoundException("no job with key " + jobKey + " (completed, canceled or never existed)");
             }
+            preload(List.of(job.elementKey(), job.instanceKey()));
             return job;
         }
 
@@ -590,6 +627,7 @@ final class EngineCore {
             if (ut == null) {
                 throw new EngineNotFoundException("no open user task with key " + userTaskKey);
             }
+            preload(List.of(ut.elementKey(), ut.instanceKey()));
             return ut;
         }
 
@@ -600,6 +638,24 @@ final class EngineCore {
         UserTaskRow userTaskByElement(long elementKey) {
             return db.one("SELECT " + UT_COLS + " FROM engine_user_task WHERE element_key = ?", EngineCore::userTask,
                     elementKey);
+        }
+
+        /** Reads the given element rows that this step does not hold yet, in one query. */
+        void preload(java.util.Collection<Long> keys) {
+            List<Long> missing = new ArrayList<>();
+            for (Long k : keys) {
+                if (!elements.containsKey(k) && !missing.contains(k)) {
+                    missing.add(k);
+                }
+            }
+            if (missing.size() < 2) {
+                return; // element(key) reads a single row on demand
+            }
+            String in = "?" + ", ?".repeat(missing.size() - 1);
+            for (ElementRow r : db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE element_key IN (" + in + ")",
+                    EngineCore::element, missing.toArray())) {
+                elements.putIfAbsent(r.key(), r);
+            }
         }
 
         ElementRow element(long key) {
@@ -629,57 +685,89 @@ final class EngineCore {
             return model(e).node(e.elementId());
         }
 
+        // Element rows are written behind: a step keeps them in memory and writes each changed row
+        // once, when the step's function returns (Db#flush, before the commit), so an element that is
+        // activated and completed in one step costs one INSERT instead of an INSERT and three UPDATEs.
+        // Queries that scan engine_element by something other than the key merge the buffered rows
+        // (activeChildren) or flush first (bodyChildEnded).
+
         ElementRow insertElement(long key, long instanceKey, long flowScopeKey, String elementId, String type,
                 String state, int loopCounter) {
-            db.update("INSERT INTO engine_element (" + ELEMENT_COLS + ", started_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                    key, instanceKey, flowScopeKey, elementId, type, state, loopCounter, now);
             ElementRow e = new ElementRow(key, instanceKey, flowScopeKey, elementId, type, state, loopCounter, null);
             elements.put(key, e);
+            inserted.add(key);
+            localsCache.put(key, new LinkedHashMap<>());
             return e;
+        }
+
+        private ElementRow changed(ElementRow n) {
+            elements.put(n.key(), n);
+            if (!inserted.contains(n.key())) {
+                dirty.add(n.key());
+            }
+            return n;
         }
 
         ElementRow setState(ElementRow e, String state) {
             boolean ending = "COMPLETED".equals(state) || "TERMINATED".equals(state);
-            if (ending) {
-                db.update("UPDATE engine_element SET state = ?, ended_at = ?, pending = NULL WHERE element_key = ?",
-                        state, now, e.key());
-            } else {
-                db.update("UPDATE engine_element SET state = ? WHERE element_key = ?", state, e.key());
-            }
-            ElementRow n = new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), state,
-                    e.loopCounter(), ending ? null : e.pending());
-            elements.put(e.key(), n);
-            return n;
+            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), state,
+                    e.loopCounter(), ending ? null : e.pending()));
         }
 
         ElementRow setPending(ElementRow e, String pending) {
-            db.update("UPDATE engine_element SET pending = ? WHERE element_key = ?", pending, e.key());
-            ElementRow n = new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
-                    e.loopCounter(), pending);
-            elements.put(e.key(), n);
-            return n;
+            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
+                    e.loopCounter(), pending));
         }
 
         ElementRow setLoopCounter(ElementRow e, int counter) {
-            db.update("UPDATE engine_element SET loop_counter = ? WHERE element_key = ?", counter, e.key());
-            ElementRow n = new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
-                    counter, e.pending());
-            elements.put(e.key(), n);
-            return n;
+            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
+                    counter, e.pending()));
         }
 
+        /** Writes the buffered element rows: new ones as a batch of INSERTs, changed ones as a batch of UPDATEs. */
+        void flushElements() {
+            if (!inserted.isEmpty()) {
+                List<Object[]> rows = new ArrayList<>(inserted.size());
+                for (Long k : inserted) {
+                    ElementRow e = elements.get(k);
+                    rows.add(new Object[] {e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
+                        e.loopCounter(), e.pending(), now, e.ended() ? now : null});
+                }
+                db.batch("INSERT INTO engine_element (" + ELEMENT_COLS + ", started_at, ended_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                inserted.clear();
+            }
+            if (!dirty.isEmpty()) {
+                List<Object[]> rows = new ArrayList<>(dirty.size());
+                for (Long k : dirty) {
+                    ElementRow e = elements.get(k);
+                    rows.add(new Object[] {e.state(), e.loopCounter(), e.pending(), e.ended() ? now : null, e.key()});
+                }
+                db.batch("UPDATE engine_element SET state = ?, loop_counter = ?, pending = ?, ended_at = ? "
+                        + "WHERE element_key = ?", rows);
+                dirty.clear();
+            }
+        }
+
+        /**
+         * The scope's children that have not ended, by key. The table is scanned at most once per
+         * scope and step (never for a scope this step created): from then on every active child is
+         * among the step's rows, and this step's view of a row wins over the table's.
+         */
         List<ElementRow> activeChildren(long scopeKey) {
-            List<ElementRow> rows = db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE flow_scope_key = ? "
-                    + "AND state NOT IN ('COMPLETED', 'TERMINATED') ORDER BY element_key", EngineCore::element, scopeKey);
-            List<ElementRow> out = new ArrayList<>();
-            for (ElementRow r : rows) {
-                ElementRow cached = elements.get(r.key());
-                ElementRow current = cached != null ? cached : r;
-                elements.putIfAbsent(r.key(), r);
-                if (!current.ended()) {
-                    out.add(current);
+            if (!inserted.contains(scopeKey) && scannedScopes.add(scopeKey)) {
+                for (ElementRow r : db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE flow_scope_key = ? "
+                        + "AND state NOT IN ('COMPLETED', 'TERMINATED')", EngineCore::element, scopeKey)) {
+                    elements.putIfAbsent(r.key(), r);
                 }
             }
+            List<ElementRow> out = new ArrayList<>();
+            for (ElementRow c : elements.values()) {
+                if (c.flowScopeKey() == scopeKey && !c.ended()) {
+                    out.add(c);
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(ElementRow::key));
             return out;
         }
 
@@ -696,21 +784,43 @@ final class EngineCore {
             return chain;
         }
 
+        /**
+         * The local variables of each scope, read once per step: later calls and writes go through
+         * the step's copy (new scopes start empty without a query). The maps are the cache itself:
+         * callers must not modify them.
+         */
         Map<Long, Map<String, Object>> locals(List<Long> scopes) {
+            List<Long> missing = new ArrayList<>();
+            for (Long k : scopes) {
+                if (!localsCache.containsKey(k)) {
+                    missing.add(k);
+                }
+            }
+            if (!missing.isEmpty()) {
+                StringBuilder in = new StringBuilder();
+                for (int i = 0; i < missing.size(); i++) {
+                    in.append(i == 0 ? "?" : ", ?");
+                    localsCache.put(missing.get(i), new LinkedHashMap<>());
+                }
+                db.list("SELECT scope_key, name, value_json FROM engine_variable WHERE scope_key IN (" + in + ")", rs -> {
+                    localsCache.get(rs.getLong(1)).put(rs.getString(2), Json.read(rs.getString(3)));
+                    return null;
+                }, missing.toArray());
+            }
             Map<Long, Map<String, Object>> out = new HashMap<>();
-            if (scopes.isEmpty()) {
-                return out;
+            for (Long k : scopes) {
+                out.put(k, localsCache.get(k));
             }
-            StringBuilder in = new StringBuilder();
-            for (int i = 0; i < scopes.size(); i++) {
-                in.append(i == 0 ? "?" : ", ?");
-            }
-            db.list("SELECT scope_key, name, value_json FROM engine_variable WHERE scope_key IN (" + in + ")", rs -> {
-                out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2),
-                        Json.read(rs.getString(3)));
-                return null;
-            }, scopes.toArray());
             return out;
+        }
+
+        /** Deletes a scope's locals (when its element ends); no statement when the scope is known to have none. */
+        void deleteLocals(long scopeKey) {
+            Map<String, Object> known = localsCache.get(scopeKey);
+            if (known == null || !known.isEmpty()) {
+                db.update("DELETE FROM engine_variable WHERE scope_key = ?", scopeKey);
+            }
+            localsCache.put(scopeKey, new LinkedHashMap<>());
         }
 
         /** All variables visible from a scope: inner scopes shadow outer ones. */
@@ -729,11 +839,15 @@ final class EngineCore {
 
         void setLocal(long scopeKey, long instanceKey, String name, Object value) {
             String json = Json.write(value);
-            if (db.update("UPDATE engine_variable SET value_json = ? WHERE scope_key = ? AND name = ?", json, scopeKey,
-                    name) == 0) {
+            Map<String, Object> known = locals(List.of(scopeKey)).get(scopeKey);
+            if (known.containsKey(name)) {
+                db.update("UPDATE engine_variable SET value_json = ? WHERE scope_key = ? AND name = ?", json, scopeKey,
+                        name);
+            } else {
                 db.update("INSERT INTO engine_variable (scope_key, name, instance_key, value_json) VALUES (?, ?, ?, ?)",
                         scopeKey, name, instanceKey, json);
             }
+            known.put(name, Json.read(json));
         }
 
         /** Zeebe's propagation: update the nearest scope that has the variable, else create it at the root. */
@@ -898,12 +1012,21 @@ final class EngineCore {
                         }
                     }
                     OffsetDateTime dueDate = due;
+                    // Without creating (and, for an assignee, assigning) listeners the task is written
+                    // CREATED at once: the intermediate states would never be visible outside this step.
+                    boolean direct = def.listeners(ListenerEventType.CREATING).isEmpty()
+                            && (assignee == null || def.listeners(ListenerEventType.ASSIGNING).isEmpty());
                     return () -> {
-                        long key = keys.next(db);
+                        UserTaskRow ut = new UserTaskRow(keys.next(db), e.key(), e.instanceKey(), e.elementId(),
+                                direct ? "CREATED" : "CREATING", direct ? assignee : null, Json.write(groups),
+                                Json.write(users), dueDate, 0, direct ? null : assignee, null);
                         db.update("INSERT INTO engine_user_task (" + UT_COLS + ", created_at) VALUES "
-                                + "(?, ?, ?, ?, 'CREATING', NULL, ?, ?, ?, 0, ?, NULL, ?)", key, e.key(), e.instanceKey(),
-                                e.elementId(), Json.write(groups), Json.write(users), dueDate, assignee, now);
-                        beginTransition(userTaskByKey(key), ListenerEventType.CREATING);
+                                + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ut.key(), ut.elementKey(), ut.instanceKey(),
+                                ut.elementId(), ut.state(), ut.assignee(), ut.candidateGroups(), ut.candidateUsers(),
+                                ut.dueDate(), ut.listenerIndex(), ut.pendingAssignee(), ut.pendingVariables(), now);
+                        if (!direct) {
+                            beginTransition(ut, ListenerEventType.CREATING);
+                        }
                     };
                 }
                 case INTERMEDIATE_CATCH_EVENT: {
@@ -1078,6 +1201,7 @@ final class EngineCore {
         @SuppressWarnings("unchecked")
         private void bodyChildEnded(ElementRow body) {
             Node node = node(body);
+            flushElements(); // the completed-children count below reads the table
             List<ElementRow> active = activeChildren(body.key());
             Map<String, Object> pending = (Map<String, Object>) Json.read(body.pending());
             List<Object> items = (List<Object>) pending.get("items");
@@ -1164,7 +1288,7 @@ final class EngineCore {
             }
             cleanupSubscriptions(e);
             if (!"PROCESS".equals(e.type())) {
-                db.update("DELETE FROM engine_variable WHERE scope_key = ?", e.key());
+                deleteLocals(e.key());
             }
             ElementRow done = setState(e, "COMPLETED");
             if ("PROCESS".equals(e.type())) {
@@ -1239,8 +1363,8 @@ final class EngineCore {
                 bodyChildEnded(scope);
                 return;
             }
-            if (activeChildren(scope.key()).isEmpty()
-                    && db.count("SELECT COUNT(*) FROM engine_join WHERE flow_scope_key = ?", scope.key()) == 0) {
+            if (activeChildren(scope.key()).isEmpty() && (!model(scope).hasJoins()
+                    || db.count("SELECT COUNT(*) FROM engine_join WHERE flow_scope_key = ?", scope.key()) == 0)) {
                 enqueue(Cmd.COMPLETE, scope.key());
             }
         }
@@ -1300,7 +1424,7 @@ final class EngineCore {
             db.update("DELETE FROM engine_user_task WHERE element_key = ?", e.key());
             db.update("DELETE FROM engine_job WHERE element_key = ?", e.key());
             if (!"PROCESS".equals(e.type())) {
-                db.update("DELETE FROM engine_variable WHERE scope_key = ?", e.key());
+                deleteLocals(e.key());
             }
             ElementRow done = setState(e, "TERMINATED");
             if ("PROCESS".equals(e.type())) {
@@ -1326,13 +1450,19 @@ final class EngineCore {
         void beginTransition(UserTaskRow ut, ListenerEventType event) {
             ElementRow e = element(ut.elementKey());
             List<Listener> listeners = node(e).userTask().listeners(event);
-            db.update("UPDATE engine_user_task SET state = ?, listener_index = 0 WHERE user_task_key = ?", event.name(),
-                    ut.key());
             if (listeners.isEmpty()) {
-                finishTransition(userTaskByKey(ut.key()), event);
+                // No listener job to wait for: the transition ends in this step, so its intermediate
+                // state is never written (finishTransition writes the outcome from the given row).
+                finishTransition(ut, event);
             } else {
+                db.update("UPDATE engine_user_task SET state = ?, listener_index = 0 WHERE user_task_key = ?",
+                        event.name(), ut.key());
                 createListenerJob(e, listeners.get(0));
             }
+        }
+
+        boolean hasListeners(UserTaskRow ut, ListenerEventType event) {
+            return !node(element(ut.elementKey())).userTask().listeners(event).isEmpty();
         }
 
         private void createListenerJob(ElementRow e, Listener l) {
@@ -1375,8 +1505,8 @@ final class EngineCore {
                         db.update("UPDATE engine_user_task SET state = 'CREATED' WHERE user_task_key = ?", ut.key());
                     }
                 }
-                case ASSIGNING -> db.update("UPDATE engine_user_task SET state = 'CREATED', assignee = pending_assignee, "
-                        + "pending_assignee = NULL WHERE user_task_key = ?", ut.key());
+                case ASSIGNING -> db.update("UPDATE engine_user_task SET state = 'CREATED', assignee = ?, "
+                        + "pending_assignee = NULL WHERE user_task_key = ?", ut.pendingAssignee(), ut.key());
                 case COMPLETING -> {
                     Map<String, Object> vars = ut.pendingVariables() == null ? Map.of()
                             : (Map<String, Object>) Json.read(ut.pendingVariables());

@@ -25,6 +25,7 @@ final class JdbcTxRunner implements TxRunner {
                 try {
                     db = new Db(c);
                     result = step.apply(db);
+                    db.flush();
                     c.commit();
                 } catch (RuntimeException | SQLException e) {
                     c.rollback();

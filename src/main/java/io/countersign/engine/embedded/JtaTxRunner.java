@@ -63,7 +63,9 @@ final class JtaTxRunner implements TxRunner {
     private <T> Outcome<T> run(Function<Db, T> step) {
         try (Connection c = dataSource.getConnection()) {
             Db db = new Db(c);
-            return new Outcome<>(db, step.apply(db));
+            T result = step.apply(db);
+            db.flush();
+            return new Outcome<>(db, result);
         } catch (SQLException e) {
             throw new Db.DbException(e);
         }
