@@ -30,6 +30,8 @@ final class Db {
     private final Connection connection;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> beforeReturn = new ArrayList<>();
+    private final List<Runnable> afterRollback = new ArrayList<>();
+    private boolean rolledBack;
 
     Db(Connection connection) {
         this.connection = connection;
@@ -41,6 +43,19 @@ final class Db {
 
     List<Runnable> afterCommitActions() {
         return afterCommit;
+    }
+
+    /** Registers an action for when the transaction does not commit (releases what a step reserved in memory). */
+    void afterRollback(Runnable r) {
+        afterRollback.add(r);
+    }
+
+    /** Runs the after-rollback actions, once; the runners call it when the step or its commit failed. */
+    void rolledBack() {
+        if (!rolledBack) {
+            rolledBack = true;
+            afterRollback.forEach(Runnable::run);
+        }
     }
 
     /**

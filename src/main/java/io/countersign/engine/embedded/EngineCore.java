@@ -57,6 +57,30 @@ final class EngineCore {
     /** Called after commit with the earliest new timer due time. */
     private volatile Consumer<OffsetDateTime> timerScheduled = t -> { };
 
+    /**
+     * Hands service-task jobs to a local worker right after the commit that created them, so the
+     * job loop does not have to claim them in a transaction of its own (see JobRuntime#reserve).
+     */
+    interface JobPush {
+        /** Reserves a running slot of the type's local worker; null when there is none or it is full. */
+        Reservation reserve(String type);
+    }
+
+    /** A reserved worker slot: exactly one of {@code deliver} (after commit) or {@code release}. */
+    interface Reservation {
+        Duration timeout();
+
+        void deliver(ActivatedJob job);
+
+        void release();
+    }
+
+    private volatile JobPush jobPush = type -> null;
+
+    void onJobPush(JobPush p) {
+        jobPush = p;
+    }
+
     void onJobsAvailable(Consumer<Set<String>> c) {
         jobsAvailable = c;
     }
@@ -539,6 +563,36 @@ final class EngineCore {
     private record Work(Cmd cmd, long key) {
     }
 
+    private record VarKey(long scope, String name) {
+    }
+
+    private record VarWrite(boolean insert, long instanceKey, String json) {
+    }
+
+    /** A job created for a reserved worker slot (Step#insertJob). */
+    private static final class PushedJob {
+        final long key;
+        final long elementKey;
+        final String type;
+        final int retries;
+        final Map<String, String> headers;
+        final OffsetDateTime deadline;
+        final Reservation slot;
+        boolean prepared;
+        boolean released;
+
+        PushedJob(long key, long elementKey, String type, int retries, Map<String, String> headers,
+                OffsetDateTime deadline, Reservation slot) {
+            this.key = key;
+            this.elementKey = elementKey;
+            this.type = type;
+            this.retries = retries;
+            this.headers = headers;
+            this.deadline = deadline;
+            this.slot = slot;
+        }
+    }
+
     /** One transaction's worth of work on one or more (locked) instances. */
     final class Step {
         final Db db;
@@ -550,17 +604,28 @@ final class EngineCore {
         private final Set<Long> inserted = new LinkedHashSet<>();
         /** Existing elements this step changed and has not yet written: one UPDATE each. */
         private final Set<Long> dirty = new LinkedHashSet<>();
+        /** Variable rows set by this step and not yet written, in order. */
+        private final Map<VarKey, VarWrite> varWrites = new LinkedHashMap<>();
         /** Scopes whose active children this step has read from the table (see activeChildren). */
         private final Set<Long> scannedScopes = new java.util.HashSet<>();
         /** Local variables per scope as they are in this transaction (loaded once, kept in step with writes). */
         private final Map<Long, Map<String, Object>> localsCache = new HashMap<>();
         private final Map<Long, ProcessModel> instanceModels = new HashMap<>();
         private final Set<String> newJobTypes = new LinkedHashSet<>();
+        /** Jobs created ACTIVATED for a local worker slot, delivered after the commit. */
+        private final List<PushedJob> pushed = new ArrayList<>();
         private OffsetDateTime earliestTimer;
 
         Step(Db db) {
             this.db = db;
-            db.beforeReturn(this::flushElements);
+            db.beforeReturn(this::finish);
+        }
+
+        /** The end of the step's function: hand over pushed jobs (see insertJob), write variables and element rows. */
+        private void finish() {
+            preparePushedJobs();
+            flushVariables();
+            flushElements();
         }
 
         void enqueue(Cmd cmd, long key) {
@@ -594,22 +659,28 @@ final class EngineCore {
         // ------------------------------------------------------------ locking and loading
 
         InstanceRow lockInstance(long instanceKey) {
+            return lockInstanceWhere("instance_key = ?", instanceKey);
+        }
+
+        /**
+         * Locks the instance row matching the condition (e.g. the instance owning a job, found by a
+         * subquery in the same statement). Callers re-read the owned row after the lock: only that
+         * read is guaranteed to see the last committed step of the instance.
+         */
+        private InstanceRow lockInstanceWhere(String condition, long arg) {
             InstanceRow i = db.one("SELECT instance_key, process_key, bpmn_process_id, version, state FROM engine_instance "
-                    + "WHERE instance_key = ? FOR UPDATE", rs -> new InstanceRow(rs.getLong(1), rs.getLong(2),
-                            rs.getString(3), rs.getInt(4), rs.getString(5)), instanceKey);
+                    + "WHERE " + condition + " FOR UPDATE", rs -> new InstanceRow(rs.getLong(1), rs.getLong(2),
+                            rs.getString(3), rs.getInt(4), rs.getString(5)), arg);
             if (i != null) {
-                instanceModels.computeIfAbsent(instanceKey, k -> EngineCore.this.model(db, i.processKey()));
+                instanceModels.computeIfAbsent(i.key(), k -> EngineCore.this.model(db, i.processKey()));
             }
             return i;
         }
 
         JobRow lockJob(long jobKey) {
-            JobRow job = db.one("SELECT " + JOB_COLS + " FROM engine_job WHERE job_key = ?", EngineCore::job, jobKey);
-            if (job == null) {
-                throw new EngineNotFoundException("no job with key " + jobKey + " (completed, canceled or never existed)");
-            }
-            lockInstance(job.instanceKey());
-            job = db.one("SELECT " + JOB_COLS + " FROM engine_job WHERE job_key = ?", EngineCore::job, jobKey);
+            JobRow job = lockInstanceWhere("instance_key = (SELECT instance_key FROM engine_job WHERE job_key = ?)",
+                    jobKey) == null ? null
+                    : db.one("SELECT " + JOB_COLS + " FROM engine_job WHERE job_key = ?", EngineCore::job, jobKey);
             if (job == null) {
                 throw new EngineNotFoundException("no job with key " + jobKey + " (completed, canceled or never existed)");
             }
@@ -618,12 +689,8 @@ final class EngineCore {
         }
 
         UserTaskRow lockUserTask(long userTaskKey) {
-            UserTaskRow ut = userTaskByKey(userTaskKey);
-            if (ut == null) {
-                throw new EngineNotFoundException("no open user task with key " + userTaskKey);
-            }
-            lockInstance(ut.instanceKey());
-            ut = userTaskByKey(userTaskKey);
+            UserTaskRow ut = lockInstanceWhere("instance_key = (SELECT instance_key FROM engine_user_task "
+                    + "WHERE user_task_key = ?)", userTaskKey) == null ? null : userTaskByKey(userTaskKey);
             if (ut == null) {
                 throw new EngineNotFoundException("no open user task with key " + userTaskKey);
             }
@@ -754,6 +821,16 @@ final class EngineCore {
          * scope and step (never for a scope this step created): from then on every active child is
          * among the step's rows, and this step's view of a row wins over the table's.
          */
+        /** Like {@code !activeChildren(scopeKey).isEmpty()}, without a query when this step holds an active child. */
+        boolean hasActiveChild(long scopeKey) {
+            for (ElementRow c : elements.values()) {
+                if (c.flowScopeKey() == scopeKey && !c.ended()) {
+                    return true;
+                }
+            }
+            return !activeChildren(scopeKey).isEmpty();
+        }
+
         List<ElementRow> activeChildren(long scopeKey) {
             if (!inserted.contains(scopeKey) && scannedScopes.add(scopeKey)) {
                 for (ElementRow r : db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE flow_scope_key = ? "
@@ -814,13 +891,39 @@ final class EngineCore {
             return out;
         }
 
-        /** Deletes a scope's locals (when its element ends); no statement when the scope is known to have none. */
+        /**
+         * Deletes a scope's locals (when its element ends): drops this step's unsent writes of the
+         * scope, and sends a DELETE only when the table may hold rows of it.
+         */
         void deleteLocals(long scopeKey) {
             Map<String, Object> known = localsCache.get(scopeKey);
-            if (known == null || !known.isEmpty()) {
+            boolean stored = known == null;
+            if (known != null) {
+                for (String name : known.keySet()) {
+                    VarWrite w = varWrites.remove(new VarKey(scopeKey, name));
+                    stored |= w == null || !w.insert;
+                }
+            }
+            if (stored) {
                 db.update("DELETE FROM engine_variable WHERE scope_key = ?", scopeKey);
             }
             localsCache.put(scopeKey, new LinkedHashMap<>());
+        }
+
+        /** Sends the step's variable writes: a batch of INSERTs and a batch of UPDATEs. */
+        private void flushVariables() {
+            List<Object[]> inserts = new ArrayList<>();
+            List<Object[]> updates = new ArrayList<>();
+            varWrites.forEach((k, w) -> {
+                if (w.insert) {
+                    inserts.add(new Object[] {k.scope(), k.name(), w.instanceKey, w.json});
+                } else {
+                    updates.add(new Object[] {w.json, k.scope(), k.name()});
+                }
+            });
+            varWrites.clear();
+            db.batch("INSERT INTO engine_variable (scope_key, name, instance_key, value_json) VALUES (?, ?, ?, ?)", inserts);
+            db.batch("UPDATE engine_variable SET value_json = ? WHERE scope_key = ? AND name = ?", updates);
         }
 
         /** All variables visible from a scope: inner scopes shadow outer ones. */
@@ -837,16 +940,13 @@ final class EngineCore {
             return vars;
         }
 
+        /** Sets a local; the row is written when the step returns (its reads go through the step's copy). */
         void setLocal(long scopeKey, long instanceKey, String name, Object value) {
             String json = Json.write(value);
             Map<String, Object> known = locals(List.of(scopeKey)).get(scopeKey);
-            if (known.containsKey(name)) {
-                db.update("UPDATE engine_variable SET value_json = ? WHERE scope_key = ? AND name = ?", json, scopeKey,
-                        name);
-            } else {
-                db.update("INSERT INTO engine_variable (scope_key, name, instance_key, value_json) VALUES (?, ?, ?, ?)",
-                        scopeKey, name, instanceKey, json);
-            }
+            VarKey k = new VarKey(scopeKey, name);
+            VarWrite earlier = varWrites.get(k);
+            varWrites.put(k, new VarWrite(earlier != null ? earlier.insert : !known.containsKey(name), instanceKey, json));
             known.put(name, Json.read(json));
         }
 
@@ -1080,14 +1180,63 @@ final class EngineCore {
                     + Feel.describe(v));
         }
 
+        /**
+         * Creates a job. A service-task job whose type has a local worker with a free slot is
+         * created ACTIVATED, locked to that worker for its timeout, and handed to it right after
+         * the commit (no claiming transaction); if the process dies before the handler completes
+         * it, it is re-delivered after the timeout, like any activated job. Other jobs are created
+         * ACTIVATABLE and the job loop, woken after the commit, claims them.
+         */
         void insertJob(ElementRow e, String type, int retries, JobKind kind, ListenerEventType event,
                 Map<String, String> headers) {
             ProcessModel m = model(e);
-            db.update("INSERT INTO engine_job (" + JOB_COLS + ", available_at, created_at) VALUES "
-                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVATABLE', ?, ?, ?)", keys.next(db), e.instanceKey(), e.key(),
-                    e.elementId(), m.bpmnProcessId(), m.version(), type, kind.name(), event == null ? null : event.name(),
-                    retries, Json.write(headers), now, now);
-            newJobTypes.add(type);
+            long key = keys.next(db);
+            Reservation slot = kind == JobKind.BPMN_ELEMENT ? jobPush.reserve(type) : null;
+            OffsetDateTime deadline = slot == null ? null : now.plus(slot.timeout());
+            db.update("INSERT INTO engine_job (" + JOB_COLS + ", available_at, created_at, deadline, lock_token) VALUES "
+                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", key, e.instanceKey(), e.key(), e.elementId(),
+                    m.bpmnProcessId(), m.version(), type, kind.name(), event == null ? null : event.name(), retries,
+                    slot == null ? "ACTIVATABLE" : "ACTIVATED", Json.write(headers), now, now, deadline,
+                    slot == null ? null : "pushed");
+            if (slot == null) {
+                newJobTypes.add(type);
+                return;
+            }
+            if (pushed.isEmpty()) {
+                db.afterRollback(() -> pushed.forEach(p -> {
+                    if (!p.released) {
+                        p.slot.release();
+                    }
+                }));
+            }
+            pushed.add(new PushedJob(key, e.key(), type, retries, headers, deadline, slot));
+        }
+
+        /**
+         * Builds the pushed jobs with the variables as this step leaves them, and delivers them
+         * after the commit; a job whose element ended later in the step was deleted with it.
+         */
+        private void preparePushedJobs() {
+            List<Runnable> deliveries = new ArrayList<>();
+            for (PushedJob p : pushed) {
+                ElementRow e = element(p.elementKey);
+                if (!"ACTIVATED".equals(e.state()) || p.prepared) {
+                    if (!p.prepared) {
+                        p.released = true;
+                        p.slot.release();
+                    }
+                    continue;
+                }
+                p.prepared = true;
+                ProcessModel m = model(e);
+                ActivatedJob job = new ActivatedJob(p.key, p.type, JobKind.BPMN_ELEMENT, null, e.instanceKey(),
+                        m.bpmnProcessId(), m.version(), e.elementId(), e.key(), visible(e.key()), p.retries,
+                        p.headers, null, p.deadline.toInstant().toEpochMilli());
+                deliveries.add(() -> p.slot.deliver(job));
+            }
+            if (!deliveries.isEmpty()) {
+                db.afterCommit(() -> deliveries.forEach(Runnable::run));
+            }
         }
 
         void insertTimer(ElementRow owner, String targetId, OffsetDateTime due, int repetitions, String interval) {
@@ -1363,7 +1512,7 @@ final class EngineCore {
                 bodyChildEnded(scope);
                 return;
             }
-            if (activeChildren(scope.key()).isEmpty() && (!model(scope).hasJoins()
+            if (!hasActiveChild(scope.key()) && (!model(scope).hasJoins()
                     || db.count("SELECT COUNT(*) FROM engine_join WHERE flow_scope_key = ?", scope.key()) == 0)) {
                 enqueue(Cmd.COMPLETE, scope.key());
             }

@@ -18,7 +18,7 @@ final class JdbcTxRunner implements TxRunner {
     @Override
     public <T> T inTransaction(boolean joinExisting, Function<Db, T> step) {
         for (int attempt = 1;; attempt++) {
-            Db db;
+            Db db = null;
             T result;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
@@ -28,6 +28,7 @@ final class JdbcTxRunner implements TxRunner {
                     db.flush();
                     c.commit();
                 } catch (RuntimeException | SQLException e) {
+                    db.rolledBack();
                     c.rollback();
                     throw e;
                 }
