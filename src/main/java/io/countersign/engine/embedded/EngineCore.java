@@ -578,7 +578,7 @@ final class EngineCore {
         final Map<String, String> headers;
         final OffsetDateTime deadline;
         final Reservation slot;
-        boolean prepared;
+        /** Given back already (its element ended in the step), so a rollback must not release it again. */
         boolean released;
 
         PushedJob(long key, long elementKey, String type, int retries, Map<String, String> headers,
@@ -1220,14 +1220,11 @@ final class EngineCore {
             List<Runnable> deliveries = new ArrayList<>();
             for (PushedJob p : pushed) {
                 ElementRow e = element(p.elementKey);
-                if (!"ACTIVATED".equals(e.state()) || p.prepared) {
-                    if (!p.prepared) {
-                        p.released = true;
-                        p.slot.release();
-                    }
+                if (!"ACTIVATED".equals(e.state())) {
+                    p.released = true;
+                    p.slot.release();
                     continue;
                 }
-                p.prepared = true;
                 ProcessModel m = model(e);
                 ActivatedJob job = new ActivatedJob(p.key, p.type, JobKind.BPMN_ELEMENT, null, e.instanceKey(),
                         m.bpmnProcessId(), m.version(), e.elementId(), e.key(), visible(e.key()), p.retries,
