@@ -11,7 +11,6 @@ import io.countersign.engine.JobWorkerOptions;
 import io.countersign.engine.UserTaskView;
 import io.countersign.engine.WorkflowEngine;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,7 +44,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class EngineBench {
 
-    static final String PROCESS = "bench-five-step";
+    public static final String PROCESS = "bench-five-step";
 
     private EngineBench() {
     }
@@ -78,41 +77,8 @@ public final class EngineBench {
         return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
     }
 
-    static final AtomicLong STATEMENTS = new AtomicLong();
-    static final AtomicLong CONNECTIONS = new AtomicLong();
-    /** Statement counts per SQL text when -Dbench.sql-profile=true (to find the chattiest statements). */
-    static final Map<String, AtomicLong> BY_SQL = Boolean.getBoolean("bench.sql-profile") ? new ConcurrentHashMap<>() : null;
-
-    /** Counts the engine's statements and transactions (a dynamic proxy; negligible next to a round trip). */
-    static DataSource counting(DataSource ds) {
-        return (DataSource) Proxy.newProxyInstance(EngineBench.class.getClassLoader(), new Class<?>[] { DataSource.class },
-                (p, m, a) -> {
-                    Object r = invoke(ds, m, a);
-                    if (m.getName().equals("getConnection")) {
-                        CONNECTIONS.incrementAndGet();
-                        Connection c = (Connection) r;
-                        return Proxy.newProxyInstance(EngineBench.class.getClassLoader(), new Class<?>[] { Connection.class },
-                                (p2, m2, a2) -> {
-                                    if (m2.getName().startsWith("prepare") || m2.getName().equals("createStatement")) {
-                                        STATEMENTS.incrementAndGet();
-                                        if (BY_SQL != null && a2 != null && a2.length > 0 && a2[0] instanceof String sql) {
-                                            BY_SQL.computeIfAbsent(sql, k -> new AtomicLong()).incrementAndGet();
-                                        }
-                                    }
-                                    return invoke(c, m2, a2);
-                                });
-                    }
-                    return r;
-                });
-    }
-
-    private static Object invoke(Object target, Method m, Object[] a) throws Throwable {
-        try {
-            return m.invoke(target, a);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
+    /** Statements and transactions of the engine; per SQL text with -Dbench.sql-profile=true (the chattiest statements). */
+    static final CountingDataSource COUNTER = new CountingDataSource(Boolean.getBoolean("bench.sql-profile"));
 
     /** user+system ticks of the PostgreSQL backends serving this database (same host: /proc). */
     static long backendTicks(DataSource ds) throws Exception {
@@ -151,6 +117,23 @@ public final class EngineBench {
         }
     }
 
+    /**
+     * The benchmark's process: service task {@code prepare} (job type bench-prepare), exclusive
+     * gateway {@code route} ({@code amount <= 10000}), user task {@code approve}, service task
+     * {@code execute} (bench-execute), end {@code done}.
+     */
+    public static BpmnResource fiveStepProcess() {
+        return new BpmnResource(PROCESS + ".bpmn", Bpmn.convertToString(
+                Bpmn.createExecutableProcess(PROCESS).startEvent("start")
+                        .serviceTask("prepare", t -> t.zeebeJobType("bench-prepare"))
+                        .exclusiveGateway("route").conditionExpression("amount <= 10000")
+                        .userTask("approve", t -> t.zeebeUserTask().zeebeCandidateGroups("reviewers"))
+                        .serviceTask("execute", t -> t.zeebeJobType("bench-execute"))
+                        .endEvent("done")
+                        .moveToLastExclusiveGateway().defaultFlow().endEvent("too-big")
+                        .done()).getBytes(StandardCharsets.UTF_8));
+    }
+
     public static void main(String[] args) throws Exception {
         String url = args[0];
         String user = args[1];
@@ -170,21 +153,13 @@ public final class EngineBench {
         Class<?> cls = Class.forName("io.countersign.engine.embedded.EmbeddedWorkflowEngine");
         Method standalone = cls.getDeclaredMethod("standalone", DataSource.class, int.class, Duration.class);
         standalone.setAccessible(true);
-        WorkflowEngine engine = (WorkflowEngine) standalone.invoke(null, counting(ds), workerThreads, Duration.ofSeconds(1));
+        WorkflowEngine engine = (WorkflowEngine) standalone.invoke(null, COUNTER.wrap(ds), workerThreads, Duration.ofSeconds(1));
         Method startLoops = cls.getDeclaredMethod("startLoops");
         startLoops.setAccessible(true);
         Method stopLoops = cls.getDeclaredMethod("stopLoops");
         stopLoops.setAccessible(true);
 
-        engine.deploy(List.of(new BpmnResource(PROCESS + ".bpmn", Bpmn.convertToString(
-                Bpmn.createExecutableProcess(PROCESS).startEvent("start")
-                        .serviceTask("prepare", t -> t.zeebeJobType("bench-prepare"))
-                        .exclusiveGateway("route").conditionExpression("amount <= 10000")
-                        .userTask("approve", t -> t.zeebeUserTask().zeebeCandidateGroups("reviewers"))
-                        .serviceTask("execute", t -> t.zeebeJobType("bench-execute"))
-                        .endEvent("done")
-                        .moveToLastExclusiveGateway().defaultFlow().endEvent("too-big")
-                        .done()).getBytes(StandardCharsets.UTF_8))));
+        engine.deploy(List.of(fiveStepProcess()));
 
         Semaphore slots = new Semaphore(inFlight);
         AtomicBoolean measuring = new AtomicBoolean();
@@ -341,8 +316,8 @@ public final class EngineBench {
                 raw.forEach((k, v) -> steps.put(k, v.stream().mapToLong(Long::longValue).sorted().toArray()));
             }
         }
-        long stmts = STATEMENTS.get();
-        long txs = CONNECTIONS.get();
+        long stmts = COUNTER.statements.get();
+        long txs = COUNTER.connections.get();
         String db = url.startsWith("jdbc:postgresql") ? "PostgreSQL" : "H2";
         System.out.printf("engine bench [%s] %s: in-flight=%d worker-threads=%d window=%.1fs%n", label, db, inFlight,
                 workerThreads, window);
@@ -352,8 +327,8 @@ public final class EngineBench {
         System.out.printf("SQL statements prepared by the engine: %d (%.1f per started instance); connections borrowed "
                 + "(= transactions): %d (%.1f per started instance)%n", stmts, (double) stmts / startedTotal.get(), txs,
                 (double) txs / startedTotal.get());
-        if (BY_SQL != null) {
-            BY_SQL.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue().get(), x.getValue().get())).limit(40)
+        if (COUNTER.bySql != null) {
+            COUNTER.bySql.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue().get(), x.getValue().get())).limit(40)
                     .forEach(e -> System.out.printf("  %6.2f/instance  %s%n", (double) e.getValue().get() / startedTotal.get(),
                             e.getKey().length() > 160 ? e.getKey().substring(0, 160) : e.getKey()));
         }

@@ -29,6 +29,9 @@ final class Db {
 
     private final Connection connection;
     private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Runnable> beforeReturn = new ArrayList<>();
+    private final List<Runnable> afterRollback = new ArrayList<>();
+    private boolean rolledBack;
 
     Db(Connection connection) {
         this.connection = connection;
@@ -42,10 +45,60 @@ final class Db {
         return afterCommit;
     }
 
+    /** Registers an action for when the transaction does not commit (releases what a step reserved in memory). */
+    void afterRollback(Runnable r) {
+        afterRollback.add(r);
+    }
+
+    /** Runs the after-rollback actions, once; the runners call it when the step or its commit failed. */
+    void rolledBack() {
+        if (!rolledBack) {
+            rolledBack = true;
+            afterRollback.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Registers a flush of buffered writes (an engine step's element rows). The transaction
+     * runners call {@link #flush()} once the step function returns, before the commit and before
+     * a caller's surrounding transaction can query the tables.
+     */
+    void beforeReturn(Runnable r) {
+        beforeReturn.add(r);
+    }
+
+    /** Runs the buffered writes registered with {@link #beforeReturn}. */
+    void flush() {
+        for (int i = 0; i < beforeReturn.size(); i++) {
+            beforeReturn.get(i).run();
+        }
+        beforeReturn.clear();
+    }
+
     int update(String sql, Object... args) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DbException(e);
+        }
+    }
+
+    /** Runs one statement for many argument rows as a JDBC batch (one round trip where the driver allows). */
+    void batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() == 1) {
+            update(sql, rows.get(0));
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (Object[] args : rows) {
+                bind(ps, args);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         } catch (SQLException e) {
             throw new DbException(e);
         }

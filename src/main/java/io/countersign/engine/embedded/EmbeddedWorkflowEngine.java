@@ -75,6 +75,7 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine {
         this.jobs = new JobRuntime(runner, core, this, workerThreads, pollInterval, batch);
         this.timers = new TimerScheduler(runner, core, pollInterval);
         core.onJobsAvailable(jobs::jobsAvailable);
+        core.onJobPush(jobs::reserve);
         core.onTimerScheduled(timers::timerScheduled);
     }
 
@@ -255,19 +256,25 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine {
     @Override
     public List<ElementInstanceView> activeElements(long processInstanceKey) {
         return read(db -> {
-            requireInstance(db, processInstanceKey);
-            return db.list("SELECT " + VIEW_COLS + " FROM engine_element WHERE instance_key = ? AND element_type <> "
-                    + "'PROCESS' AND state NOT IN ('COMPLETED', 'TERMINATED') ORDER BY element_key",
+            List<ElementInstanceView> out = db.list("SELECT " + VIEW_COLS + " FROM engine_element WHERE instance_key = ? "
+                    + "AND element_type <> 'PROCESS' AND state NOT IN ('COMPLETED', 'TERMINATED') ORDER BY element_key",
                     EmbeddedWorkflowEngine::view, processInstanceKey);
+            if (out.isEmpty()) {
+                requireInstance(db, processInstanceKey);
+            }
+            return out;
         });
     }
 
     @Override
     public List<ElementInstanceView> history(long processInstanceKey) {
         return read(db -> {
-            requireInstance(db, processInstanceKey);
-            return db.list("SELECT " + VIEW_COLS + " FROM engine_element WHERE instance_key = ? ORDER BY element_key",
-                    EmbeddedWorkflowEngine::view, processInstanceKey);
+            List<ElementInstanceView> out = db.list("SELECT " + VIEW_COLS + " FROM engine_element WHERE instance_key = ? "
+                    + "ORDER BY element_key", EmbeddedWorkflowEngine::view, processInstanceKey);
+            if (out.isEmpty()) {
+                requireInstance(db, processInstanceKey);
+            }
+            return out;
         });
     }
 
@@ -299,12 +306,14 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine {
     @Override
     public List<UserTaskView> userTasks(long processInstanceKey) {
         return read(db -> {
-            requireInstance(db, processInstanceKey);
             List<UserTaskView> out = new ArrayList<>();
             for (EngineCore.UserTaskRow r : db.list("SELECT " + EngineCore.UT_COLS + " FROM engine_user_task "
                     + "WHERE instance_key = ? ORDER BY user_task_key", EngineCore::userTask, processInstanceKey)) {
                 out.add(new UserTaskView(r.key(), r.instanceKey(), r.elementKey(), r.elementId(), r.state(), r.assignee(),
                         Json.readStringList(r.candidateGroups()), Json.readStringList(r.candidateUsers()), r.dueDate()));
+            }
+            if (out.isEmpty()) {
+                requireInstance(db, processInstanceKey); // not found, or simply no open task
             }
             return out;
         });

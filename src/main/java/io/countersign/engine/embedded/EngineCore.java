@@ -57,6 +57,30 @@ final class EngineCore {
     /** Called after commit with the earliest new timer due time. */
     private volatile Consumer<OffsetDateTime> timerScheduled = t -> { };
 
+    /**
+     * Hands service-task jobs to a local worker right after the commit that created them, so the
+     * job loop does not have to claim them in a transaction of its own (see JobRuntime#reserve).
+     */
+    interface JobPush {
+        /** Reserves a running slot of the type's local worker; null when there is none or it is full. */
+        Reservation reserve(String type);
+    }
+
+    /** A reserved worker slot: exactly one of {@code deliver} (after commit) or {@code release}. */
+    interface Reservation {
+        Duration timeout();
+
+        void deliver(ActivatedJob job);
+
+        void release();
+    }
+
+    private volatile JobPush jobPush = type -> null;
+
+    void onJobPush(JobPush p) {
+        jobPush = p;
+    }
+
     void onJobsAvailable(Consumer<Set<String>> c) {
         jobsAvailable = c;
     }
@@ -212,6 +236,7 @@ final class EngineCore {
         ProcessModel model = model(db, (Long) p[0]);
         Step s = new Step(db);
         long key = keys.next(db);
+        s.instanceModels.put(key, model);
         OffsetDateTime now = s.now;
         db.update("INSERT INTO engine_instance (instance_key, process_key, bpmn_process_id, version, state, started_at) "
                 + "VALUES (?, ?, ?, ?, 'ACTIVE', ?)", key, model.processDefinitionKey(), bpmnProcessId, model.version(), now);
@@ -245,9 +270,13 @@ final class EngineCore {
             throw new EngineConflictException("user task " + userTaskKey + " is " + ut.state()
                     + ", it can be completed only when CREATED");
         }
-        db.update("UPDATE engine_user_task SET pending_variables = ? WHERE user_task_key = ?",
-                Json.write(safeVars(variables)), userTaskKey);
-        s.beginTransition(s.userTaskByKey(userTaskKey), ListenerEventType.COMPLETING);
+        String vars = Json.write(safeVars(variables));
+        if (s.hasListeners(ut, ListenerEventType.COMPLETING)) {
+            db.update("UPDATE engine_user_task SET pending_variables = ? WHERE user_task_key = ?", vars, userTaskKey);
+        }
+        s.beginTransition(new UserTaskRow(ut.key(), ut.elementKey(), ut.instanceKey(), ut.elementId(), ut.state(),
+                ut.assignee(), ut.candidateGroups(), ut.candidateUsers(), ut.dueDate(), ut.listenerIndex(),
+                ut.pendingAssignee(), vars), ListenerEventType.COMPLETING);
         s.run();
     }
 
@@ -258,8 +287,12 @@ final class EngineCore {
             throw new EngineConflictException("user task " + userTaskKey + " is " + ut.state()
                     + ", it can be assigned only when CREATED");
         }
-        db.update("UPDATE engine_user_task SET pending_assignee = ? WHERE user_task_key = ?", assignee, userTaskKey);
-        s.beginTransition(s.userTaskByKey(userTaskKey), ListenerEventType.ASSIGNING);
+        if (s.hasListeners(ut, ListenerEventType.ASSIGNING)) {
+            db.update("UPDATE engine_user_task SET pending_assignee = ? WHERE user_task_key = ?", assignee, userTaskKey);
+        }
+        s.beginTransition(new UserTaskRow(ut.key(), ut.elementKey(), ut.instanceKey(), ut.elementId(), ut.state(),
+                ut.assignee(), ut.candidateGroups(), ut.candidateUsers(), ut.dueDate(), ut.listenerIndex(), assignee,
+                ut.pendingVariables()), ListenerEventType.ASSIGNING);
         s.run();
     }
 
@@ -489,6 +522,19 @@ final class EngineCore {
         Step s = new Step(db);
         List<JobRow> rows = db.list("SELECT " + JOB_COLS + " FROM engine_job WHERE lock_token = ? ORDER BY job_key",
                 EngineCore::job, token);
+        // Every job's element and process instance (its scope chain for direct children of the
+        // process) and their variables in one query each, instead of per job.
+        List<Long> scopes = new ArrayList<>();
+        for (JobRow j : rows) {
+            scopes.add(j.elementKey());
+            scopes.add(j.instanceKey());
+        }
+        s.preload(scopes);
+        List<Long> chains = new ArrayList<>();
+        for (JobRow j : rows) {
+            chains.addAll(s.scopeChain(j.elementKey()));
+        }
+        s.locals(chains);
         List<ActivatedJob> out = new ArrayList<>();
         for (JobRow j : rows) {
             UserTaskProperties ut = null;
@@ -528,18 +574,69 @@ final class EngineCore {
     private record Work(Cmd cmd, long key) {
     }
 
+    private record VarKey(long scope, String name) {
+    }
+
+    private record VarWrite(boolean insert, long instanceKey, String json) {
+    }
+
+    /** A job created for a reserved worker slot (Step#insertJob). */
+    private static final class PushedJob {
+        final long key;
+        final long elementKey;
+        final String type;
+        final int retries;
+        final Map<String, String> headers;
+        final OffsetDateTime deadline;
+        final Reservation slot;
+        /** Given back already (its element ended in the step), so a rollback must not release it again. */
+        boolean released;
+
+        PushedJob(long key, long elementKey, String type, int retries, Map<String, String> headers,
+                OffsetDateTime deadline, Reservation slot) {
+            this.key = key;
+            this.elementKey = elementKey;
+            this.type = type;
+            this.retries = retries;
+            this.headers = headers;
+            this.deadline = deadline;
+            this.slot = slot;
+        }
+    }
+
     /** One transaction's worth of work on one or more (locked) instances. */
     final class Step {
         final Db db;
         final OffsetDateTime now = now();
         private final ArrayDeque<Work> queue = new ArrayDeque<>();
+        /** Every element instance this step has read or written, in its current state. */
         private final Map<Long, ElementRow> elements = new HashMap<>();
+        /** Elements created by this step and not yet written: one INSERT each, in their final state. */
+        private final Set<Long> inserted = new LinkedHashSet<>();
+        /** Existing elements this step changed and has not yet written: one UPDATE each. */
+        private final Set<Long> dirty = new LinkedHashSet<>();
+        /** Variable rows set by this step and not yet written, in order. */
+        private final Map<VarKey, VarWrite> varWrites = new LinkedHashMap<>();
+        /** Scopes whose active children this step has read from the table (see activeChildren). */
+        private final Set<Long> scannedScopes = new java.util.HashSet<>();
+        /** Local variables per scope as they are in this transaction (loaded once, kept in step with writes). */
+        private final Map<Long, Map<String, Object>> localsCache = new HashMap<>();
         private final Map<Long, ProcessModel> instanceModels = new HashMap<>();
         private final Set<String> newJobTypes = new LinkedHashSet<>();
+        /** Jobs created ACTIVATED for a local worker slot, delivered after the commit. */
+        private final List<PushedJob> pushed = new ArrayList<>();
         private OffsetDateTime earliestTimer;
 
         Step(Db db) {
             this.db = db;
+            db.beforeReturn(this::finish);
+        }
+
+        /** The end of the step's function: hand over pushed jobs (see insertJob), write variables and element rows. */
+        private void finish() {
+            preparePushedJobs();
+            flushVariables();
+            flushElements();
         }
 
         void enqueue(Cmd cmd, long key) {
@@ -573,34 +670,42 @@ final class EngineCore {
         // ------------------------------------------------------------ locking and loading
 
         InstanceRow lockInstance(long instanceKey) {
-            return db.one("SELECT instance_key, process_key, bpmn_process_id, version, state FROM engine_instance "
-                    + "WHERE instance_key = ? FOR UPDATE", rs -> new InstanceRow(rs.getLong(1), rs.getLong(2),
-                            rs.getString(3), rs.getInt(4), rs.getString(5)), instanceKey);
+            return lockInstanceWhere("instance_key = ?", instanceKey);
+        }
+
+        /**
+         * Locks the instance row matching the condition (e.g. the instance owning a job, found by a
+         * subquery in the same statement). Callers re-read the owned row after the lock: only that
+         * read is guaranteed to see the last committed step of the instance.
+         */
+        private InstanceRow lockInstanceWhere(String condition, long arg) {
+            InstanceRow i = db.one("SELECT instance_key, process_key, bpmn_process_id, version, state FROM engine_instance "
+                    + "WHERE " + condition + " FOR UPDATE", rs -> new InstanceRow(rs.getLong(1), rs.getLong(2),
+                            rs.getString(3), rs.getInt(4), rs.getString(5)), arg);
+            if (i != null) {
+                instanceModels.computeIfAbsent(i.key(), k -> EngineCore.this.model(db, i.processKey()));
+            }
+            return i;
         }
 
         JobRow lockJob(long jobKey) {
-            JobRow job = db.one("SELECT " + JOB_COLS + " FROM engine_job WHERE job_key = ?", EngineCore::job, jobKey);
+            JobRow job = lockInstanceWhere("instance_key = (SELECT instance_key FROM engine_job WHERE job_key = ?)",
+                    jobKey) == null ? null
+                    : db.one("SELECT " + JOB_COLS + " FROM engine_job WHERE job_key = ?", EngineCore::job, jobKey);
             if (job == null) {
                 throw new EngineNotFoundException("no job with key " + jobKey + " (completed, canceled or never existed)");
             }
-            lockInstance(job.instanceKey());
-            job = db.one("SELECT " + JOB_COLS + " FROM engine_job WHERE job_key = ?", EngineCore::job, jobKey);
-            if (job == null) {
-                throw new EngineNotFoundException("no job with key " + jobKey + " (completed, canceled or never existed)");
-            }
+            preload(List.of(job.elementKey(), job.instanceKey()));
             return job;
         }
 
         UserTaskRow lockUserTask(long userTaskKey) {
-            UserTaskRow ut = userTaskByKey(userTaskKey);
+            UserTaskRow ut = lockInstanceWhere("instance_key = (SELECT instance_key FROM engine_user_task "
+                    + "WHERE user_task_key = ?)", userTaskKey) == null ? null : userTaskByKey(userTaskKey);
             if (ut == null) {
                 throw new EngineNotFoundException("no open user task with key " + userTaskKey);
             }
-            lockInstance(ut.instanceKey());
-            ut = userTaskByKey(userTaskKey);
-            if (ut == null) {
-                throw new EngineNotFoundException("no open user task with key " + userTaskKey);
-            }
+            preload(List.of(ut.elementKey(), ut.instanceKey()));
             return ut;
         }
 
@@ -611,6 +716,24 @@ final class EngineCore {
         UserTaskRow userTaskByElement(long elementKey) {
             return db.one("SELECT " + UT_COLS + " FROM engine_user_task WHERE element_key = ?", EngineCore::userTask,
                     elementKey);
+        }
+
+        /** Reads the given element rows that this step does not hold yet, in one query. */
+        void preload(java.util.Collection<Long> keys) {
+            List<Long> missing = new ArrayList<>();
+            for (Long k : keys) {
+                if (!elements.containsKey(k) && !missing.contains(k)) {
+                    missing.add(k);
+                }
+            }
+            if (missing.size() < 2) {
+                return; // element(key) reads a single row on demand
+            }
+            String in = "?" + ", ?".repeat(missing.size() - 1);
+            for (ElementRow r : db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE element_key IN (" + in + ")",
+                    EngineCore::element, missing.toArray())) {
+                elements.putIfAbsent(r.key(), r);
+            }
         }
 
         ElementRow element(long key) {
@@ -640,57 +763,99 @@ final class EngineCore {
             return model(e).node(e.elementId());
         }
 
+        // Element rows are written behind: a step keeps them in memory and writes each changed row
+        // once, when the step's function returns (Db#flush, before the commit), so an element that is
+        // activated and completed in one step costs one INSERT instead of an INSERT and three UPDATEs.
+        // Queries that scan engine_element by something other than the key merge the buffered rows
+        // (activeChildren) or flush first (bodyChildEnded).
+
         ElementRow insertElement(long key, long instanceKey, long flowScopeKey, String elementId, String type,
                 String state, int loopCounter) {
-            db.update("INSERT INTO engine_element (" + ELEMENT_COLS + ", started_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-                    key, instanceKey, flowScopeKey, elementId, type, state, loopCounter, now);
             ElementRow e = new ElementRow(key, instanceKey, flowScopeKey, elementId, type, state, loopCounter, null);
             elements.put(key, e);
+            inserted.add(key);
+            localsCache.put(key, new LinkedHashMap<>());
             return e;
+        }
+
+        private ElementRow changed(ElementRow n) {
+            elements.put(n.key(), n);
+            if (!inserted.contains(n.key())) {
+                dirty.add(n.key());
+            }
+            return n;
         }
 
         ElementRow setState(ElementRow e, String state) {
             boolean ending = "COMPLETED".equals(state) || "TERMINATED".equals(state);
-            if (ending) {
-                db.update("UPDATE engine_element SET state = ?, ended_at = ?, pending = NULL WHERE element_key = ?",
-                        state, now, e.key());
-            } else {
-                db.update("UPDATE engine_element SET state = ? WHERE element_key = ?", state, e.key());
-            }
-            ElementRow n = new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), state,
-                    e.loopCounter(), ending ? null : e.pending());
-            elements.put(e.key(), n);
-            return n;
+            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), state,
+                    e.loopCounter(), ending ? null : e.pending()));
         }
 
         ElementRow setPending(ElementRow e, String pending) {
-            db.update("UPDATE engine_element SET pending = ? WHERE element_key = ?", pending, e.key());
-            ElementRow n = new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
-                    e.loopCounter(), pending);
-            elements.put(e.key(), n);
-            return n;
+            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
+                    e.loopCounter(), pending));
         }
 
         ElementRow setLoopCounter(ElementRow e, int counter) {
-            db.update("UPDATE engine_element SET loop_counter = ? WHERE element_key = ?", counter, e.key());
-            ElementRow n = new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
-                    counter, e.pending());
-            elements.put(e.key(), n);
-            return n;
+            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
+                    counter, e.pending()));
+        }
+
+        /** Writes the buffered element rows: new ones as a batch of INSERTs, changed ones as a batch of UPDATEs. */
+        void flushElements() {
+            if (!inserted.isEmpty()) {
+                List<Object[]> rows = new ArrayList<>(inserted.size());
+                for (Long k : inserted) {
+                    ElementRow e = elements.get(k);
+                    rows.add(new Object[] {e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
+                        e.loopCounter(), e.pending(), now, e.ended() ? now : null});
+                }
+                db.batch("INSERT INTO engine_element (" + ELEMENT_COLS + ", started_at, ended_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                inserted.clear();
+            }
+            if (!dirty.isEmpty()) {
+                List<Object[]> rows = new ArrayList<>(dirty.size());
+                for (Long k : dirty) {
+                    ElementRow e = elements.get(k);
+                    rows.add(new Object[] {e.state(), e.loopCounter(), e.pending(), e.ended() ? now : null, e.key()});
+                }
+                db.batch("UPDATE engine_element SET state = ?, loop_counter = ?, pending = ?, ended_at = ? "
+                        + "WHERE element_key = ?", rows);
+                dirty.clear();
+            }
+        }
+
+        /**
+         * The scope's children that have not ended, by key. The table is scanned at most once per
+         * scope and step (never for a scope this step created): from then on every active child is
+         * among the step's rows, and this step's view of a row wins over the table's.
+         */
+        /** Like {@code !activeChildren(scopeKey).isEmpty()}, without a query when this step holds an active child. */
+        boolean hasActiveChild(long scopeKey) {
+            for (ElementRow c : elements.values()) {
+                if (c.flowScopeKey() == scopeKey && !c.ended()) {
+                    return true;
+                }
+            }
+            return !activeChildren(scopeKey).isEmpty();
         }
 
         List<ElementRow> activeChildren(long scopeKey) {
-            List<ElementRow> rows = db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE flow_scope_key = ? "
-                    + "AND state NOT IN ('COMPLETED', 'TERMINATED') ORDER BY element_key", EngineCore::element, scopeKey);
-            List<ElementRow> out = new ArrayList<>();
-            for (ElementRow r : rows) {
-                ElementRow cached = elements.get(r.key());
-                ElementRow current = cached != null ? cached : r;
-                elements.putIfAbsent(r.key(), r);
-                if (!current.ended()) {
-                    out.add(current);
+            if (!inserted.contains(scopeKey) && scannedScopes.add(scopeKey)) {
+                for (ElementRow r : db.list("SELECT " + ELEMENT_COLS + " FROM engine_element WHERE flow_scope_key = ? "
+                        + "AND state NOT IN ('COMPLETED', 'TERMINATED')", EngineCore::element, scopeKey)) {
+                    elements.putIfAbsent(r.key(), r);
                 }
             }
+            List<ElementRow> out = new ArrayList<>();
+            for (ElementRow c : elements.values()) {
+                if (c.flowScopeKey() == scopeKey && !c.ended()) {
+                    out.add(c);
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(ElementRow::key));
             return out;
         }
 
@@ -707,21 +872,69 @@ final class EngineCore {
             return chain;
         }
 
+        /**
+         * The local variables of each scope, read once per step: later calls and writes go through
+         * the step's copy (new scopes start empty without a query). The maps are the cache itself:
+         * callers must not modify them.
+         */
         Map<Long, Map<String, Object>> locals(List<Long> scopes) {
+            List<Long> missing = new ArrayList<>();
+            for (Long k : scopes) {
+                if (!localsCache.containsKey(k)) {
+                    missing.add(k);
+                }
+            }
+            if (!missing.isEmpty()) {
+                StringBuilder in = new StringBuilder();
+                for (int i = 0; i < missing.size(); i++) {
+                    in.append(i == 0 ? "?" : ", ?");
+                    localsCache.put(missing.get(i), new LinkedHashMap<>());
+                }
+                db.list("SELECT scope_key, name, value_json FROM engine_variable WHERE scope_key IN (" + in + ")", rs -> {
+                    localsCache.get(rs.getLong(1)).put(rs.getString(2), Json.read(rs.getString(3)));
+                    return null;
+                }, missing.toArray());
+            }
             Map<Long, Map<String, Object>> out = new HashMap<>();
-            if (scopes.isEmpty()) {
-                return out;
+            for (Long k : scopes) {
+                out.put(k, localsCache.get(k));
             }
-            StringBuilder in = new StringBuilder();
-            for (int i = 0; i < scopes.size(); i++) {
-                in.append(i == 0 ? "?" : ", ?");
-            }
-            db.list("SELECT scope_key, name, value_json FROM engine_variable WHERE scope_key IN (" + in + ")", rs -> {
-                out.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2),
-                        Json.read(rs.getString(3)));
-                return null;
-            }, scopes.toArray());
             return out;
+        }
+
+        /**
+         * Deletes a scope's locals (when its element ends): drops this step's unsent writes of the
+         * scope, and sends a DELETE only when the table may hold rows of it.
+         */
+        void deleteLocals(long scopeKey) {
+            Map<String, Object> known = localsCache.get(scopeKey);
+            boolean stored = known == null;
+            if (known != null) {
+                for (String name : known.keySet()) {
+                    VarWrite w = varWrites.remove(new VarKey(scopeKey, name));
+                    stored |= w == null || !w.insert;
+                }
+            }
+            if (stored) {
+                db.update("DELETE FROM engine_variable WHERE scope_key = ?", scopeKey);
+            }
+            localsCache.put(scopeKey, new LinkedHashMap<>());
+        }
+
+        /** Sends the step's variable writes: a batch of INSERTs and a batch of UPDATEs. */
+        private void flushVariables() {
+            List<Object[]> inserts = new ArrayList<>();
+            List<Object[]> updates = new ArrayList<>();
+            varWrites.forEach((k, w) -> {
+                if (w.insert) {
+                    inserts.add(new Object[] {k.scope(), k.name(), w.instanceKey, w.json});
+                } else {
+                    updates.add(new Object[] {w.json, k.scope(), k.name()});
+                }
+            });
+            varWrites.clear();
+            db.batch("INSERT INTO engine_variable (scope_key, name, instance_key, value_json) VALUES (?, ?, ?, ?)", inserts);
+            db.batch("UPDATE engine_variable SET value_json = ? WHERE scope_key = ? AND name = ?", updates);
         }
 
         /** All variables visible from a scope: inner scopes shadow outer ones. */
@@ -738,13 +951,14 @@ final class EngineCore {
             return vars;
         }
 
+        /** Sets a local; the row is written when the step returns (its reads go through the step's copy). */
         void setLocal(long scopeKey, long instanceKey, String name, Object value) {
             String json = Json.write(value);
-            if (db.update("UPDATE engine_variable SET value_json = ? WHERE scope_key = ? AND name = ?", json, scopeKey,
-                    name) == 0) {
-                db.update("INSERT INTO engine_variable (scope_key, name, instance_key, value_json) VALUES (?, ?, ?, ?)",
-                        scopeKey, name, instanceKey, json);
-            }
+            Map<String, Object> known = locals(List.of(scopeKey)).get(scopeKey);
+            VarKey k = new VarKey(scopeKey, name);
+            VarWrite earlier = varWrites.get(k);
+            varWrites.put(k, new VarWrite(earlier != null ? earlier.insert : !known.containsKey(name), instanceKey, json));
+            known.put(name, Json.read(json));
         }
 
         /** Zeebe's propagation: update the nearest scope that has the variable, else create it at the root. */
@@ -909,12 +1123,21 @@ final class EngineCore {
                         }
                     }
                     OffsetDateTime dueDate = due;
+                    // Without creating (and, for an assignee, assigning) listeners the task is written
+                    // CREATED at once: the intermediate states would never be visible outside this step.
+                    boolean direct = def.listeners(ListenerEventType.CREATING).isEmpty()
+                            && (assignee == null || def.listeners(ListenerEventType.ASSIGNING).isEmpty());
                     return () -> {
-                        long key = keys.next(db);
+                        UserTaskRow ut = new UserTaskRow(keys.next(db), e.key(), e.instanceKey(), e.elementId(),
+                                direct ? "CREATED" : "CREATING", direct ? assignee : null, Json.write(groups),
+                                Json.write(users), dueDate, 0, direct ? null : assignee, null);
                         db.update("INSERT INTO engine_user_task (" + UT_COLS + ", created_at) VALUES "
-                                + "(?, ?, ?, ?, 'CREATING', NULL, ?, ?, ?, 0, ?, NULL, ?)", key, e.key(), e.instanceKey(),
-                                e.elementId(), Json.write(groups), Json.write(users), dueDate, assignee, now);
-                        beginTransition(userTaskByKey(key), ListenerEventType.CREATING);
+                                + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ut.key(), ut.elementKey(), ut.instanceKey(),
+                                ut.elementId(), ut.state(), ut.assignee(), ut.candidateGroups(), ut.candidateUsers(),
+                                ut.dueDate(), ut.listenerIndex(), ut.pendingAssignee(), ut.pendingVariables(), now);
+                        if (!direct) {
+                            beginTransition(ut, ListenerEventType.CREATING);
+                        }
                     };
                 }
                 case INTERMEDIATE_CATCH_EVENT: {
@@ -968,14 +1191,60 @@ final class EngineCore {
                     + Feel.describe(v));
         }
 
+        /**
+         * Creates a job. A service-task job whose type has a local worker with a free slot is
+         * created ACTIVATED, locked to that worker for its timeout, and handed to it right after
+         * the commit (no claiming transaction); if the process dies before the handler completes
+         * it, it is re-delivered after the timeout, like any activated job. Other jobs are created
+         * ACTIVATABLE and the job loop, woken after the commit, claims them.
+         */
         void insertJob(ElementRow e, String type, int retries, JobKind kind, ListenerEventType event,
                 Map<String, String> headers) {
             ProcessModel m = model(e);
-            db.update("INSERT INTO engine_job (" + JOB_COLS + ", available_at, created_at) VALUES "
-                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVATABLE', ?, ?, ?)", keys.next(db), e.instanceKey(), e.key(),
-                    e.elementId(), m.bpmnProcessId(), m.version(), type, kind.name(), event == null ? null : event.name(),
-                    retries, Json.write(headers), now, now);
-            newJobTypes.add(type);
+            long key = keys.next(db);
+            Reservation slot = kind == JobKind.BPMN_ELEMENT ? jobPush.reserve(type) : null;
+            OffsetDateTime deadline = slot == null ? null : now.plus(slot.timeout());
+            db.update("INSERT INTO engine_job (" + JOB_COLS + ", available_at, created_at, deadline, lock_token) VALUES "
+                    + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", key, e.instanceKey(), e.key(), e.elementId(),
+                    m.bpmnProcessId(), m.version(), type, kind.name(), event == null ? null : event.name(), retries,
+                    slot == null ? "ACTIVATABLE" : "ACTIVATED", Json.write(headers), now, now, deadline,
+                    slot == null ? null : "pushed");
+            if (slot == null) {
+                newJobTypes.add(type);
+                return;
+            }
+            if (pushed.isEmpty()) {
+                db.afterRollback(() -> pushed.forEach(p -> {
+                    if (!p.released) {
+                        p.slot.release();
+                    }
+                }));
+            }
+            pushed.add(new PushedJob(key, e.key(), type, retries, headers, deadline, slot));
+        }
+
+        /**
+         * Builds the pushed jobs with the variables as this step leaves them, and delivers them
+         * after the commit; a job whose element ended later in the step was deleted with it.
+         */
+        private void preparePushedJobs() {
+            List<Runnable> deliveries = new ArrayList<>();
+            for (PushedJob p : pushed) {
+                ElementRow e = element(p.elementKey);
+                if (!"ACTIVATED".equals(e.state())) {
+                    p.released = true;
+                    p.slot.release();
+                    continue;
+                }
+                ProcessModel m = model(e);
+                ActivatedJob job = new ActivatedJob(p.key, p.type, JobKind.BPMN_ELEMENT, null, e.instanceKey(),
+                        m.bpmnProcessId(), m.version(), e.elementId(), e.key(), visible(e.key()), p.retries,
+                        p.headers, null, p.deadline.toInstant().toEpochMilli());
+                deliveries.add(() -> p.slot.deliver(job));
+            }
+            if (!deliveries.isEmpty()) {
+                db.afterCommit(() -> deliveries.forEach(Runnable::run));
+            }
         }
 
         void insertTimer(ElementRow owner, String targetId, OffsetDateTime due, int repetitions, String interval) {
@@ -1089,6 +1358,7 @@ final class EngineCore {
         @SuppressWarnings("unchecked")
         private void bodyChildEnded(ElementRow body) {
             Node node = node(body);
+            flushElements(); // the completed-children count below reads the table
             List<ElementRow> active = activeChildren(body.key());
             Map<String, Object> pending = (Map<String, Object>) Json.read(body.pending());
             List<Object> items = (List<Object>) pending.get("items");
@@ -1175,7 +1445,7 @@ final class EngineCore {
             }
             cleanupSubscriptions(e);
             if (!"PROCESS".equals(e.type())) {
-                db.update("DELETE FROM engine_variable WHERE scope_key = ?", e.key());
+                deleteLocals(e.key());
             }
             ElementRow done = setState(e, "COMPLETED");
             if ("PROCESS".equals(e.type())) {
@@ -1250,8 +1520,8 @@ final class EngineCore {
                 bodyChildEnded(scope);
                 return;
             }
-            if (activeChildren(scope.key()).isEmpty()
-                    && db.count("SELECT COUNT(*) FROM engine_join WHERE flow_scope_key = ?", scope.key()) == 0) {
+            if (!hasActiveChild(scope.key()) && (!model(scope).hasJoins()
+                    || db.count("SELECT COUNT(*) FROM engine_join WHERE flow_scope_key = ?", scope.key()) == 0)) {
                 enqueue(Cmd.COMPLETE, scope.key());
             }
         }
@@ -1311,7 +1581,7 @@ final class EngineCore {
             db.update("DELETE FROM engine_user_task WHERE element_key = ?", e.key());
             db.update("DELETE FROM engine_job WHERE element_key = ?", e.key());
             if (!"PROCESS".equals(e.type())) {
-                db.update("DELETE FROM engine_variable WHERE scope_key = ?", e.key());
+                deleteLocals(e.key());
             }
             ElementRow done = setState(e, "TERMINATED");
             if ("PROCESS".equals(e.type())) {
@@ -1337,13 +1607,19 @@ final class EngineCore {
         void beginTransition(UserTaskRow ut, ListenerEventType event) {
             ElementRow e = element(ut.elementKey());
             List<Listener> listeners = node(e).userTask().listeners(event);
-            db.update("UPDATE engine_user_task SET state = ?, listener_index = 0 WHERE user_task_key = ?", event.name(),
-                    ut.key());
             if (listeners.isEmpty()) {
-                finishTransition(userTaskByKey(ut.key()), event);
+                // No listener job to wait for: the transition ends in this step, so its intermediate
+                // state is never written (finishTransition writes the outcome from the given row).
+                finishTransition(ut, event);
             } else {
+                db.update("UPDATE engine_user_task SET state = ?, listener_index = 0 WHERE user_task_key = ?",
+                        event.name(), ut.key());
                 createListenerJob(e, listeners.get(0));
             }
+        }
+
+        boolean hasListeners(UserTaskRow ut, ListenerEventType event) {
+            return !node(element(ut.elementKey())).userTask().listeners(event).isEmpty();
         }
 
         private void createListenerJob(ElementRow e, Listener l) {
@@ -1386,8 +1662,8 @@ final class EngineCore {
                         db.update("UPDATE engine_user_task SET state = 'CREATED' WHERE user_task_key = ?", ut.key());
                     }
                 }
-                case ASSIGNING -> db.update("UPDATE engine_user_task SET state = 'CREATED', assignee = pending_assignee, "
-                        + "pending_assignee = NULL WHERE user_task_key = ?", ut.key());
+                case ASSIGNING -> db.update("UPDATE engine_user_task SET state = 'CREATED', assignee = ?, "
+                        + "pending_assignee = NULL WHERE user_task_key = ?", ut.pendingAssignee(), ut.key());
                 case COMPLETING -> {
                     Map<String, Object> vars = ut.pendingVariables() == null ? Map.of()
                             : (Map<String, Object>) Json.read(ut.pendingVariables());

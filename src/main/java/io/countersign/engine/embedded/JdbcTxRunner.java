@@ -18,15 +18,17 @@ final class JdbcTxRunner implements TxRunner {
     @Override
     public <T> T inTransaction(boolean joinExisting, Function<Db, T> step) {
         for (int attempt = 1;; attempt++) {
-            Db db;
+            Db db = null;
             T result;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
                     db = new Db(c);
                     result = step.apply(db);
+                    db.flush();
                     c.commit();
                 } catch (RuntimeException | SQLException e) {
+                    db.rolledBack();
                     c.rollback();
                     throw e;
                 }

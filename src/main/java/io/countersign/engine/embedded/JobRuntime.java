@@ -84,6 +84,59 @@ final class JobRuntime {
         return w;
     }
 
+    /**
+     * A running slot of the type's worker for a job that a step creates already activated
+     * (EngineCore.Step#insertJob), or null when no worker for the type is registered, the loops
+     * are not running or the worker has {@code maxJobsActive} jobs already.
+     */
+    EngineCore.Reservation reserve(String type) {
+        Worker w = workers.get(type);
+        if (w == null || !running) {
+            return null;
+        }
+        for (;;) {
+            int active = w.active.get();
+            if (active >= w.options.maxJobsActive()) {
+                return null;
+            }
+            if (w.active.compareAndSet(active, active + 1)) {
+                break;
+            }
+        }
+        return new EngineCore.Reservation() {
+            @Override
+            public Duration timeout() {
+                return w.options.timeout();
+            }
+
+            @Override
+            public void deliver(ActivatedJob job) {
+                submit(w, job);
+            }
+
+            @Override
+            public void release() {
+                w.active.decrementAndGet();
+            }
+        };
+    }
+
+    /** Runs a job on the pool; the worker's slot is already taken and is freed when the handler is done. */
+    private void submit(Worker w, ActivatedJob job) {
+        try {
+            pool.execute(() -> {
+                try {
+                    handle(w, job);
+                } finally {
+                    w.active.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping: the job stays activated and is re-delivered after its timeout.
+            w.active.decrementAndGet();
+        }
+    }
+
     void jobsAvailable(Set<String> types) {
         for (String t : types) {
             if (workers.containsKey(t)) {
@@ -163,13 +216,7 @@ final class JobRuntime {
             for (ActivatedJob job : jobs) {
                 any = true;
                 w.active.incrementAndGet();
-                pool.execute(() -> {
-                    try {
-                        handle(w, job);
-                    } finally {
-                        w.active.decrementAndGet();
-                    }
-                });
+                submit(w, job);
             }
         }
         return any;

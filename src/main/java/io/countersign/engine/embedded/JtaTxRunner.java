@@ -27,7 +27,7 @@ final class JtaTxRunner implements TxRunner {
     @Override
     public <T> T inTransaction(boolean joinExisting, Function<Db, T> step) {
         if (joinExisting && QuarkusTransaction.isActive()) {
-            Outcome<T> o = run(step);
+            Outcome<T> o = run(step, new Db[1]);
             registry.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -37,17 +37,23 @@ final class JtaTxRunner implements TxRunner {
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
                         o.db().afterCommitActions().forEach(Runnable::run);
+                    } else {
+                        o.db().rolledBack();
                     }
                 }
             });
             return o.result();
         }
         for (int attempt = 1;; attempt++) {
+            Db[] current = new Db[1];
             try {
-                Outcome<T> o = QuarkusTransaction.requiringNew().call(() -> run(step));
+                Outcome<T> o = QuarkusTransaction.requiringNew().call(() -> run(step, current));
                 o.db().afterCommitActions().forEach(Runnable::run);
                 return o.result();
             } catch (RuntimeException e) {
+                if (current[0] != null) {
+                    current[0].rolledBack();
+                }
                 if (Db.isTransient(e) && attempt < 10) {
                     Log.debugf("engine step retried after transient conflict: %s", e.getMessage());
                     continue;
@@ -60,10 +66,19 @@ final class JtaTxRunner implements TxRunner {
     private record Outcome<T>(Db db, T result) {
     }
 
-    private <T> Outcome<T> run(Function<Db, T> step) {
+    /** Runs the step on a new Db (also left in {@code current[0]} so a failed commit can roll it back). */
+    private <T> Outcome<T> run(Function<Db, T> step, Db[] current) {
         try (Connection c = dataSource.getConnection()) {
             Db db = new Db(c);
-            return new Outcome<>(db, step.apply(db));
+            current[0] = db;
+            try {
+                T result = step.apply(db);
+                db.flush();
+                return new Outcome<>(db, result);
+            } catch (RuntimeException e) {
+                db.rolledBack();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new Db.DbException(e);
         }

@@ -20,6 +20,16 @@ record ProcessModel(long processDefinitionKey, String bpmnProcessId, int version
         return n;
     }
 
+    /** True when a parallel gateway joins flows (only then can tokens wait in engine_join). */
+    boolean hasJoins() {
+        for (Node n : nodes.values()) {
+            if (n.kind() == Kind.PARALLEL_GATEWAY && n.incomingCount() > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Node kinds, named as Zeebe's BpmnElementType. */
     enum Kind {
         PROCESS, START_EVENT, END_EVENT, INTERMEDIATE_CATCH_EVENT, INTERMEDIATE_THROW_EVENT, BOUNDARY_EVENT,

@@ -103,4 +103,53 @@ class EmbeddedEngineRuntimeTest {
         }
         assertTrue(engine.findInstance(key[0]).isEmpty(), "rolled back with the caller");
     }
+
+    @Test
+    void aWorkerSlotReservedByARolledBackStepIsFreedAgain() {
+        String pid = "slot-" + run;
+        String type = "slot-" + run;
+        deploy(Bpmn.createExecutableProcess(pid).startEvent().serviceTask("t", t -> t.zeebeJobType(type)).endEvent()
+                .done(), pid);
+        List<ActivatedJob> deliveries = new CopyOnWriteArrayList<>();
+        // One slot: the job created by the rolled-back start takes it; if it were not given back,
+        // no later job of this type could ever be delivered.
+        try (JobWorkerRegistration reg = engine.registerJobHandler(type, new JobWorkerOptions(Duration.ofSeconds(30), 1),
+                job -> {
+                    deliveries.add(job);
+                    return JobResult.complete();
+                })) {
+            QuarkusTransaction.begin();
+            try {
+                engine.startInstance(pid, Map.of("attempt", "rolled back"));
+            } finally {
+                QuarkusTransaction.rollback();
+            }
+            long instance = engine.startInstance(pid, Map.of("attempt", "committed"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(instance) == ProcessInstanceState.COMPLETED);
+            assertEquals(1, deliveries.size(), "the rolled-back job was never delivered");
+            assertEquals("committed", deliveries.get(0).variables().get("attempt"));
+        }
+    }
+
+    @Test
+    void aJobSeesTheVariablesAsTheStepThatCreatedItLeavesThem() {
+        String pid = "late-vars-" + run;
+        String type = "late-vars-" + run;
+        // The fork activates the service task first (its job is created), then the task that sets
+        // a variable in the same step: the delivered job must see that variable.
+        deploy(Bpmn.createExecutableProcess(pid).startEvent().parallelGateway("fork")
+                .serviceTask("t", t -> t.zeebeJobType(type)).parallelGateway("join").endEvent()
+                .moveToNode("fork").task("set").zeebeOutputExpression("\"late\"", "x").connectTo("join")
+                .done(), pid);
+        List<ActivatedJob> deliveries = new CopyOnWriteArrayList<>();
+        try (JobWorkerRegistration reg = engine.registerJobHandler(type, job -> {
+            deliveries.add(job);
+            return JobResult.complete();
+        })) {
+            long instance = engine.startInstance(pid, Map.of());
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(instance) == ProcessInstanceState.COMPLETED);
+            assertEquals(1, deliveries.size());
+            assertEquals("late", deliveries.get(0).variables().get("x"));
+        }
+    }
 }
