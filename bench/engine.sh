@@ -13,8 +13,8 @@ WARMUP=${4:-15}
 DB=countersign_perf_engine
 
 pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
-mvn -B -q test-compile
-mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test > /dev/null
+.mvn/mvnw -B -q test-compile
+.mvn/mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test > /dev/null
 CP="target/test-classes:target/classes:$(cat target/bench.cp)"
 # Same JVM flags for both databases; the heap is not the limit here.
 JAVA=(java -Xmx512m -Dorg.jboss.logging.provider=slf4j -cp "$CP" io.countersign.bench.EngineBench)

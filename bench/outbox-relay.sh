@@ -5,7 +5,7 @@
 # Takes about 1-2 minutes. Usage: bench/outbox-relay.sh [commands, default 2000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q test -Dskip.pg=true -Dtest=OutboxRelayBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+.mvn/mvnw -B -q test -Dskip.pg=true -Dtest=OutboxRelayBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -DargLine="-Dbench.commands=${1:-2000} -Dquarkus.management.test-port=0" 2>&1 | grep "BENCH" || {
     echo "benchmark produced no result line" >&2
     exit 1
