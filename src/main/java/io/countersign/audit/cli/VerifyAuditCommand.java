@@ -60,7 +60,7 @@ public final class VerifyAuditCommand {
     /** Size of the chunks the reader cuts the export into (at line ends) for the worker threads. */
     public static final int CHUNK_BYTES = 1 << 20;
 
-    private static final String USAGE_TEXT = "usage: verify-audit <export.jsonl|-> (--jwks <file|URL> | --key <note verifier key>) "
+    private static final String USAGE_TEXT = "usage: verify-audit <export.jsonl|-> (--jwks <file|URL> | --key <note verifier key>...) "
             + "[--origin <name>] [--threads <n>]\n"
             + "exit codes: 0 verified, 1 altered (first bad sequence number printed), 2 usage, 3 unreadable input or keys, "
             + "4 not a Countersign audit export";
@@ -77,7 +77,7 @@ public final class VerifyAuditCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String file = null;
         String jwks = null;
-        String key = null;
+        List<String> noteKeys = new ArrayList<>();
         String origin = null;
         int threads = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++) {
@@ -95,7 +95,7 @@ public final class VerifyAuditCommand {
                     if (a.equals("--jwks")) {
                         jwks = v;
                     } else if (a.equals("--key")) {
-                        key = v;
+                        noteKeys.add(v);
                     } else if (a.equals("--threads")) {
                         try {
                             threads = Integer.parseInt(v);
@@ -123,15 +123,17 @@ public final class VerifyAuditCommand {
                 }
             }
         }
-        if (file == null || (jwks == null) == (key == null)) {
+        if (file == null || (jwks == null) == noteKeys.isEmpty()) {
             err.println(USAGE_TEXT);
             return USAGE;
         }
         List<byte[]> jwkKeys = new ArrayList<>();
-        SignedNote.VerifierKey noteKey = null;
+        List<SignedNote.VerifierKey> parsedNoteKeys = new ArrayList<>();
         try {
-            if (key != null) {
-                noteKey = SignedNote.VerifierKey.parse(key);
+            if (!noteKeys.isEmpty()) {
+                for (String k : noteKeys) {
+                    parsedNoteKeys.add(SignedNote.VerifierKey.parse(k));
+                }
             } else {
                 jwkKeys = readJwks(jwks);
                 if (jwkKeys.isEmpty()) {
@@ -147,7 +149,7 @@ public final class VerifyAuditCommand {
             return UNREADABLE;
         }
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
-            return verify(in, threads, jwkKeys, noteKey, origin, out, err);
+            return verify(in, threads, jwkKeys, parsedNoteKeys, origin, out, err);
         } catch (NoSuchFileException e) {
             err.println("no such file: " + file);
             return UNREADABLE;
@@ -157,14 +159,14 @@ public final class VerifyAuditCommand {
         }
     }
 
-    private static int verify(InputStream in, int threads, List<byte[]> jwkKeys, SignedNote.VerifierKey noteKey,
+    private static int verify(InputStream in, int threads, List<byte[]> jwkKeys, List<SignedNote.VerifierKey> noteKeys,
             String originArg, PrintStream out, PrintStream err) throws IOException {
         try (Pipeline records = new Pipeline(in, threads)) {
-            return verify(records, jwkKeys, noteKey, originArg, out, err);
+            return verify(records, jwkKeys, noteKeys, originArg, out, err);
         }
     }
 
-    private static int verify(Pipeline records, List<byte[]> jwkKeys, SignedNote.VerifierKey noteKey, String originArg,
+    private static int verify(Pipeline records, List<byte[]> jwkKeys, List<SignedNote.VerifierKey> noteKeys, String originArg,
             PrintStream out, PrintStream err) throws IOException {
         Rec first = records.next();
         JsonNode header = first == null ? null : first.node();
@@ -173,11 +175,8 @@ public final class VerifyAuditCommand {
             err.println("not a Countersign audit export (expected a header line with format " + AuditExporter.FORMAT + ")");
             return NOT_AN_EXPORT;
         }
-        String origin = originArg != null ? originArg : noteKey != null ? noteKey.name() : header.path("origin").asText();
-        List<SignedNote.VerifierKey> keys = new ArrayList<>();
-        if (noteKey != null) {
-            keys.add(noteKey);
-        }
+        String origin = originArg != null ? originArg : !noteKeys.isEmpty() ? noteKeys.get(0).name() : header.path("origin").asText();
+        List<SignedNote.VerifierKey> keys = new ArrayList<>(noteKeys);
         for (byte[] x : jwkKeys) {
             keys.add(new SignedNote.VerifierKey(origin, SignedNote.keyId(origin, x), x));
         }
