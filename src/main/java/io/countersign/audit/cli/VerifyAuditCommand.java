@@ -153,6 +153,9 @@ public final class VerifyAuditCommand {
         } catch (NoSuchFileException e) {
             err.println("no such file: " + file);
             return UNREADABLE;
+        } catch (OutOfMemoryError e) {
+            err.println("not enough memory to read " + file + " (a line longer than the heap allows?); give java a larger -Xmx");
+            return UNREADABLE;
         } catch (IOException e) {
             err.println("cannot read " + file + ": " + e.getMessage());
             return UNREADABLE;
@@ -336,10 +339,15 @@ public final class VerifyAuditCommand {
                     len = len - cut;
                 }
                 ready.put(EOF);
-            } catch (IOException e) {
-                ready.offer(CompletableFuture.failedFuture(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // closed: the fold stopped early
+            } catch (IOException | RuntimeException | Error e) {
+                // hand every failure (also OutOfMemoryError on an endless line) to the fold, which would otherwise wait forever
+                try {
+                    ready.put(CompletableFuture.failedFuture(e));
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
@@ -409,6 +417,9 @@ public final class VerifyAuditCommand {
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof IOException io) {
                         throw io;
+                    }
+                    if (e.getCause() instanceof Error fatal) {
+                        throw fatal;
                     }
                     throw new IllegalStateException(e.getCause());
                 }
