@@ -1,8 +1,8 @@
 package io.countersign.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.countersign.common.json.Jcs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,30 +32,51 @@ public final class AuditCodec {
         return DateTimeFormatter.ISO_INSTANT.format(ts);
     }
 
-    /** The canonical (RFC 8785) text of one event, the bytes the chain hash covers. */
+    /**
+     * The canonical (RFC 8785) text of one event, the bytes the chain hash covers. Written
+     * member by member in RFC 8785 order (actorId, actorKind, data, requestId, seq, ts, type)
+     * instead of building and sorting a tree: this runs once per event in the sequencer and
+     * in both verifiers.
+     */
     public static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
             String type, JsonNode data) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("seq", seq);
-        n.put("ts", ts);
-        n.put("actorKind", actorKind);
-        n.put("actorId", actorId);
-        if (requestId == null) {
-            n.putNull("requestId");
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append("{\"actorId\":");
+        string(actorId, sb);
+        sb.append(",\"actorKind\":");
+        string(actorKind, sb);
+        sb.append(",\"data\":");
+        Jcs.write(data == null ? NullNode.getInstance() : data, sb);
+        sb.append(",\"requestId\":");
+        string(requestId, sb);
+        sb.append(",\"seq\":");
+        Jcs.write(LongNode.valueOf(seq), sb);
+        sb.append(",\"ts\":");
+        string(ts, sb);
+        sb.append(",\"type\":");
+        string(type, sb);
+        return sb.append('}').toString();
+    }
+
+    private static void string(String s, StringBuilder sb) {
+        if (s == null) {
+            sb.append("null");
         } else {
-            n.put("requestId", requestId);
+            Jcs.writeString(s, sb);
         }
-        n.put("type", type);
-        n.set("data", data);
-        return Jcs.canonicalize(n);
     }
 
     /** hex(SHA-256(prevHash bytes || canonical UTF-8 bytes)). */
     public static String chainHash(String prevHashHex, String canonicalEvent) {
-        MessageDigest md = sha256();
+        return HEX.formatHex(chainHash(sha256(), prevHashHex, canonicalEvent));
+    }
+
+    /** SHA-256(prevHash bytes || canonical UTF-8 bytes) with a digest the caller reuses (not thread-safe). */
+    public static byte[] chainHash(MessageDigest md, String prevHashHex, String canonicalEvent) {
+        md.reset();
         md.update(HEX.parseHex(prevHashHex));
         md.update(canonicalEvent.getBytes(StandardCharsets.UTF_8));
-        return HEX.formatHex(md.digest());
+        return md.digest();
     }
 
     /** Lower-case hex. */
@@ -68,7 +89,8 @@ public final class AuditCodec {
         return HEX.parseHex(hex);
     }
 
-    static MessageDigest sha256() {
+    /** A new SHA-256 digest. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

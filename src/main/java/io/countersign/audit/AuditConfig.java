@@ -44,6 +44,16 @@ public interface AuditConfig {
     @WithDefault("true")
     boolean generateKey();
 
+    /**
+     * Public keys of earlier checkpoint signing keys, as JWKS text ({"keys":[OKP Ed25519 JWKs]}),
+     * e.g. from an environment variable. After a rotation they keep verifying the checkpoints
+     * they signed and stay published; only their "x" is read (a private "d" is ignored).
+     */
+    Optional<String> retiredKeys();
+
+    /** File holding retired checkpoint keys as a JWKS (see retired-keys; both are merged). */
+    Optional<String> retiredKeysFile();
+
     /** JDBC fetch size for exports and verification (rows held in memory at once). */
     @WithDefault("1000")
     int fetchSize();

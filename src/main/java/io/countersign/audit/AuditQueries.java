@@ -210,7 +210,8 @@ public class AuditQueries {
 
     /** Public key of checkpoint signatures. */
     public AuditViews.CheckpointKey checkpointKey() {
-        return new AuditViews.CheckpointKey(signer.verifierKey(), Map.of("keys", signer.publicJwks()));
+        List<String> retired = signer.verifiers().stream().skip(1).map(SignedNote.VerifierKey::format).toList();
+        return new AuditViews.CheckpointKey(signer.verifierKey(), retired, Map.of("keys", signer.publicJwks()));
     }
 
     /** Inclusion proof of event {@code seq} in the checkpoint of {@code treeSize} (default: the latest). */

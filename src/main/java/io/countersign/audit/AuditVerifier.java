@@ -109,7 +109,7 @@ public class AuditVerifier {
             headSeq = rs.getLong(1);
             headHash = rs.getString(2);
         }
-        ChainVerifier v = new ChainVerifier(List.of(signer.verifier()), config.origin(), 1, AuditCodec.GENESIS_HASH,
+        ChainVerifier v = new ChainVerifier(signer.verifiers(), config.origin(), 1, AuditCodec.GENESIS_HASH,
                 new CompactRange());
         int next = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + AuditQueries.EVENT_COLUMNS

@@ -23,8 +23,12 @@ public final class AuditViews {
     public record CheckpointList(CheckpointView latest, List<CheckpointView> checkpoints, String verifierKey) {
     }
 
-    /** The public key of checkpoint signatures as a note verifier key and as a JWKS. */
-    public record CheckpointKey(String verifierKey, Map<String, Object> jwks) {
+    /**
+     * The public key of checkpoint signatures as a note verifier key and as a JWKS; the JWKS and
+     * {@code retiredVerifierKeys} also carry the keys of earlier rotations, which still verify
+     * the checkpoints they signed.
+     */
+    public record CheckpointKey(String verifierKey, List<String> retiredVerifierKeys, Map<String, Object> jwks) {
     }
 
     /** RFC 9162 inclusion proof of one event in the tree of a checkpoint. */

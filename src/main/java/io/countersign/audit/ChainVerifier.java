@@ -3,6 +3,7 @@ package io.countersign.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -78,9 +79,48 @@ public final class ChainVerifier {
     /** Checks one event; returns false (and records where) on the first problem. */
     public boolean event(long seq, String ts, String actorKind, String actorId, String requestId, String type, JsonNode data,
             String prevHash, String hash) {
+        return ok() && event(prepare(AuditCodec.sha256(), seq, ts, actorKind, actorId, requestId, type, data, prevHash, hash));
+    }
+
+    /**
+     * The part of checking one event that does not depend on the events before it: required
+     * fields, the recomputed hash and the Merkle leaf. Thread-safe apart from {@code md} (one
+     * digest per thread), so a verifier can prepare events in parallel and feed them to
+     * {@link #event(Prepared)} in stream order.
+     */
+    public static Prepared prepare(MessageDigest md, long seq, String ts, String actorKind, String actorId, String requestId,
+            String type, JsonNode data, String prevHash, String hash) {
+        if (ts == null || actorKind == null || actorId == null || type == null || data == null || prevHash == null || hash == null) {
+            return new Prepared(seq, prevHash, hash, null, "event " + seq + " lacks a required field", true);
+        }
+        byte[] recomputed;
+        try {
+            recomputed = AuditCodec.chainHash(md, prevHash, AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data));
+        } catch (IllegalArgumentException e) {
+            return new Prepared(seq, prevHash, hash, null, "event " + seq + " cannot be canonicalized: " + e.getMessage(), false);
+        }
+        if (!AuditCodec.hex(recomputed).equals(hash)) {
+            return new Prepared(seq, prevHash, hash, null, "event " + seq + " was altered: its hash does not match its content", false);
+        }
+        return new Prepared(seq, prevHash, hash, Merkle.leafHash(md, recomputed), null, false);
+    }
+
+    /**
+     * An event with its order-independent checks done.
+     *
+     * @param leafHash      Merkle leaf of the (correct) event hash, null when {@code problem} is set
+     * @param problem       why the event is bad by itself, or null
+     * @param missingField  the problem is a missing field (reported before a broken link, as the sequential checks do)
+     */
+    public record Prepared(long seq, String prevHash, String hash, byte[] leafHash, String problem, boolean missingField) {
+    }
+
+    /** Checks a prepared event against the events before it; returns false (and records where) on the first problem. */
+    public boolean event(Prepared e) {
         if (!ok()) {
             return false;
         }
+        long seq = e.seq();
         if (contiguous) {
             if (seq > expectedSeq) {
                 return fail(expectedSeq, "event " + expectedSeq + " is missing (next event found is " + seq + ")");
@@ -94,27 +134,21 @@ public final class ChainVerifier {
         } else if (seq <= lastSeq) {
             return fail(seq, "event " + seq + " appears twice or out of order");
         }
-        if (ts == null || actorKind == null || actorId == null || type == null || data == null || prevHash == null || hash == null) {
-            return fail(seq, "event " + seq + " lacks a required field");
+        if (e.missingField()) {
+            return fail(seq, e.problem());
         }
         boolean linked = contiguous || seq == lastSeq + 1;
-        if (linked && lastHash != null && !lastHash.equals(prevHash)) {
+        if (linked && lastHash != null && !lastHash.equals(e.prevHash())) {
             return fail(seq, "event " + seq + " does not link to the previous event's hash");
         }
-        String recomputed;
-        try {
-            recomputed = AuditCodec.chainHash(prevHash, AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data));
-        } catch (IllegalArgumentException e) {
-            return fail(seq, "event " + seq + " cannot be canonicalized: " + e.getMessage());
-        }
-        if (!recomputed.equals(hash)) {
-            return fail(seq, "event " + seq + " was altered: its hash does not match its content");
+        if (e.problem() != null) {
+            return fail(seq, e.problem());
         }
         if (contiguous) {
-            frontier.append(Merkle.leafHash(AuditCodec.unhex(hash)));
+            frontier.append(e.leafHash());
         }
         lastSeq = seq;
-        lastHash = hash;
+        lastHash = e.hash();
         expectedSeq = seq + 1;
         events++;
         return true;

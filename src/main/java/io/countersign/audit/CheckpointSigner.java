@@ -17,6 +17,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -43,6 +44,8 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
     private byte[] rawPublicKey;
     private byte[] keyId;
     private String name;
+    /** Raw public keys of retired signing keys (verify and publish only). */
+    private final List<byte[]> retired = new ArrayList<>();
 
     @PostConstruct
     void init() {
@@ -67,7 +70,37 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
             throw new IllegalStateException("cannot load the audit checkpoint signing key: " + e.getMessage(), e);
         }
         keyId = SignedNote.keyId(name, rawPublicKey);
-        Log.infof("Audit checkpoints signed by %s", verifierKey());
+        try {
+            if (config.retiredKeys().isPresent() && !config.retiredKeys().get().isBlank()) {
+                addRetired(config.retiredKeys().get(), "countersign.audit.retired-keys");
+            }
+            if (config.retiredKeysFile().isPresent() && !config.retiredKeysFile().get().isBlank()) {
+                Path file = Path.of(config.retiredKeysFile().get());
+                addRetired(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().toString());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot load the retired audit checkpoint keys: " + e.getMessage(), e);
+        }
+        Log.infof("Audit checkpoints signed by %s; %d retired key(s) still verify older checkpoints", verifierKey(), retired.size());
+    }
+
+    /** Reads the public halves of a JWKS; refuses anything but Ed25519 OKP keys so a typo cannot silently drop a key. */
+    private void addRetired(String jwksText, String source) throws IOException {
+        JsonNode keys = JsonSupport.MAPPER.readTree(jwksText).path("keys");
+        if (!keys.isArray() || keys.isEmpty()) {
+            throw new IllegalArgumentException(source + " is not a JWKS with a non-empty \"keys\" array");
+        }
+        for (JsonNode k : keys) {
+            byte[] x = "OKP".equals(k.path("kty").asText()) && "Ed25519".equals(k.path("crv").asText()) && k.hasNonNull("x")
+                    ? Base64.getUrlDecoder().decode(k.get("x").asText())
+                    : null;
+            if (x == null || x.length != 32) {
+                throw new IllegalArgumentException(source + " holds a key that is not an Ed25519 OKP public key (32-byte \"x\")");
+            }
+            if (!Arrays.equals(x, rawPublicKey) && retired.stream().noneMatch(r -> Arrays.equals(r, x))) {
+                retired.add(x);
+            }
+        }
     }
 
     private void generate(Path file) throws IOException, GeneralSecurityException {
@@ -136,20 +169,34 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
         return new SignedNote.VerifierKey(name, keyId, rawPublicKey);
     }
 
+    /** The current key and every retired key: what verifies checkpoints signed before and after rotations. */
+    public List<SignedNote.VerifierKey> verifiers() {
+        List<SignedNote.VerifierKey> all = new ArrayList<>();
+        all.add(verifier());
+        for (byte[] x : retired) {
+            all.add(new SignedNote.VerifierKey(name, SignedNote.keyId(name, x), x));
+        }
+        return all;
+    }
+
     @Override
     public List<Map<String, Object>> jwks() {
         return publicJwks();
     }
 
-    /** Public key as OKP JWKs (kid {@code countersign-audit-<keyid>}) for /.well-known/jwks.json. */
+    /** Public keys (current first, then retired) as OKP JWKs, kid {@code countersign-audit-<keyid>}, for /.well-known/jwks.json. */
     public List<Map<String, Object>> publicJwks() {
-        Map<String, Object> jwk = new LinkedHashMap<>();
-        jwk.put("kty", "OKP");
-        jwk.put("crv", "Ed25519");
-        jwk.put("x", B64URL.encodeToString(rawPublicKey));
-        jwk.put("kid", "countersign-audit-" + keyIdHex());
-        jwk.put("use", "sig");
-        jwk.put("alg", "EdDSA");
-        return List.of(jwk);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SignedNote.VerifierKey k : verifiers()) {
+            Map<String, Object> jwk = new LinkedHashMap<>();
+            jwk.put("kty", "OKP");
+            jwk.put("crv", "Ed25519");
+            jwk.put("x", B64URL.encodeToString(k.publicKey()));
+            jwk.put("kid", "countersign-audit-" + HexFormat.of().formatHex(k.keyId()));
+            jwk.put("use", "sig");
+            jwk.put("alg", "EdDSA");
+            out.add(jwk);
+        }
+        return out;
     }
 }

@@ -11,8 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import io.countersign.common.json.JsonSupport;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Command-line behaviour of the offline verifier that needs no server. */
 class VerifyAuditCommandTest {
@@ -68,5 +73,140 @@ class VerifyAuditCommandTest {
         assertEquals(VerifyAuditCommand.TAMPERED, run(f.toString(), "--key", someKey()));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("FAILED at sequence number 1"));
         Files.delete(f);
+    }
+
+    @Test
+    void threadsOptionMustBeASmallPositiveNumber() throws Exception {
+        assertEquals(VerifyAuditCommand.USAGE, run("a.jsonl", "--key", someKey(), "--threads", "0"));
+        assertEquals(VerifyAuditCommand.USAGE, run("a.jsonl", "--key", someKey(), "--threads", "many"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--threads needs a number from 1 to 256, not many"));
+    }
+
+    /** A multi-chunk export (about 4.5 MiB, more than the 1 MiB chunks the reader hands to the workers). */
+    private static final int EVENTS = 5000;
+
+    private static ExportFixture fixture;
+    private static List<String> lines;
+
+    @BeforeAll
+    static void writeExport(@TempDir Path dir) throws Exception {
+        fixture = new ExportFixture("countersign.test/audit").bigEvent(1200, (1 << 20) + 4096);
+        Path f = dir.resolve("export.jsonl");
+        fixture.write(f, EVENTS, 100);
+        lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        assertTrue(Files.size(f) > 2 * VerifyAuditCommand.CHUNK_BYTES, "export spans several chunks: " + Files.size(f));
+    }
+
+    private int verifyLines(List<String> content, int threads) throws Exception {
+        Path f = Files.createTempFile("export", ".jsonl");
+        try {
+            Files.writeString(f, String.join("\n", content) + "\n", StandardCharsets.UTF_8);
+            out.reset();
+            return run(f.toString(), "--key", fixture.key.format(), "--threads", Integer.toString(threads));
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
+    void largeExportVerifiesWithOneOrManyThreads() throws Exception {
+        for (int threads : new int[] { 1, 2, 5 }) {
+            assertEquals(VerifyAuditCommand.OK, verifyLines(lines, threads), out.toString(StandardCharsets.UTF_8));
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("OK: verified " + EVENTS + " events and 51 signed checkpoints;"),
+                    out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void crlfLineEndsAreAccepted() throws Exception {
+        List<String> crlf = lines.stream().map(l -> l + "\r").toList();
+        assertEquals(VerifyAuditCommand.OK, verifyLines(crlf, 3), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Sequence numbers whose lines sit on both sides of every chunk boundary, plus first, last and the huge line. */
+    private static List<Long> positionsAroundChunkBoundaries() {
+        java.util.TreeSet<Long> seqs = new java.util.TreeSet<>(List.of(1L, 1199L, 1200L, 1201L, (long) EVENTS));
+        long chunkStart = 0; // replays the reader: fill the buffer, cut after its last complete line
+        long capacity = VerifyAuditCommand.CHUNK_BYTES;
+        long offset = 0;
+        String previous = null;
+        for (String l : lines) {
+            long end = offset + l.getBytes(StandardCharsets.UTF_8).length + 1;
+            while (end > chunkStart + capacity) {
+                if (offset == chunkStart) {
+                    capacity *= 2; // a line longer than the buffer: the buffer grows
+                    continue;
+                }
+                if (l.startsWith("{\"kind\":\"event\"")) {
+                    seqs.add(seqOf(l)); // first line of the next chunk
+                }
+                if (previous.startsWith("{\"kind\":\"event\"")) {
+                    seqs.add(seqOf(previous)); // last line of this chunk
+                }
+                long carry = chunkStart + capacity - offset;
+                chunkStart = offset;
+                capacity = Math.max(VerifyAuditCommand.CHUNK_BYTES, 2 * carry);
+            }
+            previous = l;
+            offset = end;
+        }
+        return List.copyOf(seqs);
+    }
+
+    private static long seqOf(String eventLine) {
+        try {
+            return JsonSupport.MAPPER.readTree(eventLine).get("seq").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int indexOf(long seq) {
+        String prefix = "{\"kind\":\"event\",\"seq\":" + seq + ",";
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no event " + seq);
+    }
+
+    @Test
+    void tamperingIsLocatedExactlyWhateverTheThreadCount() throws Exception {
+        List<Long> positions = positionsAroundChunkBoundaries();
+        assertTrue(positions.size() >= 8, "boundaries found: " + positions);
+        int round = 0;
+        for (long seq : positions) {
+            int threads = round++ % 2 == 0 ? 3 : 1;
+            int i = indexOf(seq);
+            List<String> altered = new ArrayList<>(lines);
+            altered.set(i, lines.get(i).replace("\"actorKind\":\"AGENT\"", "\"actorKind\":\"USER\""));
+            assertEquals(VerifyAuditCommand.TAMPERED, verifyLines(altered, threads));
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("FAILED at sequence number " + seq + ": event " + seq
+                    + " was altered"), seq + " altered, " + threads + " threads: " + out.toString(StandardCharsets.UTF_8));
+            List<String> deleted = new ArrayList<>(lines);
+            deleted.remove(i);
+            assertEquals(VerifyAuditCommand.TAMPERED, verifyLines(deleted, threads));
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("FAILED at sequence number " + seq + ": "),
+                    seq + " deleted, " + threads + " threads: " + out.toString(StandardCharsets.UTF_8));
+            List<String> garbled = new ArrayList<>(lines);
+            garbled.set(i, lines.get(i).substring(0, lines.get(i).length() / 2));
+            assertEquals(VerifyAuditCommand.TAMPERED, verifyLines(garbled, threads));
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("FAILED at sequence number " + seq + ": line after event "
+                    + (seq - 1) + " is not valid JSON"), seq + " garbled, " + threads + " threads: " + out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void swappedEventsAcrossAChunkBoundaryFailAtTheFirstSwappedPosition() throws Exception {
+        long seq = positionsAroundChunkBoundaries().get(2);
+        List<String> swapped = new ArrayList<>(lines);
+        int i = indexOf(seq);
+        int j = indexOf(seq + 1);
+        swapped.set(i, lines.get(j));
+        swapped.set(j, lines.get(i));
+        assertEquals(VerifyAuditCommand.TAMPERED, verifyLines(swapped, 4));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("FAILED at sequence number " + seq + ": event " + seq + " is missing"),
+                out.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,16 +1,16 @@
 package io.countersign.audit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.audit.AuditCodec;
 import io.countersign.audit.AuditExporter;
 import io.countersign.audit.ChainVerifier;
 import io.countersign.audit.SignedNote;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.common.json.JsonSupport;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,11 +19,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Offline verifier of a JSON Lines audit export, usable without the server:
@@ -31,6 +41,8 @@ import java.util.List;
  * Recomputes every event hash and chain link, the Merkle roots of the signed checkpoints in
  * the export and the consistency proof to the covering checkpoint, checks the Ed25519
  * signatures against keys the auditor trusts, and reports the first bad sequence number.
+ * Lines are parsed, canonicalised and hashed by {@code --threads} worker threads (default:
+ * one per processor) in order-preserving chunks; the chain and Merkle fold is sequential.
  */
 public final class VerifyAuditCommand {
 
@@ -45,8 +57,11 @@ public final class VerifyAuditCommand {
     /** The input is not a Countersign audit export of a supported format. */
     public static final int NOT_AN_EXPORT = 4;
 
-    private static final String USAGE_TEXT = "usage: verify-audit <export.jsonl|-> (--jwks <file|URL> | --key <note verifier key>) "
-            + "[--origin <name>]\n"
+    /** Size of the chunks the reader cuts the export into (at line ends) for the worker threads. */
+    public static final int CHUNK_BYTES = 1 << 20;
+
+    private static final String USAGE_TEXT = "usage: verify-audit <export.jsonl|-> (--jwks <file|URL> | --key <note verifier key>...) "
+            + "[--origin <name>] [--threads <n>]\n"
             + "exit codes: 0 verified, 1 altered (first bad sequence number printed), 2 usage, 3 unreadable input or keys, "
             + "4 not a Countersign audit export";
 
@@ -62,15 +77,16 @@ public final class VerifyAuditCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String file = null;
         String jwks = null;
-        String key = null;
+        List<String> noteKeys = new ArrayList<>();
         String origin = null;
+        int threads = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i == 0 && a.equals("verify-audit")) {
                 continue;
             }
             switch (a) {
-                case "--jwks", "--key", "--origin" -> {
+                case "--jwks", "--key", "--origin", "--threads" -> {
                     if (i + 1 >= args.length) {
                         err.println(a + " needs a value\n" + USAGE_TEXT);
                         return USAGE;
@@ -79,7 +95,17 @@ public final class VerifyAuditCommand {
                     if (a.equals("--jwks")) {
                         jwks = v;
                     } else if (a.equals("--key")) {
-                        key = v;
+                        noteKeys.add(v);
+                    } else if (a.equals("--threads")) {
+                        try {
+                            threads = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            threads = 0;
+                        }
+                        if (threads < 1 || threads > 256) {
+                            err.println("--threads needs a number from 1 to 256, not " + v + "\n" + USAGE_TEXT);
+                            return USAGE;
+                        }
                     } else {
                         origin = v;
                     }
@@ -97,15 +123,17 @@ public final class VerifyAuditCommand {
                 }
             }
         }
-        if (file == null || (jwks == null) == (key == null)) {
+        if (file == null || (jwks == null) == noteKeys.isEmpty()) {
             err.println(USAGE_TEXT);
             return USAGE;
         }
         List<byte[]> jwkKeys = new ArrayList<>();
-        SignedNote.VerifierKey noteKey = null;
+        List<SignedNote.VerifierKey> parsedNoteKeys = new ArrayList<>();
         try {
-            if (key != null) {
-                noteKey = SignedNote.VerifierKey.parse(key);
+            if (!noteKeys.isEmpty()) {
+                for (String k : noteKeys) {
+                    parsedNoteKeys.add(SignedNote.VerifierKey.parse(k));
+                }
             } else {
                 jwkKeys = readJwks(jwks);
                 if (jwkKeys.isEmpty()) {
@@ -120,11 +148,13 @@ public final class VerifyAuditCommand {
             Thread.currentThread().interrupt();
             return UNREADABLE;
         }
-        try (Reader r = file.equals("-") ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
-                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-            return verify(new BufferedReader(r, 1 << 16), jwkKeys, noteKey, origin, out, err);
+        try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+            return verify(in, threads, jwkKeys, parsedNoteKeys, origin, out, err);
         } catch (NoSuchFileException e) {
             err.println("no such file: " + file);
+            return UNREADABLE;
+        } catch (OutOfMemoryError e) {
+            err.println("not enough memory to read " + file + " (a line longer than the heap allows?); give java a larger -Xmx");
             return UNREADABLE;
         } catch (IOException e) {
             err.println("cannot read " + file + ": " + e.getMessage());
@@ -132,25 +162,24 @@ public final class VerifyAuditCommand {
         }
     }
 
-    private static int verify(BufferedReader in, List<byte[]> jwkKeys, SignedNote.VerifierKey noteKey, String originArg,
-            PrintStream out, PrintStream err) throws IOException {
-        String first = in.readLine();
-        JsonNode header;
-        try {
-            header = first == null ? null : JsonSupport.MAPPER.readTree(first);
-        } catch (IOException e) {
-            header = null;
+    private static int verify(InputStream in, int threads, List<byte[]> jwkKeys, List<SignedNote.VerifierKey> noteKeys,
+            String originArg, PrintStream out, PrintStream err) throws IOException {
+        try (Pipeline records = new Pipeline(in, threads)) {
+            return verify(records, jwkKeys, noteKeys, originArg, out, err);
         }
+    }
+
+    private static int verify(Pipeline records, List<byte[]> jwkKeys, List<SignedNote.VerifierKey> noteKeys, String originArg,
+            PrintStream out, PrintStream err) throws IOException {
+        Rec first = records.next();
+        JsonNode header = first == null ? null : first.node();
         if (header == null || !"header".equals(header.path("kind").asText())
                 || !AuditExporter.FORMAT.equals(header.path("format").asText())) {
             err.println("not a Countersign audit export (expected a header line with format " + AuditExporter.FORMAT + ")");
             return NOT_AN_EXPORT;
         }
-        String origin = originArg != null ? originArg : noteKey != null ? noteKey.name() : header.path("origin").asText();
-        List<SignedNote.VerifierKey> keys = new ArrayList<>();
-        if (noteKey != null) {
-            keys.add(noteKey);
-        }
+        String origin = originArg != null ? originArg : !noteKeys.isEmpty() ? noteKeys.get(0).name() : header.path("origin").asText();
+        List<SignedNote.VerifierKey> keys = new ArrayList<>(noteKeys);
         for (byte[] x : jwkKeys) {
             keys.add(new SignedNote.VerifierKey(origin, SignedNote.keyId(origin, x), x));
         }
@@ -180,34 +209,19 @@ public final class VerifyAuditCommand {
         boolean ended = false;
         boolean covered = false;
         long lastCoveringSize = -1;
-        String line;
-        while ((line = in.readLine()) != null && v.ok()) {
-            if (line.isEmpty()) {
-                continue;
-            }
+        Rec r;
+        while (v.ok() && (r = records.next()) != null) {
             if (ended) {
                 v.fail(v.size() + 1, "data after the end record");
                 break;
             }
-            JsonNode n;
-            try {
-                n = JsonSupport.MAPPER.readTree(line);
-            } catch (IOException e) {
-                v.fail(v.size() + 1, "line after event " + v.size() + " is not valid JSON");
-                break;
-            }
-            switch (n.path("kind").asText()) {
-                case "event" -> {
-                    if (!n.path("seq").isIntegralNumber()) {
-                        v.fail(v.size() + 1, "event after " + v.size() + " has no valid sequence number");
-                        break;
-                    }
-                    v.event(n.path("seq").asLong(-1), text(n, "ts"), text(n, "actorKind"), text(n, "actorId"),
-                        text(n, "requestId"), text(n, "type"), n.hasNonNull("data") ? n.get("data") : null, text(n, "prevHash"),
-                        text(n, "hash"));
-                }
-                case "checkpoint" -> v.checkpoint(n.path("note").asText());
-                case "covering" -> {
+            JsonNode n = r.node();
+            switch (r.kind()) {
+                case INVALID -> v.fail(v.size() + 1, "line after event " + v.size() + " is not valid JSON");
+                case BAD_SEQ -> v.fail(v.size() + 1, "event after " + v.size() + " has no valid sequence number");
+                case EVENT -> v.event(r.event());
+                case CHECKPOINT -> v.checkpoint(n.path("note").asText());
+                case COVERING -> {
                     List<byte[]> proof = new ArrayList<>();
                     try {
                         for (JsonNode p : n.path("proof")) {
@@ -222,7 +236,7 @@ public final class VerifyAuditCommand {
                         lastCoveringSize = n.path("treeSize").asLong(-1);
                     }
                 }
-                case "end" -> {
+                case END -> {
                     ended = true;
                     if (n.path("events").asLong(-1) != v.events()) {
                         v.fail(v.size() + 1, "the end record counts " + n.path("events").asLong(-1) + " events, found "
@@ -238,14 +252,188 @@ public final class VerifyAuditCommand {
         if (v.ok() && v.events() > 0 && !covered) {
             v.fail(v.size() + 1, "no signed checkpoint covers the export's last event " + v.size());
         }
-        ChainVerifier.Result r = v.finish(null, null);
-        if (!r.ok()) {
-            out.println("FAILED at sequence number " + r.firstBadSeq() + ": " + r.message());
+        ChainVerifier.Result res = v.finish(null, null);
+        if (!res.ok()) {
+            out.println("FAILED at sequence number " + res.firstBadSeq() + ": " + res.message());
             return TAMPERED;
         }
-        out.println("OK: " + r.message() + (filtered ? "" : "; events " + fromSeq + ".." + v.size()
+        out.println("OK: " + res.message() + (filtered ? "" : "; events " + fromSeq + ".." + v.size()
                 + " are included in the signed log of " + lastCoveringSize + " events"));
         return OK;
+    }
+
+    /** What a line of the export is, decided by a worker thread. */
+    enum Kind {
+        HEADER, EVENT, BAD_SEQ, CHECKPOINT, COVERING, END, UNKNOWN, INVALID
+    }
+
+    /**
+     * One non-empty line: events carry only their prepared check (the parsed tree is dropped
+     * at once), the few other records their JSON.
+     */
+    record Rec(Kind kind, JsonNode node, ChainVerifier.Prepared event) {
+    }
+
+    /**
+     * Reads the export as raw bytes on one thread, cuts it at line ends into chunks of about
+     * {@link #CHUNK} bytes and lets worker threads parse, canonicalise and hash each chunk's
+     * events ({@link ChainVerifier#prepare}); {@link #next()} hands the records out in file
+     * order, so the chain and Merkle fold stays sequential and the first bad sequence number
+     * stays exact. At most {@code 2 * threads} chunks wait for the fold, which bounds memory
+     * whatever the export's size.
+     */
+    static final class Pipeline implements AutoCloseable {
+        static final int CHUNK = CHUNK_BYTES;
+        private static final Future<List<Rec>> EOF = CompletableFuture.completedFuture(List.of());
+
+        private final ExecutorService workers;
+        private final BlockingQueue<Future<List<Rec>>> ready;
+        private final Thread reader;
+        private List<Rec> current = List.of();
+        private int pos;
+        private boolean eof;
+
+        Pipeline(InputStream in, int threads) {
+            AtomicInteger n = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "verify-audit-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            ready = new ArrayBlockingQueue<>(2 * threads);
+            reader = new Thread(() -> read(in), "verify-audit-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read(InputStream in) {
+            try {
+                byte[] buf = new byte[CHUNK];
+                int len = 0;
+                boolean first = true;
+                while (true) {
+                    int r = in.read(buf, len, buf.length - len);
+                    if (r < 0) {
+                        if (len > 0) {
+                            submit(buf, len, first);
+                        }
+                        break;
+                    }
+                    len += r;
+                    if (len < buf.length) {
+                        continue;
+                    }
+                    int cut = len;
+                    while (cut > 0 && buf[cut - 1] != '\n') {
+                        cut--;
+                    }
+                    if (cut == 0) { // one line longer than the buffer
+                        buf = Arrays.copyOf(buf, buf.length * 2);
+                        continue;
+                    }
+                    byte[] next = new byte[Math.max(CHUNK, 2 * (len - cut))];
+                    System.arraycopy(buf, cut, next, 0, len - cut);
+                    submit(buf, cut, first);
+                    first = false;
+                    buf = next;
+                    len = len - cut;
+                }
+                ready.put(EOF);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closed: the fold stopped early
+            } catch (IOException | RuntimeException | Error e) {
+                // hand every failure (also OutOfMemoryError on an endless line) to the fold, which would otherwise wait forever
+                try {
+                    ready.put(CompletableFuture.failedFuture(e));
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void submit(byte[] buf, int len, boolean first) throws InterruptedException {
+            ready.put(workers.submit(() -> parse(buf, len, first)));
+        }
+
+        private static List<Rec> parse(byte[] buf, int len, boolean first) {
+            List<Rec> out = new ArrayList<>(len / 512 + 4);
+            MessageDigest md = AuditCodec.sha256();
+            int start = 0;
+            while (start < len) {
+                int end = start;
+                while (end < len && buf[end] != '\n') {
+                    end++;
+                }
+                int stop = end > start && buf[end - 1] == '\r' ? end - 1 : end;
+                if (first) {
+                    out.add(new Rec(Kind.HEADER, tree(buf, start, stop), null));
+                    first = false;
+                } else if (stop > start) {
+                    out.add(record(md, tree(buf, start, stop)));
+                }
+                start = end + 1;
+            }
+            return out;
+        }
+
+        private static JsonNode tree(byte[] buf, int from, int to) {
+            try {
+                return JsonSupport.MAPPER.readTree(buf, from, to - from);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static Rec record(MessageDigest md, JsonNode n) {
+            if (n == null) {
+                return new Rec(Kind.INVALID, null, null);
+            }
+            return switch (n.path("kind").asText()) {
+                case "event" -> n.path("seq").isIntegralNumber()
+                        ? new Rec(Kind.EVENT, null, ChainVerifier.prepare(md, n.path("seq").asLong(-1), text(n, "ts"),
+                                text(n, "actorKind"), text(n, "actorId"), text(n, "requestId"), text(n, "type"),
+                                n.hasNonNull("data") ? n.get("data") : null, text(n, "prevHash"), text(n, "hash")))
+                        : new Rec(Kind.BAD_SEQ, null, null);
+                case "checkpoint" -> new Rec(Kind.CHECKPOINT, n, null);
+                case "covering" -> new Rec(Kind.COVERING, n, null);
+                case "end" -> new Rec(Kind.END, n, null);
+                default -> new Rec(Kind.UNKNOWN, n, null);
+            };
+        }
+
+        /** The next record in file order, or null at the end of the input. */
+        Rec next() throws IOException {
+            while (pos == current.size()) {
+                if (eof) {
+                    return null;
+                }
+                Future<List<Rec>> f;
+                try {
+                    f = ready.take();
+                    current = f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted");
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof Error fatal) {
+                        throw fatal;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+                eof = f == EOF;
+                pos = 0;
+            }
+            return current.get(pos++);
+        }
+
+        @Override
+        public void close() {
+            reader.interrupt();
+            workers.shutdownNow();
+        }
     }
 
     private static String text(JsonNode n, String field) {

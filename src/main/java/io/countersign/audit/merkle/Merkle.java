@@ -39,7 +39,12 @@ public final class Merkle {
 
     /** H(0x00 || data). */
     public static byte[] leafHash(byte[] data) {
-        MessageDigest md = sha256();
+        return leafHash(sha256(), data);
+    }
+
+    /** H(0x00 || data) with a digest the caller reuses (not thread-safe). */
+    public static byte[] leafHash(MessageDigest md, byte[] data) {
+        md.reset();
         md.update((byte) 0x00);
         md.update(data);
         return md.digest();

@@ -51,7 +51,8 @@ public final class Jcs {
         }
     }
 
-    private static void write(JsonNode node, StringBuilder sb) {
+    /** Appends the canonical JSON text of {@code node} to {@code sb} (for callers assembling a larger canonical text). */
+    public static void write(JsonNode node, StringBuilder sb) {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 List<String> names = new ArrayList<>(node.size());
@@ -93,9 +94,23 @@ public final class Jcs {
         return canonicalize((JsonNode) JsonSupport.MAPPER.valueToTree(map));
     }
 
-    static void writeString(String s, StringBuilder sb) {
+    /** Appends {@code s} as a canonical JSON string literal; throws IllegalArgumentException on a lone surrogate. */
+    public static void writeString(String s, StringBuilder sb) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0; // most strings need no escaping: append them in one go
+        while (plain < s.length()) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                break;
+            }
+            plain++;
+        }
+        if (plain == s.length()) {
+            sb.append(s).append('"');
+            return;
+        }
+        sb.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> sb.append("\\\"");
