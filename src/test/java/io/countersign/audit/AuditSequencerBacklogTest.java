@@ -63,7 +63,7 @@ class AuditSequencerBacklogTest {
                     assertTrue(text.contains("\"Index Name\":\"audit_event_unsequenced_idx\""), text);
                     assertFalse(text.contains("audit_event_pkey") || text.contains("Rows Removed by Filter"), text);
                     try (ResultSet rs = s.executeQuery("SELECT indexdef FROM pg_indexes WHERE indexname = 'audit_event_unsequenced_idx'")) {
-                        assertTrue(rs.next(), "migration V21 (db/postgresql) created the partial index");
+                        assertTrue(rs.next(), "migration V72 (db/postgresql) created the partial index");
                         assertTrue(rs.getString(1).contains("WHERE (seq IS NULL)"), rs.getString(1));
                     }
                     // Buffers are not asserted: until VACUUM (or, after commit, the first scans marking them dead)
