@@ -24,7 +24,16 @@ public final class CrashHarnessMain {
     private CrashHarnessMain() {
     }
 
+    /**
+     * The test that started this JVM kills it on purpose; if the test JVM itself dies (a build
+     * stopped half-way), this child must not go on loading the shared crash database.
+     */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+    }
+
     public static void main(String[] args) throws Exception {
+        exitWithParent();
         String url = args[0];
         String user = args[1];
         boolean drain = args.length > 2 && "drain".equals(args[2]);
