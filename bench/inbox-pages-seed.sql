@@ -33,10 +33,10 @@ SELECT h.id, 'faults-pages-' || (h.g % :agents), t.action_type, t.target, t.envi
        h.at + interval '5 minutes', CASE WHEN h.status IN ('APPROVED','EXECUTED','EXECUTION_FAILED') THEN '["bench-history"]' END
 FROM hist h CROSS JOIN tpl t;
 INSERT INTO inbox_task (task_key, request_id, process_instance_key, review_round, state, assignee, due_at, agent_id,
-    action_type, environment, summary, risk, risk_rank, created_at, closed_at, engine_completed)
+    action_type, environment, summary, risk, risk_rank, created_at, closed_at)
 SELECT 8000000000000000 + h.g, h.id, 8000000000000000 + h.g, 0, 'DECIDED', NULL, h.at + interval '24 hours',
        'faults-pages-' || (h.g % :agents), t.action_type, t.environment, 'historical change ' || h.g, t.risk, 3, h.at,
-       h.at + interval '5 minutes', true
+       h.at + interval '5 minutes'
 FROM hist h CROSS JOIN tpl t WHERE h.g % 5 = 0;
 INSERT INTO inbox_task_group (task_key, group_name, task_open)
 SELECT 8000000000000000 + h.g, 'dba', FALSE FROM hist h WHERE h.g % 5 = 0;
@@ -73,10 +73,10 @@ FROM opn o CROSS JOIN tpl t;
 INSERT INTO review_process (request_id, process_instance_key, state, review_round, escalated_group, started_at, updated_at)
 SELECT o.id, 9000000000000000 + o.g, 'RUNNING', 0, NULL, o.at, o.at FROM opn o;
 INSERT INTO inbox_task (task_key, request_id, process_instance_key, review_round, state, assignee, due_at, agent_id,
-    action_type, environment, summary, risk, risk_rank, created_at, closed_at, engine_completed)
+    action_type, environment, summary, risk, risk_rank, created_at, closed_at)
 SELECT 9000000000000000 + o.g, o.id, 9000000000000000 + o.g, 0, 'OPEN', NULL,
        now() - interval '2 hours' + (o.g % 1560) * interval '1 minute', 'faults-pages-' || (o.g % :agents),
-       t.action_type, t.environment, 'open change ' || o.g, o.risk, 1 + o.g % 4, o.at, NULL, false
+       t.action_type, t.environment, 'open change ' || o.g, o.risk, 1 + o.g % 4, o.at, NULL
 FROM opn o CROSS JOIN tpl t;
 INSERT INTO inbox_task_group (task_key, group_name, task_open) SELECT 9000000000000000 + o.g, 'dba', TRUE FROM opn o;
 INSERT INTO review_event (request_id, occurred_at, kind, actor, detail)

@@ -9,7 +9,7 @@ N=${1:-1000000}
 THREADS=${2:-$(nproc)}
 OUT=target/perf-verify
 mkdir -p "$OUT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -s target/cp.txt ]; then
   .mvn/mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
 fi
 CP="target/classes:$(cat target/cp.txt)"
