@@ -1,10 +1,10 @@
 package io.countersign.identity;
 
+import io.countersign.common.ExpiringMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -23,10 +23,7 @@ public class AgentCache {
     /** Upper bound on entries; past it the cache starts over (agents are few, ids come from verified tokens). */
     static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(RegisteredAgent agent, long expiresAtNanos) {
-    }
-
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ExpiringMap<String, RegisteredAgent> entries = new ExpiringMap<>(MAX_ENTRIES);
     /** Bumped by every invalidation, so a read that raced with a change is not cached. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -35,19 +32,16 @@ public class AgentCache {
 
     /** The cached agent {@code id}, or the one {@code load} returns (cached when non-null). */
     public RegisteredAgent get(String id, Supplier<RegisteredAgent> load) {
-        long ttl = config.cacheTtl().toNanos();
-        Entry e = entries.get(id);
         long now = System.nanoTime();
-        if (e != null && e.expiresAtNanos - now > 0) {
-            return e.agent;
+        RegisteredAgent cached = entries.get(id, now);
+        if (cached != null) {
+            return cached;
         }
+        long ttl = config.cacheTtl().toNanos();
         long gen = generation.get();
         RegisteredAgent agent = load.get();
         if (agent != null && ttl > 0 && generation.get() == gen) {
-            if (entries.size() >= MAX_ENTRIES) {
-                entries.clear();
-            }
-            entries.put(id, new Entry(agent, now + ttl));
+            entries.put(id, agent, now + ttl);
         }
         return agent;
     }
@@ -60,6 +54,6 @@ public class AgentCache {
 
     /** After the registry change's transaction ends, whether it committed or not. */
     void onChanged(@Observes(during = TransactionPhase.AFTER_COMPLETION) AgentChanged change) {
-        invalidate(change.after() != null ? change.after().id() : change.before().id());
+        invalidate(change.agentId());
     }
 }

@@ -1,5 +1,6 @@
 package io.countersign.identity;
 
+import io.countersign.common.ExpiringMap;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -11,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -35,10 +35,7 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
     /** Upper bound on remembered tokens; past it the cache starts over. */
     static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(JsonWebToken jwt, long expiresAtMillis) {
-    }
-
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ExpiringMap<String, JsonWebToken> entries = new ExpiringMap<>(MAX_ENTRIES);
 
     @Inject
     MpJwtValidator validator;
@@ -60,13 +57,9 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String token = request.getToken().getToken();
-        long now = System.currentTimeMillis();
-        Entry e = entries.get(token);
-        if (e != null) {
-            if (e.expiresAtMillis > now) {
-                return Uni.createFrom().item(identity(e.jwt, request));
-            }
-            entries.remove(token, e);
+        JsonWebToken cached = entries.get(token, System.currentTimeMillis());
+        if (cached != null) {
+            return Uni.createFrom().item(identity(cached, request));
         }
         return validator.authenticate(request, context).invoke(identity -> remember(token, identity));
     }
@@ -76,14 +69,12 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
         if (ttl <= 0 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return;
         }
-        long expiresAt = Math.min(jwt.getExpirationTime() * 1000, System.currentTimeMillis() + ttl);
-        if (expiresAt <= System.currentTimeMillis()) {
+        long now = System.currentTimeMillis();
+        long expiresAt = Math.min(jwt.getExpirationTime() * 1000, now + ttl);
+        if (expiresAt <= now) {
             return; // already past exp (accepted within the clock skew): verify it every time
         }
-        if (entries.size() >= MAX_ENTRIES) {
-            entries.clear();
-        }
-        entries.put(token, new Entry(jwt, expiresAt));
+        entries.put(token, jwt, expiresAt);
     }
 
     /** The identity {@link MpJwtValidator} would build for this request. */

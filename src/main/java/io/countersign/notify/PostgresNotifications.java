@@ -99,7 +99,7 @@ public class PostgresNotifications {
 
     /** Tells the other replicas to drop their cached registry entry for the changed agent. */
     void onAgentChanged(@Observes(during = TransactionPhase.IN_PROGRESS) AgentChanged change) {
-        send(AGENT_PREFIX + (change.after() != null ? change.after().id() : change.before().id()));
+        send(AGENT_PREFIX + change.agentId());
     }
 
     private void send(String payload) {
@@ -148,7 +148,7 @@ public class PostgresNotifications {
         listening = false;
     }
 
-    void deliver(String payload) {
+    private void deliver(String payload) {
         if (payload.startsWith(AGENT_PREFIX)) {
             agents.invalidate(payload.substring(AGENT_PREFIX.length()));
             return;
