@@ -76,11 +76,16 @@ start_app() {
     IDLE_RSS_MB=$(rss_mb)
 }
 
-# launch_fresh <db>: PostgreSQL up, the database recreated empty, the app built and started on it.
-launch_fresh() {
+# prepare_fresh <db>: PostgreSQL up, the database recreated empty, the app built.
+prepare_fresh() {
     pg_up
     fresh_db "$1"
     build_app
+}
+
+# launch_fresh <db>: prepare_fresh, then the app started on the database.
+launch_fresh() {
+    prepare_fresh "$1"
     start_app "$1"
     echo "started in $STARTUP_MS ms, idle RSS $IDLE_RSS_MB MB; workdir $WORKDIR"
 }

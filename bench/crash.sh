@@ -32,9 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
+prepare_fresh $DB
 echo "workdir $WORKDIR"
 for round in $(seq 1 "$ROUNDS"); do
     t0=$SECONDS

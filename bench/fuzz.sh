@@ -16,10 +16,7 @@ DB=countersign_faults_fuzz
 WORKDIR=$(mktemp -d /tmp/countersign-fuzz.XXXX)
 trap stop_app EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
-start_app $DB
+launch_fresh $DB
 fuzz_rc=0
 java -cp target/test-classes io.countersign.faults.FuzzMain "$FAULTS_BASE" src/test/resources/keys "$ITERATIONS" "$SEED" 11000000 \
     | tee "$WORKDIR/fuzz.out" || fuzz_rc=$?

@@ -22,10 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
-start_app $DB
+launch_fresh $DB
 echo "app up (pid $APP_PID), workdir $WORKDIR"
 
 load load "$FAULTS_BASE" "$FAULTS_KEY" $((DOWN + 45)) 4 "$JOURNAL" outage 20 > "$WORKDIR/load.out" &

@@ -19,10 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
-start_app $DB
+launch_fresh $DB
 SECONDS_TOTAL=$((MINUTES * 60))
 load load "$FAULTS_BASE" "$FAULTS_KEY" "$SECONDS_TOTAL" 4 "$WORKDIR/journal.txt" soak 25 > "$WORKDIR/load.out" 2>&1 &
 LOAD_PID=$!

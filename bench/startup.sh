@@ -10,13 +10,12 @@ cd "$(dirname "$0")/.."
 source bench/bench-lib.sh
 RUNS=${1:-5}
 IDLE=${2:-20}
+[ "$RUNS" -ge 2 ] || { echo "runs must be at least 2: the first start and at least one restart" >&2; exit 2; }
 DB=countersign_bench_startup
 WORKDIR=$(mktemp -d /tmp/countersign-startup.XXXX)
 trap stop_app EXIT INT TERM
 
-pg_up
-fresh_db $DB
-build_app
+prepare_fresh $DB
 echo "| start | database | launch -> ready (ms) | RSS when ready (MB) | RSS after ${IDLE} s idle (MB) | heap after GC (MB) |"
 echo "|---|---|---|---|---|---|"
 rows=()
