@@ -39,8 +39,10 @@ public class OutboxAdminService {
             throw ProblemException.conflict("outbox-not-parked",
                     "outbox entry " + id + " is " + entry.status() + ", only PARKED entries can be retried");
         }
+        // Read the entry as the retry left it before waking the relay, which may deliver it at once.
+        OutboxEntry retried = store.find(id).orElseThrow();
         relay.wake();
-        return store.find(id).orElseThrow();
+        return retried;
     }
 
     /** Puts every parked row back in the queue. */
