@@ -100,6 +100,20 @@ final class EngineCore {
         boolean ended() {
             return "COMPLETED".equals(state) || "TERMINATED".equals(state);
         }
+
+        /** This row in another state; an ended element keeps no pending work. */
+        ElementRow withState(String newState) {
+            ElementRow n = new ElementRow(key, instanceKey, flowScopeKey, elementId, type, newState, loopCounter, pending);
+            return n.ended() ? n.withPending(null) : n;
+        }
+
+        ElementRow withPending(String newPending) {
+            return new ElementRow(key, instanceKey, flowScopeKey, elementId, type, state, loopCounter, newPending);
+        }
+
+        ElementRow withLoopCounter(int counter) {
+            return new ElementRow(key, instanceKey, flowScopeKey, elementId, type, state, counter, pending);
+        }
     }
 
     record InstanceRow(long key, long processKey, String bpmnProcessId, int version, String state) {
@@ -112,6 +126,16 @@ final class EngineCore {
     record UserTaskRow(long key, long elementKey, long instanceKey, String elementId, String state, String assignee,
             String candidateGroups, String candidateUsers, OffsetDateTime dueDate, int listenerIndex,
             String pendingAssignee, String pendingVariables) {
+
+        UserTaskRow withPendingAssignee(String assignee) {
+            return new UserTaskRow(key, elementKey, instanceKey, elementId, state, this.assignee, candidateGroups,
+                    candidateUsers, dueDate, listenerIndex, assignee, pendingVariables);
+        }
+
+        UserTaskRow withPendingVariables(String variables) {
+            return new UserTaskRow(key, elementKey, instanceKey, elementId, state, assignee, candidateGroups,
+                    candidateUsers, dueDate, listenerIndex, pendingAssignee, variables);
+        }
     }
 
     static final String ELEMENT_COLS =
@@ -274,9 +298,7 @@ final class EngineCore {
         if (s.hasListeners(ut, ListenerEventType.COMPLETING)) {
             db.update("UPDATE engine_user_task SET pending_variables = ? WHERE user_task_key = ?", vars, userTaskKey);
         }
-        s.beginTransition(new UserTaskRow(ut.key(), ut.elementKey(), ut.instanceKey(), ut.elementId(), ut.state(),
-                ut.assignee(), ut.candidateGroups(), ut.candidateUsers(), ut.dueDate(), ut.listenerIndex(),
-                ut.pendingAssignee(), vars), ListenerEventType.COMPLETING);
+        s.beginTransition(ut.withPendingVariables(vars), ListenerEventType.COMPLETING);
         s.run();
     }
 
@@ -290,9 +312,7 @@ final class EngineCore {
         if (s.hasListeners(ut, ListenerEventType.ASSIGNING)) {
             db.update("UPDATE engine_user_task SET pending_assignee = ? WHERE user_task_key = ?", assignee, userTaskKey);
         }
-        s.beginTransition(new UserTaskRow(ut.key(), ut.elementKey(), ut.instanceKey(), ut.elementId(), ut.state(),
-                ut.assignee(), ut.candidateGroups(), ut.candidateUsers(), ut.dueDate(), ut.listenerIndex(), assignee,
-                ut.pendingVariables()), ListenerEventType.ASSIGNING);
+        s.beginTransition(ut.withPendingAssignee(assignee), ListenerEventType.ASSIGNING);
         s.run();
     }
 
@@ -787,19 +807,15 @@ final class EngineCore {
         }
 
         ElementRow setState(ElementRow e, String state) {
-            boolean ending = "COMPLETED".equals(state) || "TERMINATED".equals(state);
-            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), state,
-                    e.loopCounter(), ending ? null : e.pending()));
+            return changed(e.withState(state));
         }
 
         ElementRow setPending(ElementRow e, String pending) {
-            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
-                    e.loopCounter(), pending));
+            return changed(e.withPending(pending));
         }
 
         ElementRow setLoopCounter(ElementRow e, int counter) {
-            return changed(new ElementRow(e.key(), e.instanceKey(), e.flowScopeKey(), e.elementId(), e.type(), e.state(),
-                    counter, e.pending()));
+            return changed(e.withLoopCounter(counter));
         }
 
         /** Writes the buffered element rows: new ones as a batch of INSERTs, changed ones as a batch of UPDATEs. */
