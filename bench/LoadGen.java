@@ -69,9 +69,9 @@ public class LoadGen {
         // measured window, several times the steady-state cost of the request itself.
         int warmup = Integer.parseInt(System.getenv().getOrDefault("LOADGEN_WARMUP_SECONDS", "60"));
         if (warmup > 0) {
-            run(http, base, agentTokens, "peak", warmup, 16, true);
+            run(base, agentTokens, "peak", warmup, 16);
         }
-        Result res = run(http, base, agentTokens, mode, seconds, param, false);
+        Result res = run(base, agentTokens, mode, seconds, param);
         System.out.println(res.summary(mode, param));
         System.exit(0); // the HTTP client's executor threads are not daemons
     }
@@ -104,8 +104,7 @@ public class LoadGen {
      * sends at once, so latency counts from the intended time and queueing in a slow server
      * shows up in the percentiles (no coordinated omission, as in wrk2).
      */
-    static Result run(HttpClient http, String base, List<String> tokens, String mode, int seconds, int param,
-            boolean quiet) throws Exception {
+    static Result run(String base, List<String> tokens, String mode, int seconds, int param) throws Exception {
         boolean rate = mode.equals("rate");
         int conns = rate ? Math.max(16, Math.min(256, param / 8)) : param;
         URI uri = URI.create(base);
