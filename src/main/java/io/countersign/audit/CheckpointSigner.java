@@ -84,6 +84,15 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
         Log.infof("Audit checkpoints signed by %s; %d retired key(s) still verify older checkpoints", verifierKey(), retired.size());
     }
 
+    /** The raw public key of an Ed25519 OKP JWK (its 32-byte {@code x}), or null for any other key. */
+    public static byte[] ed25519PublicKey(JsonNode jwk) {
+        if (!"OKP".equals(jwk.path("kty").asText()) || !"Ed25519".equals(jwk.path("crv").asText()) || !jwk.hasNonNull("x")) {
+            return null;
+        }
+        byte[] x = Base64.getUrlDecoder().decode(jwk.get("x").asText());
+        return x.length == 32 ? x : null;
+    }
+
     /** Reads the public halves of a JWKS; refuses anything but Ed25519 OKP keys so a typo cannot silently drop a key. */
     private void addRetired(String jwksText, String source) throws IOException {
         JsonNode keys = JsonSupport.MAPPER.readTree(jwksText).path("keys");
@@ -91,10 +100,8 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
             throw new IllegalArgumentException(source + " is not a JWKS with a non-empty \"keys\" array");
         }
         for (JsonNode k : keys) {
-            byte[] x = "OKP".equals(k.path("kty").asText()) && "Ed25519".equals(k.path("crv").asText()) && k.hasNonNull("x")
-                    ? Base64.getUrlDecoder().decode(k.get("x").asText())
-                    : null;
-            if (x == null || x.length != 32) {
+            byte[] x = ed25519PublicKey(k);
+            if (x == null) {
                 throw new IllegalArgumentException(source + " holds a key that is not an Ed25519 OKP public key (32-byte \"x\")");
             }
             if (!Arrays.equals(x, rawPublicKey) && retired.stream().noneMatch(r -> Arrays.equals(r, x))) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.audit.AuditCodec;
 import io.countersign.audit.AuditExporter;
 import io.countersign.audit.ChainVerifier;
+import io.countersign.audit.CheckpointSigner;
 import io.countersign.audit.SignedNote;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.common.json.JsonSupport;
@@ -23,7 +24,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -458,11 +458,9 @@ public final class VerifyAuditCommand {
         List<byte[]> keys = new ArrayList<>();
         JsonNode list = root.has("keys") ? root.get("keys") : JsonSupport.MAPPER.createArrayNode().add(root);
         for (JsonNode k : list) {
-            if ("OKP".equals(k.path("kty").asText()) && "Ed25519".equals(k.path("crv").asText()) && k.hasNonNull("x")) {
-                byte[] x = Base64.getUrlDecoder().decode(k.get("x").asText());
-                if (x.length == 32) {
-                    keys.add(x);
-                }
+            byte[] x = CheckpointSigner.ed25519PublicKey(k);
+            if (x != null) {
+                keys.add(x);
             }
         }
         return keys;
