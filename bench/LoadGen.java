@@ -36,6 +36,8 @@ public class LoadGen {
 
     static final String ISSUER = System.getenv().getOrDefault("BENCH_ISSUER", "https://countersign.dev/issuer");
     static final AtomicLong SEQ = new AtomicLong();
+    /** Completed (201) requests are also counted per window of this many seconds, to show whether a run was steady. */
+    static final int WINDOW_SECONDS = 10;
     static final String RUN = Long.toString(System.currentTimeMillis(), 36);
 
     public static void main(String[] a) throws Exception {
@@ -76,13 +78,19 @@ public class LoadGen {
         System.exit(0); // the HTTP client's executor threads are not daemons
     }
 
-    record Result(long sent, long ok, Map<Integer, Long> statuses, long errors, long[] latNanos, double seconds) {
+    record Result(long sent, long ok, Map<Integer, Long> statuses, long errors, long[] latNanos, double seconds,
+            long[] okPerWindow) {
         String summary(String mode, int param) {
             long[] l = latNanos;
             Arrays.sort(l);
+            StringBuilder windows = new StringBuilder();
+            for (long w : okPerWindow) {
+                windows.append(windows.length() == 0 ? "" : ",").append(w / WINDOW_SECONDS);
+            }
             return String.format("mode=%s param=%d sent=%d ok=%d errors=%d statuses=%s throughput=%.1f/s "
-                    + "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms", mode, param, sent, ok, errors, statuses,
-                    ok / seconds, pct(l, 50), pct(l, 90), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6);
+                    + "p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms per-%ds-window=[%s]/s", mode, param, sent, ok, errors,
+                    statuses, ok / seconds, pct(l, 50), pct(l, 90), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6,
+                    WINDOW_SECONDS, windows);
         }
 
         static double pct(long[] sorted, double p) {
@@ -116,6 +124,8 @@ public class LoadGen {
         AtomicLong errors = new AtomicLong();
         AtomicLong next = new AtomicLong();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLongArray perWindow = new java.util.concurrent.atomic.AtomicLongArray(
+                (seconds + WINDOW_SECONDS - 1) / WINDOW_SECONDS + 1);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long interval = rate ? 1_000_000_000L / param : 0;
@@ -180,6 +190,8 @@ public class LoadGen {
                         statuses.merge(status, 1L, Long::sum);
                         if (status == 201) {
                             ok.incrementAndGet();
+                            int w = (int) ((System.nanoTime() - start) / TimeUnit.SECONDS.toNanos(WINDOW_SECONDS));
+                            perWindow.incrementAndGet(Math.min(w, perWindow.length() - 1));
                         }
                         long i = n.getAndIncrement();
                         if (i < lat.length) {
@@ -205,8 +217,12 @@ public class LoadGen {
         done.await();
         double secs = (System.nanoTime() - start) / 1e9;
         long sent = n.get() + errors.get();
+        long[] windows = new long[seconds / WINDOW_SECONDS]; // whole windows only; a tail shorter than one is left out
+        for (int w = 0; w < windows.length; w++) {
+            windows[w] = perWindow.get(w);
+        }
         return new Result(sent, ok.get(), new TreeMap<>(statuses), errors.get(),
-                Arrays.copyOf(lat, (int) Math.min(n.get(), lat.length)), secs);
+                Arrays.copyOf(lat, (int) Math.min(n.get(), lat.length)), secs, windows);
     }
 
     /** Reads one HTTP/1.1 response (status line, headers, Content-Length body) and returns its status. */
