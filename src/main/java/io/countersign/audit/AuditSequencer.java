@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
+import io.countersign.common.ProblemMappers;
 import io.countersign.common.json.JsonSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -120,7 +121,13 @@ public class AuditSequencer {
                 if (!running) {
                     return;
                 }
-                Log.errorf(e, "Audit sequencer batch failed; retrying in %d ms", backoff);
+                if (ProblemMappers.databaseUnavailable(e)) {
+                    // An outage: nothing is lost (events stay unsequenced in their committed rows)
+                    // and the loop resumes by itself, so this is not an error of the application.
+                    Log.warnf("Audit sequencer cannot reach the database (%s); retrying in %d ms", e.getMessage(), backoff);
+                } else {
+                    Log.errorf(e, "Audit sequencer batch failed; retrying in %d ms", backoff);
+                }
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {

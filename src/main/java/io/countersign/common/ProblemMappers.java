@@ -119,8 +119,10 @@ public class ProblemMappers {
      * True when {@code e} was caused by the database being unreachable: a connection that could
      * not be opened or was lost (SQLState class 08, PostgreSQL shutdown states 57P01-57P03, too
      * many connections 53300), or no pooled connection within Agroal's acquisition timeout.
+     * Background loops use it too, to tell an outage (expected, retried, logged as a warning)
+     * from a fault (logged as an error).
      */
-    static boolean databaseUnavailable(Throwable e) {
+    public static boolean databaseUnavailable(Throwable e) {
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
         todo.add(e);

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Readiness of the engine outbox: reports pending and parked rows; with parked rows the state is
  * {@code degraded} (UP, so one bad command does not take every replica out of the load balancer;
- * set {@code countersign.outbox.health-down-when-parked=true} for DOWN).
+ * set {@code countersign.outbox.health-down-when-parked=true} for DOWN). DOWN while the outbox
+ * cannot be read (the database is unreachable).
  */
 @Readiness
 @ApplicationScoped
@@ -25,7 +26,16 @@ public class OutboxHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        Map<OutboxStatus, Long> counts = store.counts();
+        Map<OutboxStatus, Long> counts;
+        try {
+            counts = store.counts();
+        } catch (RuntimeException e) {
+            // Unreadable outbox (typically the database is down): report DOWN with the reason
+            // instead of throwing, which SmallRye Health would log as an error on every probe.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return HealthCheckResponse.named("engine-outbox").down()
+                    .withData("error", "cannot read the outbox: " + cause.getMessage()).build();
+        }
         long parked = counts.get(OutboxStatus.PARKED);
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("engine-outbox")
                 .withData("pending", counts.get(OutboxStatus.PENDING))
