@@ -7,6 +7,8 @@
 #  E    JSON Lines export of all 1M events through GET /api/v1/audit/export, heap sampled with jstat
 #  F    offline verification with the packaged CLI (verify-audit), also with -Xmx256m
 # Usage: bench/audit.sh [fastpath-seconds] [total-events]
+#   REUSE_DB=1: skip A-D and run only E and F on the database a previous full run left behind
+#   (its 1M chained events), e.g. to measure export and verification again on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FP_SECONDS=${1:-20}
@@ -56,6 +58,11 @@ trap 'stop_app' EXIT
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), PostgreSQL $(sql postgres 'show server_version')"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)"
 
+if [ "${REUSE_DB:-}" = 1 ]; then
+  head=$(sql $DB "SELECT seq FROM audit_chain_head")
+  echo "== reusing $DB: $head chained events (steps A-D skipped)"
+  start_app $DB 256m
+else
 if [ "${SKIP_FASTPATH:-}" != 1 ]; then
   for variant in on off; do
     db=$DB; env=()
@@ -98,6 +105,7 @@ echo "sequencer: chained $((head - before)) events in $(( (t2 - t0) / 1000000 ))
 load $(load)"
 cpu_report $((head - ready))
 echo "checkpoints: $(sql $DB 'SELECT COUNT(*) FROM audit_checkpoint')"
+fi
 
 echo "== export of $head events, app heap limit 256 MB (load before: $(load))"
 AUDITOR=$(java bench/AuditBench.java token $KEY bench-auditor auditor)
