@@ -3,8 +3,10 @@
 # mixed load (bench/FaultLoad.java, 4 threads with a 25 ms pause: roughly 100-150 requests/s
 # here) for MINUTES minutes (10 by default). Every 30 s it samples the live heap (a full GC and
 # the live objects counted in the same safepoint: jcmd GC.class_histogram), RSS, and the app's PostgreSQL connections
-# (pg_stat_activity). Drift = mean of the last three samples vs. mean of samples 2-4 (the first
-# is warm-up); the target is < 5 %. Exit code 1 when the heap or connection drift exceeds it.
+# (pg_stat_activity) and how many of them are in use (agroal_active_count). Drift = mean of the
+# last three samples vs. mean of samples 2-4 (the first is warm-up); the target is < 5 %. After
+# the load: connections in use back to the count before it, no pool leak detection. Exit code 1
+# when the heap or connection drift exceeds the target or a connection was not given back.
 # Usage: bench/soak.sh [minutes]     (SKIP_BUILD=1 reuses target/quarkus-app)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +22,20 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 launch_fresh $DB
+pool() { # pool <metric>: a connection-pool figure from the app's Prometheus metrics
+    curl -sf "localhost:$BENCH_MGMT_PORT/q/metrics" | awk -v m="$1" '$1 ~ "^"m"[{]" {print int($2)}'
+}
+in_use_idle() { # the least of five readings 0.5 s apart: background loops borrow one for a moment
+    local i v m=999
+    for i in 1 2 3 4 5; do v=$(pool agroal_active_count); (( v < m )) && m=$v; sleep 0.5; done
+    echo $m
+}
+in_use_before=$(in_use_idle)
 SECONDS_TOTAL=$((MINUTES * 60))
 load load "$FAULTS_BASE" "$FAULTS_KEY" "$SECONDS_TOTAL" 4 "$WORKDIR/journal.txt" soak 25 > "$WORKDIR/load.out" 2>&1 &
 LOAD_PID=$!
-echo "| t (s) | heap after GC (MB) | RSS (MB) | DB connections | acknowledged submissions |"
-echo "|---|---|---|---|---|"
+echo "| t (s) | heap after GC (MB) | RSS (MB) | DB connections open | of them in use | acknowledged submissions |"
+echo "|---|---|---|---|---|---|"
 t0=$SECONDS
 samples=()
 while kill -0 "$LOAD_PID" 2> /dev/null; do
@@ -35,7 +46,7 @@ while kill -0 "$LOAD_PID" 2> /dev/null; do
     conns=$(sql postgres "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB'")
     acked=$(grep -c '^S ' "$WORKDIR/journal.txt" || true)
     samples+=("$heap_kb $conns $rss_kb")
-    echo "| $((SECONDS - t0)) | $((heap_kb / 1024)) | $((rss_kb / 1024)) | $conns | $acked |"
+    echo "| $((SECONDS - t0)) | $((heap_kb / 1024)) | $((rss_kb / 1024)) | $conns | $(pool agroal_active_count) | $acked |"
 done
 wait "$LOAD_PID" || true
 LOAD_PID=
@@ -51,7 +62,15 @@ drift() { # drift <column>: percent change, mean(last 3) vs mean(samples 2-4)
 heap_drift=$(drift 1)
 conn_drift=$(drift 2)
 rss_drift=$(drift 3)
-echo "drift (last 3 samples vs samples 2-4): heap after GC ${heap_drift} %, DB connections ${conn_drift} %, RSS ${rss_drift} % (target < 5 %)"
+echo "drift (last 3 samples vs samples 2-4): heap after GC ${heap_drift} %, DB connections open ${conn_drift} %, RSS ${rss_drift} % (target < 5 %)"
+# A leaked connection is one that is never given back: after the load, no more are in use than
+# before it (the LISTEN connection of cross-replica notifications is held for good), and the
+# pool's leak detection (a connection held > 10 min) never fired.
+sleep 5
+in_use_after=$(in_use_idle)
+leaks=$(pool agroal_leak_detection_count_total)
+echo "connections in use before / after the load: $in_use_before / $in_use_after; pool leak detections: $leaks; pool high-water mark: $(pool agroal_max_used_count) of max 32"
 echo "errors: $(awk '$1=="E"' "$WORKDIR/journal.txt" | wc -l) answers >= 500 or transport errors; unexpected-failure incidents: $(grep -c 'Unexpected failure' "$WORKDIR/app.log" || true)"
 machine_line
-awk -v h="$heap_drift" -v c="$conn_drift" 'BEGIN { exit !(h != "n/a" && h < 5 && h > -50 && c < 5) }'
+awk -v h="$heap_drift" -v c="$conn_drift" -v b="$in_use_before" -v a="$in_use_after" -v l="$leaks" \
+    'BEGIN { exit !(h != "n/a" && h < 5 && h > -50 && c < 5 && a <= b && l == 0) }'
