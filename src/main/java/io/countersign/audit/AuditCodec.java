@@ -23,6 +23,7 @@ public final class AuditCodec {
     public static final String GENESIS_HASH = "0".repeat(64);
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final char[] LOWER_HEX = "0123456789abcdef".toCharArray();
 
     private AuditCodec() {
     }
@@ -40,13 +41,33 @@ public final class AuditCodec {
      */
     public static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
             String type, JsonNode data) {
+        return canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data == null ? NullNode.getInstance() : data, null);
+    }
+
+    /**
+     * {@link #canonicalEvent(long, String, String, String, String, String, JsonNode)} for a
+     * caller that already holds the canonical text of {@code data} (the offline verifier
+     * canonicalises it straight from the export's tokens, see {@link Jcs#write(com.fasterxml.jackson.core.JsonParser,
+     * StringBuilder)}).
+     */
+    public static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
+            String type, CharSequence canonicalData) {
+        return canonicalEvent(seq, ts, actorKind, actorId, requestId, type, null, canonicalData);
+    }
+
+    private static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
+            String type, JsonNode data, CharSequence canonicalData) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("{\"actorId\":");
         string(actorId, sb);
         sb.append(",\"actorKind\":");
         string(actorKind, sb);
         sb.append(",\"data\":");
-        Jcs.write(data == null ? NullNode.getInstance() : data, sb);
+        if (data != null) {
+            Jcs.write(data, sb);
+        } else {
+            sb.append(canonicalData);
+        }
         sb.append(",\"requestId\":");
         string(requestId, sb);
         sb.append(",\"seq\":");
@@ -77,6 +98,19 @@ public final class AuditCodec {
         md.update(HEX.parseHex(prevHashHex));
         md.update(canonicalEvent.getBytes(StandardCharsets.UTF_8));
         return md.digest();
+    }
+
+    /** True when {@code hex} is exactly the lower-case hex of {@code bytes} (what {@link #hex} gives), without building that text. */
+    public static boolean isHexOf(byte[] bytes, String hex) {
+        if (hex == null || hex.length() != 2 * bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (hex.charAt(2 * i) != LOWER_HEX[(bytes[i] >> 4) & 0xf] || hex.charAt(2 * i + 1) != LOWER_HEX[bytes[i] & 0xf]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Lower-case hex. */

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Streams exports with constant memory: one JDBC cursor (fetch size rows at a time) written
@@ -41,10 +42,14 @@ public class AuditExporter {
     @Inject
     AuditConfig config;
 
-    /** What to export: a contiguous range of sequence numbers, optionally filtered by agent and type. */
-    public record ExportRequest(long fromSeq, long toSeq, String agent, String type) {
+    /**
+     * What to export: a contiguous range of sequence numbers, optionally filtered by agent,
+     * type, request and actor (null: any). A filtered export is not contiguous: its header
+     * says so and names the filters, and the verifier then checks what a slice allows.
+     */
+    public record ExportRequest(long fromSeq, long toSeq, String agent, String type, UUID requestId, String actor) {
         boolean filtered() {
-            return agent != null || type != null;
+            return agent != null || type != null || requestId != null || actor != null;
         }
     }
 
@@ -52,7 +57,8 @@ public class AuditExporter {
      * Resolves time bounds to a sequence range and clamps it to the chain head; makes sure a
      * signed checkpoint covers the end. Call before streaming so errors are still problem responses.
      */
-    public ExportRequest prepare(Long fromSeq, Long toSeq, Instant fromTime, Instant toTime, String agent, String type) {
+    public ExportRequest prepare(Long fromSeq, Long toSeq, Instant fromTime, Instant toTime, String agent, String type,
+            UUID requestId, String actor) {
         try {
             long head = sequencer.checkpointNow();
             long from = fromSeq != null ? Math.max(1, fromSeq) : 1;
@@ -71,7 +77,7 @@ public class AuditExporter {
                     c.rollback();
                 }
             }
-            return new ExportRequest(from, to, agent, type);
+            return new ExportRequest(from, to, agent, type, requestId, actor);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -123,6 +129,12 @@ public class AuditExporter {
                 }
                 if (req.type() != null) {
                     g.writeStringField("type", req.type());
+                }
+                if (req.requestId() != null) {
+                    g.writeStringField("request", req.requestId().toString());
+                }
+                if (req.actor() != null) {
+                    g.writeStringField("actor", req.actor());
                 }
                 if (frontier != null) {
                     g.writeStringField("prevHash", prevHash);
@@ -229,6 +241,12 @@ public class AuditExporter {
         if (req.type() != null) {
             sql.append(" AND event_type = ?");
         }
+        if (req.requestId() != null) {
+            sql.append(" AND request_id = ?");
+        }
+        if (req.actor() != null) {
+            sql.append(" AND actor_id = ?");
+        }
         sql.append(" ORDER BY seq");
         PreparedStatement ps = c.prepareStatement(sql.toString());
         ps.setFetchSize(config.fetchSize());
@@ -239,7 +257,13 @@ public class AuditExporter {
             ps.setString(i++, req.agent());
         }
         if (req.type() != null) {
-            ps.setString(i, req.type());
+            ps.setString(i++, req.type());
+        }
+        if (req.requestId() != null) {
+            ps.setObject(i++, req.requestId());
+        }
+        if (req.actor() != null) {
+            ps.setString(i, req.actor());
         }
         return ps;
     }

@@ -95,14 +95,17 @@ public class AuditResource {
     @RolesAllowed("auditor")
     @Produces({ JSONL, "text/csv", MediaType.APPLICATION_JSON })
     public Response export(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("agent") String agent,
-            @QueryParam("type") String type, @QueryParam("format") String format) {
+            @QueryParam("type") String type, @QueryParam("request") String request, @QueryParam("actor") String actor,
+            @QueryParam("format") String format) {
         String fmt = format == null ? "jsonl" : format;
         if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
             throw ProblemException.validation(List.of(new Problem.FieldError("format", "must be jsonl or csv")));
         }
         Bound f = bound("from", from, false);
         Bound t = bound("to", to, true);
-        AuditExporter.ExportRequest req = exporter.prepare(f.seq, t.seq, f.time, t.time, blankToNull(agent), blankToNull(type));
+        UUID requestId = blankToNull(request) == null ? null : parseUuid("request", request.strip());
+        AuditExporter.ExportRequest req = exporter.prepare(f.seq, t.seq, f.time, t.time, blankToNull(agent), blankToNull(type),
+                requestId, blankToNull(actor));
         String name = "countersign-audit-" + req.fromSeq() + "-" + req.toSeq() + "." + fmt;
         StreamingOutput body = fmt.equals("csv") ? out -> exporter.writeCsv(req, out) : out -> exporter.writeJsonl(req, out);
         return Response.ok(body, fmt.equals("csv") ? "text/csv; charset=utf-8" : JSONL)

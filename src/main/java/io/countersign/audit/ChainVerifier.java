@@ -91,15 +91,53 @@ public final class ChainVerifier {
     public static Prepared prepare(MessageDigest md, long seq, String ts, String actorKind, String actorId, String requestId,
             String type, JsonNode data, String prevHash, String hash) {
         if (ts == null || actorKind == null || actorId == null || type == null || data == null || prevHash == null || hash == null) {
-            return new Prepared(seq, prevHash, hash, null, "event " + seq + " lacks a required field", true);
+            return missingField(seq, prevHash, hash);
         }
+        String canonical;
+        try {
+            canonical = AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data);
+        } catch (IllegalArgumentException e) {
+            return notCanonical(seq, prevHash, hash, e);
+        }
+        return prepared(md, seq, canonical, prevHash, hash);
+    }
+
+    /**
+     * {@link #prepare(MessageDigest, long, String, String, String, String, String, JsonNode, String, String)}
+     * for an event whose {@code data} the caller already canonicalised (null when absent or
+     * JSON null): same checks, same outcome.
+     */
+    public static Prepared prepareCanonical(MessageDigest md, long seq, String ts, String actorKind, String actorId,
+            String requestId, String type, CharSequence canonicalData, String prevHash, String hash) {
+        if (ts == null || actorKind == null || actorId == null || type == null || canonicalData == null || prevHash == null
+                || hash == null) {
+            return missingField(seq, prevHash, hash);
+        }
+        String canonical;
+        try {
+            canonical = AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, canonicalData);
+        } catch (IllegalArgumentException e) {
+            return notCanonical(seq, prevHash, hash, e);
+        }
+        return prepared(md, seq, canonical, prevHash, hash);
+    }
+
+    private static Prepared missingField(long seq, String prevHash, String hash) {
+        return new Prepared(seq, prevHash, hash, null, "event " + seq + " lacks a required field", true);
+    }
+
+    private static Prepared notCanonical(long seq, String prevHash, String hash, IllegalArgumentException e) {
+        return new Prepared(seq, prevHash, hash, null, "event " + seq + " cannot be canonicalized: " + e.getMessage(), false);
+    }
+
+    private static Prepared prepared(MessageDigest md, long seq, String canonical, String prevHash, String hash) {
         byte[] recomputed;
         try {
-            recomputed = AuditCodec.chainHash(md, prevHash, AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data));
-        } catch (IllegalArgumentException e) {
-            return new Prepared(seq, prevHash, hash, null, "event " + seq + " cannot be canonicalized: " + e.getMessage(), false);
+            recomputed = AuditCodec.chainHash(md, prevHash, canonical);
+        } catch (IllegalArgumentException e) { // prevHash is not hex
+            return notCanonical(seq, prevHash, hash, e);
         }
-        if (!AuditCodec.hex(recomputed).equals(hash)) {
+        if (!AuditCodec.isHexOf(recomputed, hash)) {
             return new Prepared(seq, prevHash, hash, null, "event " + seq + " was altered: its hash does not match its content", false);
         }
         return new Prepared(seq, prevHash, hash, Merkle.leafHash(md, recomputed), null, false);

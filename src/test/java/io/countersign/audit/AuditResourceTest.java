@@ -126,6 +126,60 @@ class AuditResourceTest {
     }
 
     @Test
+    void exportFiltersByRequestAndByActorAndTheSliceStillVerifiesOffline() throws Exception {
+        String agent = "agent-req-" + UUID.randomUUID();
+        UUID request = UUID.randomUUID();
+        long[] mine = record(agent, request, "action.submitted", 3);
+        long[] other = record(agent, UUID.randomUUID(), "action.submitted", 2);
+        String byRequest = given().auth().oauth2(Tokens.auditor())
+                .queryParam("request", request.toString())
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(200).extract().asString();
+        List<String> events = byRequest.lines().filter(l -> l.contains("\"kind\":\"event\"")).toList();
+        assertEquals(3, events.size());
+        assertTrue(events.stream().allMatch(l -> l.contains("\"requestId\":\"" + request + "\"")), byRequest);
+        assertTrue(events.get(0).contains("\"seq\":" + mine[0] + ","), events.get(0));
+        JsonPath header = JsonPath.from(byRequest.lines().findFirst().orElseThrow());
+        assertEquals(true, header.getBoolean("filtered"), "a request slice is not contiguous");
+        assertEquals(request.toString(), header.getString("request"));
+        assertTrue(byRequest.contains("\"kind\":\"covering\""), "the covering checkpoint is included");
+        assertEquals(VerifyAuditCommand.OK, verifyOffline(byRequest, "--jwks", jwksFile().toString()));
+
+        // actor_id is the agent for agent events; combined with request the filters intersect
+        String byActor = given().auth().oauth2(Tokens.auditor())
+                .queryParam("actor", agent).queryParam("format", "jsonl")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(200).extract().asString();
+        assertEquals(5, byActor.lines().filter(l -> l.contains("\"kind\":\"event\"")).count());
+        assertEquals(agent, JsonPath.from(byActor.lines().findFirst().orElseThrow()).getString("actor"));
+        assertTrue(byActor.contains("\"seq\":" + other[1] + ","));
+        assertEquals(VerifyAuditCommand.OK, verifyOffline(byActor, "--jwks", jwksFile().toString()));
+        String both = given().auth().oauth2(Tokens.auditor())
+                .queryParam("actor", agent).queryParam("request", request.toString()).queryParam("format", "csv")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(200).extract().asString();
+        assertEquals(3, both.lines().filter(l -> l.startsWith("event,")).count(), both);
+        String nobody = given().auth().oauth2(Tokens.auditor())
+                .queryParam("actor", "nobody-" + UUID.randomUUID())
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(200).extract().asString();
+        assertEquals(0, nobody.lines().filter(l -> l.contains("\"kind\":\"event\"")).count());
+        assertEquals(VerifyAuditCommand.OK, verifyOffline(nobody, "--jwks", jwksFile().toString()));
+    }
+
+    @Test
+    void exportRefusesARequestFilterThatIsNotAUuid() {
+        given().auth().oauth2(Tokens.auditor()).queryParam("request", "not-a-uuid")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("request"))
+                .body("errors[0].message", containsString("UUID"));
+        given().auth().oauth2(Tokens.auditor()).queryParam("request", "1234")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(400).body("errors[0].field", equalTo("request"));
+    }
+
+    @Test
     void csvExportNeutralisesSpreadsheetFormulas() {
         String agent = "=HYPERLINK(\"http://evil.example\",\"x\")-" + UUID.randomUUID();
         record(agent, null, "action.submitted", 1);

@@ -105,7 +105,8 @@ public final class FaultEndpoints {
             new Endpoint("GET", "/api/v1/audit/proofs/consistency", Role.AUDITOR, List.of("from", "to"), null, 2),
             new Endpoint("GET", "/api/v1/audit/requests/{id}", Role.AUDITOR, List.of(), null, 2),
             new Endpoint("GET", "/api/v1/audit/verify", Role.AUDITOR, List.of(), null, 1),
-            new Endpoint("GET", "/api/v1/audit/export", Role.AUDITOR, List.of("from", "to", "agent", "type", "format"), null, 1),
+            new Endpoint("GET", "/api/v1/audit/export", Role.AUDITOR, List.of("from", "to", "agent", "type", "request", "actor", "format"),
+                    null, 1),
             new Endpoint("GET", "/.well-known/jwks.json", Role.PUBLIC, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/releases/{jti}/redeem", Role.EXECUTOR, List.of(), "{\"token\":\"{token}\"}", 3),
             // reviewer inbox (HTML forms, session cookie + CSRF)
@@ -128,7 +129,8 @@ public final class FaultEndpoints {
             new Endpoint("GET", "/audit/requests/{id}", Role.AUDITOR, List.of(), null, 2, true),
             new Endpoint("POST", "/audit/verify", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
             new Endpoint("POST", "/audit/sign-out", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
-            new Endpoint("GET", "/audit/export", Role.AUDITOR, List.of("format", "type", "agent", "from", "to"), null, 1, true));
+            new Endpoint("GET", "/audit/export", Role.AUDITOR, List.of("format", "type", "agent", "request", "actor", "from", "to"), null,
+                    1, true));
 
     private FaultEndpoints() {
     }

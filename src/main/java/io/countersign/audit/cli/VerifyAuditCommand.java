@@ -369,7 +369,8 @@ public final class VerifyAuditCommand {
                     out.add(new Rec(Kind.HEADER, tree(buf, start, stop), null));
                     first = false;
                 } else if (stop > start) {
-                    out.add(record(md, tree(buf, start, stop)));
+                    ChainVerifier.Prepared event = EventLines.prepare(md, buf, start, stop);
+                    out.add(event != null ? new Rec(Kind.EVENT, null, event) : record(md, tree(buf, start, stop)));
                 }
                 start = end + 1;
             }

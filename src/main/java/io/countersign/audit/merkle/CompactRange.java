@@ -1,5 +1,6 @@
 package io.countersign.audit.merkle;
 
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
  * The right edge of a growing RFC 9162 tree: one hash per perfect subtree (one per set bit
  * of the size, largest first). Appending a leaf and computing the root cost O(log n) time
  * and memory, which is how the sequencer, the exports and the verifiers track the tree
- * without holding it.
+ * without holding it. Not thread-safe.
  */
 public final class CompactRange {
 
@@ -16,6 +17,8 @@ public final class CompactRange {
 
     private long size;
     private final ArrayList<byte[]> nodes = new ArrayList<>();
+    /** Reused for every node hash: a verifier appends a million leaves on one thread. */
+    private MessageDigest md;
 
     /** An empty range (tree size 0). */
     public CompactRange() {
@@ -54,11 +57,18 @@ public final class CompactRange {
         byte[] h = leafHash;
         long n = size;
         while ((n & 1) == 1) {
-            h = Merkle.nodeHash(nodes.remove(nodes.size() - 1), h);
+            h = Merkle.nodeHash(digest(), nodes.remove(nodes.size() - 1), h);
             n >>= 1;
         }
         nodes.add(h);
         size++;
+    }
+
+    private MessageDigest digest() {
+        if (md == null) {
+            md = Merkle.sha256();
+        }
+        return md;
     }
 
     /** Number of leaves covered. */
@@ -73,7 +83,7 @@ public final class CompactRange {
         }
         byte[] h = nodes.get(nodes.size() - 1);
         for (int i = nodes.size() - 2; i >= 0; i--) {
-            h = Merkle.nodeHash(nodes.get(i), h);
+            h = Merkle.nodeHash(digest(), nodes.get(i), h);
         }
         return h;
     }

@@ -52,7 +52,12 @@ public final class Merkle {
 
     /** H(0x01 || left || right). */
     public static byte[] nodeHash(byte[] left, byte[] right) {
-        MessageDigest md = sha256();
+        return nodeHash(sha256(), left, right);
+    }
+
+    /** H(0x01 || left || right) with a digest the caller reuses (not thread-safe). */
+    public static byte[] nodeHash(MessageDigest md, byte[] left, byte[] right) {
+        md.reset();
         md.update((byte) 0x01);
         md.update(left);
         md.update(right);

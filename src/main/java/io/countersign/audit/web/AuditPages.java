@@ -116,14 +116,7 @@ public class AuditPages {
         Reviewer me = session.requireAuditor(cookie(config.sessionCookie()));
         Filters f = new Filters(trim(type), trim(agent), trim(request), trim(actor), trim(from), trim(to));
         List<String> errors = new ArrayList<>();
-        UUID requestId = null;
-        if (f.request() != null) {
-            try {
-                requestId = UUID.fromString(f.request());
-            } catch (IllegalArgumentException e) {
-                errors.add("Request ID must be a UUID.");
-            }
-        }
+        UUID requestId = requestId(f.request(), errors);
         Instant fromTime = time("From", f.from(), false, errors);
         Instant toTime = time("To", f.to(), true, errors);
         Long beforeSeq = null;
@@ -151,9 +144,8 @@ public class AuditPages {
             next.put("before", result.nextBefore().toString());
             nextQuery = query(next);
         }
-        // Exports are verifiable chain slices: they honour type, agent and time, not request or actor.
-        Map<String, String> export = new LinkedHashMap<>();
-        copy(params, export, "type", "agent", "from", "to");
+        // The export links carry every filter of the page: the export holds the events shown (all pages of them).
+        Map<String, String> export = new LinkedHashMap<>(params);
         export.put("format", "jsonl");
         String jsonl = "/audit/export" + query(export);
         export.put("format", "csv");
@@ -207,19 +199,22 @@ public class AuditPages {
     @Path("export")
     @Produces({ AuditResource.JSONL, "text/csv", MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
     public Response export(@QueryParam("format") String format, @QueryParam("type") String type,
-            @QueryParam("agent") String agent, @QueryParam("from") String from, @QueryParam("to") String to) {
+            @QueryParam("agent") String agent, @QueryParam("request") String request, @QueryParam("actor") String actor,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
         session.requireAuditor(cookie(config.sessionCookie()));
         String fmt = format == null || format.isBlank() ? "jsonl" : format.strip();
         List<String> errors = new ArrayList<>();
         if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
             errors.add("Format must be jsonl or csv.");
         }
+        UUID requestId = requestId(trim(request), errors);
         Instant fromTime = time("From", trim(from), false, errors);
         Instant toTime = time("To", trim(to), true, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest("invalid-export-filter", String.join(" ", errors));
         }
-        AuditExporter.ExportRequest req = exporter.prepare(null, null, fromTime, toTime, trim(agent), trim(type));
+        AuditExporter.ExportRequest req = exporter.prepare(null, null, fromTime, toTime, trim(agent), trim(type), requestId,
+                trim(actor));
         String name = "countersign-audit-" + req.fromSeq() + "-" + req.toSeq() + "." + fmt;
         StreamingOutput body = fmt.equals("csv") ? out -> exporter.writeCsv(req, out)
                 : out -> exporter.writeJsonl(req, out);
@@ -261,6 +256,19 @@ public class AuditPages {
         }
     }
 
+    /** The request filter as a UUID, null when absent; a malformed one is reported under its parameter name. */
+    private static UUID requestId(String value, List<String> errors) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            errors.add("Request ID must be a UUID (parameter request).");
+            return null;
+        }
+    }
+
     private static Map<String, String> filterParams(Filters f) {
         Map<String, String> m = new LinkedHashMap<>();
         put(m, "type", f.type());
@@ -270,12 +278,6 @@ public class AuditPages {
         put(m, "from", f.from());
         put(m, "to", f.to());
         return m;
-    }
-
-    private static void copy(Map<String, String> from, Map<String, String> to, String... keys) {
-        for (String k : keys) {
-            put(to, k, from.get(k));
-        }
     }
 
     private static void put(Map<String, String> m, String k, String v) {

@@ -38,6 +38,13 @@ class AuditPagesTest {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** The href of the page's export link of {@code format} (jsonl or csv), unescaped. */
+    static String exportLink(String page, String format) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("class=\"export-" + format + "\" href=\"([^\"]+)\"").matcher(page);
+        assertTrue(m.find(), "export link " + format);
+        return m.group(1).replace("&amp;", "&");
+    }
+
     static InboxClient auditor() {
         return InboxClient.signedIn(Tokens.auditor());
     }
@@ -185,10 +192,7 @@ class AuditPagesTest {
         record(ActorKind.AGENT, agent, UUID.randomUUID(), "request.submitted", Map.of("summary", "exported"));
         InboxClient c = auditor();
         String page = c.get("/audit?agent=" + agent + "&type=request.submitted").asString();
-        java.util.regex.Matcher jm = java.util.regex.Pattern.compile("class=\"export-jsonl\" href=\"([^\"]+)\"").matcher(page);
-        java.util.regex.Matcher cm = java.util.regex.Pattern.compile("class=\"export-csv\" href=\"([^\"]+)\"").matcher(page);
-        assertTrue(jm.find() && cm.find(), "export links");
-        String jsonlUrl = jm.group(1).replace("&amp;", "&");
+        String jsonlUrl = exportLink(page, "jsonl");
         assertTrue(jsonlUrl.contains("agent=" + agent) && jsonlUrl.contains("type=request.submitted"), jsonlUrl);
 
         Response jsonl = c.get(jsonlUrl);
@@ -198,12 +202,40 @@ class AuditPagesTest {
         assertTrue(body.contains(agent), "the filtered agent's event is exported");
         assertTrue(body.contains("countersign-audit-export/1"), "export header line");
 
-        Response csv = c.get(cm.group(1).replace("&amp;", "&"));
+        Response csv = c.get(exportLink(page, "csv"));
         csv.then().statusCode(200).contentType(containsString("text/csv"));
         assertTrue(csv.asString().contains(agent));
 
         c.get("/audit/export?format=xml").then().statusCode(400).contentType(containsString("problem+json"));
     }
+    @Test
+    void exportLinksCarryTheRequestAndActorFiltersAndExportOnlyThoseEvents() {
+        UUID request = UUID.randomUUID();
+        String agent = unique("agent");
+        long submitted = record(ActorKind.AGENT, agent, request, "request.submitted", Map.of("summary", "mine"));
+        long approved = record(ActorKind.USER, "vera", request, "request.approved", Map.of("agentId", agent));
+        long elsewhere = record(ActorKind.AGENT, agent, UUID.randomUUID(), "request.submitted", Map.of("summary", "other"));
+        InboxClient c = auditor();
+        String page = c.get("/audit?request=" + request + "&actor=vera").asString();
+        String jsonlUrl = exportLink(page, "jsonl");
+        assertTrue(jsonlUrl.contains("request=" + request) && jsonlUrl.contains("actor=vera"), jsonlUrl);
+        String csvUrl = exportLink(page, "csv");
+        assertTrue(csvUrl.contains("request=" + request) && csvUrl.contains("actor=vera"), csvUrl);
+
+        String body = c.get(jsonlUrl).then().statusCode(200).extract().asString();
+        assertTrue(body.contains("\"seq\":" + approved + ","), body);
+        assertFalse(body.contains("\"seq\":" + submitted + ","), "the agent's event is not by actor vera");
+        assertFalse(body.contains("\"seq\":" + elsewhere + ","), "another request's event");
+        assertTrue(body.lines().findFirst().orElseThrow().contains("\"filtered\":true"), "the header marks the slice filtered");
+
+        String byRequest = c.get("/audit/export?format=jsonl&request=" + request).asString();
+        assertTrue(byRequest.contains("\"seq\":" + submitted + ",") && byRequest.contains("\"seq\":" + approved + ","));
+        assertFalse(byRequest.contains("\"seq\":" + elsewhere + ","));
+
+        c.get("/audit/export?format=jsonl&request=not-a-uuid").then().statusCode(400)
+                .contentType(containsString("problem+json")).body(containsString("parameter request"));
+    }
+
     @Test
     void aUserWithBothRolesGetsTheInboxAndTheAuditPages() {
         InboxClient c = new InboxClient();
