@@ -121,12 +121,8 @@ class ReplicasIT {
         Sse onB = sse(b, token);
         Sse onA = sse(a, token);
 
-        String id = submitForReview("approve");
-        await().atMost(Duration.ofSeconds(30)).until(() -> onB.has("created " + id));
-
-        long start = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> poll = longPoll(b, id);
-        awaitParked(b, 1);
+        PendingOnB pending = submitOnAAndLongPollOnB("approve", onB);
+        String id = pending.id();
         InboxClient rita = InboxClient.signedIn(a.base(), token);
         Response page = rita.get("/inbox/requests/" + id);
         assertThat(page.statusCode()).isEqualTo(200);
@@ -135,7 +131,7 @@ class ReplicasIT {
                 "decision", "approve", "comment", "approved on replica A"));
         assertThat(decided.statusCode()).as(decided.body().asString()).isEqualTo(303);
 
-        assertWokenWith(poll, start, "APPROVED");
+        assertWokenWith(pending, "APPROVED");
         await().atMost(Duration.ofSeconds(30)).until(() -> onB.has("decided " + id));
         // Each stream heard of each change once: B through the notification, A locally (its own
         // notification, echoed back by PostgreSQL, is not delivered again).
@@ -153,22 +149,35 @@ class ReplicasIT {
         String token = tokens.valid("otto-" + UUID.randomUUID().toString().substring(0, 8), "reviewer", "dba");
         Sse onB = sse(b, token);
 
-        String id = submitForReview("cancel");
-        await().atMost(Duration.ofSeconds(30)).until(() -> onB.has("created " + id));
-
-        long start = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> poll = longPoll(b, id);
-        awaitParked(b, 1);
+        PendingOnB pending = submitOnAAndLongPollOnB("cancel", onB);
+        String id = pending.id();
         HttpResponse<String> cancelled = send("POST", a, "/api/v1/actions/" + id + "/cancel", tokens.valid(agent, "agent"),
                 "{\"reason\":\"cancelled on replica A\"}");
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
 
-        assertWokenWith(poll, start, "CANCELLED");
+        assertWokenWith(pending, "CANCELLED");
         await().atMost(Duration.ofSeconds(30)).until(() -> onB.has("closed " + id));
         onB.close();
     }
 
     // ------------------------------------------------------------------ the flows
+
+    /** A review-path request submitted on A, with the agent's long-poll on B and when it was sent. */
+    private record PendingOnB(String id, CompletableFuture<HttpResponse<String>> poll, long pollSentAt) {
+    }
+
+    /**
+     * Submits on A, waits until B's stream announced the task, then long-polls on B and waits
+     * until B has parked the poll (so what wakes it can only be the decision made on A).
+     */
+    private PendingOnB submitOnAAndLongPollOnB(String tag, Sse onB) throws Exception {
+        String id = submitForReview(tag);
+        await().atMost(Duration.ofSeconds(30)).until(() -> onB.has("created " + id));
+        long sentAt = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> poll = longPoll(b, id);
+        awaitParked(b, 1);
+        return new PendingOnB(id, poll, sentAt);
+    }
 
     private String submitForReview(String tag) throws Exception {
         HttpResponse<String> r = send("POST", a, "/api/v1/actions", tokens.valid(agent, "agent"),
@@ -188,9 +197,9 @@ class ReplicasIT {
     }
 
     /** The long-poll answered with {@code status} before its wait ran out: a notification woke it. */
-    private void assertWokenWith(CompletableFuture<HttpResponse<String>> poll, long start, String status) throws Exception {
-        HttpResponse<String> woke = poll.get(WAIT.toSeconds() + 15, TimeUnit.SECONDS);
-        long waited = System.nanoTime() - start;
+    private void assertWokenWith(PendingOnB pending, String status) throws Exception {
+        HttpResponse<String> woke = pending.poll().get(WAIT.toSeconds() + 15, TimeUnit.SECONDS);
+        long waited = System.nanoTime() - pending.pollSentAt();
         assertThat(woke.statusCode()).isEqualTo(200);
         assertThat(woke.body()).contains("\"status\":\"" + status + "\"");
         assertThat(Duration.ofNanos(waited)).as("answered before the wait of %s ran out", WAIT).isLessThan(WAIT);
