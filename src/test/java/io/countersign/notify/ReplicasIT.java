@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -74,10 +75,13 @@ class ReplicasIT {
         }
     }
 
+    private static final boolean SKIP_PG = Boolean.getBoolean("countersign.it.skip-pg");
+
     @BeforeAll
     void startTwoReplicasOnOneDatabase() throws Exception {
-        Assumptions.assumeFalse(Boolean.getBoolean("countersign.it.skip-pg"),
-                "-Dskip.pg=true: the replicas test needs PostgreSQL and the PostgreSQL build of the application");
+        if (SKIP_PG) {
+            return; // each test reports itself skipped, with the reason (requirePostgres)
+        }
         if (!Files.isRegularFile(APP)) {
             throw new AssertionError(APP + " is missing: it is built by `package` (quarkus-maven-plugin execution build-postgres)");
         }
@@ -97,6 +101,12 @@ class ReplicasIT {
                         + "\"allowedEnvironments\":[\"production\"],"
                         + "\"quotas\":{\"requestsPerMinute\":1000,\"maxPendingReviews\":100}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @BeforeEach
+    void requirePostgres() {
+        Assumptions.assumeFalse(SKIP_PG,
+                "-Dskip.pg=true: the replicas test needs PostgreSQL and the PostgreSQL build of the application");
     }
 
     @AfterAll
