@@ -1,9 +1,13 @@
 package io.countersign.action;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public class DecisionWaiters {
 
     private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+
+    @Inject
+    MeterRegistry registry;
+
+    void onStart(@Observes StartupEvent event) {
+        Gauge.builder("countersign.longpoll.waiting", this, DecisionWaiters::size)
+                .description("Long-polls parked on this replica, waiting for a decision").register(registry);
+    }
 
     /**
      * Registers a waiter for {@code requestId}. Register BEFORE reading the current state so a
@@ -48,7 +60,7 @@ public class DecisionWaiters {
         }
     }
 
-    /** Number of parked waiters (exposed as a gauge). */
+    /** Number of parked waiters (the gauge {@code countersign_longpoll_waiting}). */
     public int size() {
         return waiters.values().stream().mapToInt(Set::size).sum();
     }

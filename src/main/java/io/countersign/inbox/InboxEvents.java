@@ -1,5 +1,6 @@
 package io.countersign.inbox;
 
+import io.countersign.notify.ReplicaInboxChanged;
 import io.countersign.review.InboxChanged;
 import io.countersign.review.Views.Reviewer;
 import io.smallrye.mutiny.Multi;
@@ -10,7 +11,10 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Duration;
 
-/** Live inbox updates: committed inbox changes, fanned out to each reviewer's SSE stream. */
+/**
+ * Live inbox updates: committed inbox changes of this replica and, on PostgreSQL, of the other
+ * replicas ({@link ReplicaInboxChanged}), fanned out to each reviewer's SSE stream.
+ */
 @ApplicationScoped
 public class InboxEvents {
 
@@ -22,6 +26,10 @@ public class InboxEvents {
     // Commits on several threads may fire at once; Reactive Streams requires serial onNext calls.
     synchronized void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) InboxChanged change) {
         changes.onNext(change);
+    }
+
+    synchronized void onOtherReplica(@Observes ReplicaInboxChanged change) {
+        changes.onNext(change.change());
     }
 
     /** Changes relevant to {@code who} as SSE data lines, with periodic keep-alives. */

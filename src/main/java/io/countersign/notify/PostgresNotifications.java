@@ -4,7 +4,10 @@ import io.countersign.action.ActionStatusChanged;
 import io.countersign.action.DecisionWaiters;
 import io.countersign.identity.AgentCache;
 import io.countersign.identity.AgentChanged;
+import io.countersign.review.InboxChanged;
+import io.countersign.review.ReviewService;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +29,9 @@ import org.postgresql.PGNotification;
  * {@code NOTIFY} inside its own transaction (PostgreSQL delivers it only if that transaction
  * commits), and one listening connection per replica turns each notification into
  * {@link DecisionWaiters#wake} and a {@link ReplicaActionStatusChanged} event; an agent-registry
- * change is sent the same way and drops that agent from every replica's {@link AgentCache}. Inactive on H2,
- * where there is only ever one replica.
+ * change is sent the same way and drops that agent from every replica's {@link AgentCache}, and an
+ * inbox change ({@link InboxChangePayload}) reaches the live-update streams of the other replicas
+ * as a {@link ReplicaInboxChanged}. Inactive on H2, where there is only ever one replica.
  */
 @ApplicationScoped
 public class PostgresNotifications {
@@ -45,10 +49,19 @@ public class PostgresNotifications {
     Event<ReplicaActionStatusChanged> replicaEvents;
 
     @Inject
+    Event<ReplicaInboxChanged> replicaInboxEvents;
+
+    @Inject
     AgentCache agents;
 
-    /** Payload prefix of an agent-registry change; other payloads are request ids. */
+    @Inject
+    ReviewService review;
+
+    /** Payload prefix of an agent-registry change; other payloads are request ids or inbox changes. */
     static final String AGENT_PREFIX = "agent:";
+
+    /** Tells this replica's own inbox notifications (already delivered locally) from the others'. */
+    private final String replicaId = UUID.randomUUID().toString();
 
     private volatile boolean active;
     private volatile boolean listening;
@@ -80,6 +93,11 @@ public class PostgresNotifications {
         }
     }
 
+    /** This replica's id in the inbox notifications it sends. */
+    String replicaId() {
+        return replicaId;
+    }
+
     /** True once the listener has issued LISTEN (and until its connection breaks). */
     public boolean listening() {
         return listening;
@@ -100,6 +118,23 @@ public class PostgresNotifications {
     /** Tells the other replicas to drop their cached registry entry for the changed agent. */
     void onAgentChanged(@Observes(during = TransactionPhase.IN_PROGRESS) AgentChanged change) {
         send(AGENT_PREFIX + change.agentId());
+    }
+
+    /**
+     * Sends an inbox change to the other replicas' live-update streams, in the transaction of the
+     * change. Only the review path fires it, so auto-approved and denied submissions send nothing.
+     */
+    void onInboxChanged(@Observes(during = TransactionPhase.IN_PROGRESS) InboxChanged change) {
+        if (!active) {
+            return;
+        }
+        String payload = InboxChangePayload.encode(replicaId, change);
+        if (payload == null) {
+            Log.warnf("inbox change %s of request %s does not fit a notification; other replicas' reviewers see it on reload",
+                    change.kind(), change.requestId());
+            return;
+        }
+        send(payload);
     }
 
     private void send(String payload) {
@@ -153,6 +188,10 @@ public class PostgresNotifications {
             agents.invalidate(payload.substring(AGENT_PREFIX.length()));
             return;
         }
+        if (payload.startsWith(InboxChangePayload.PREFIX)) {
+            deliverInboxChange(payload);
+            return;
+        }
         UUID requestId;
         try {
             requestId = UUID.fromString(payload);
@@ -165,6 +204,27 @@ public class PostgresNotifications {
             replicaEvents.fire(new ReplicaActionStatusChanged(requestId));
         } catch (RuntimeException e) {
             Log.warnf("observer of ReplicaActionStatusChanged failed: %s", e.getMessage());
+        }
+    }
+
+    private void deliverInboxChange(String payload) {
+        InboxChangePayload.Decoded decoded;
+        try {
+            decoded = InboxChangePayload.decode(payload);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("ignoring malformed inbox notification: %s", e.getMessage());
+            return;
+        }
+        if (decoded.replicaId().equals(replicaId)) {
+            return; // this replica's own change: its streams had it when it committed
+        }
+        try {
+            InboxChanged sent = decoded.change();
+            InboxChanged change = !decoded.groupsOmitted() ? sent : new InboxChanged(sent.requestId(), sent.taskKey(),
+                    sent.kind(), QuarkusTransaction.requiringNew().call(() -> review.groupsOf(sent.taskKey())), sent.assignee());
+            replicaInboxEvents.fire(new ReplicaInboxChanged(change));
+        } catch (RuntimeException e) {
+            Log.warnf("delivering inbox notification of request %s failed: %s", decoded.change().requestId(), e.getMessage());
         }
     }
 

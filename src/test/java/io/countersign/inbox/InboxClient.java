@@ -15,11 +15,26 @@ public final class InboxClient {
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([A-Za-z0-9_-]+)\"");
 
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final String baseUri;
     private String csrf;
+
+    /** A client of the test application, not signed in. */
+    public InboxClient() {
+        this(null);
+    }
+
+    private InboxClient(String baseUri) {
+        this.baseUri = baseUri;
+    }
 
     /** Signs in with {@code token} through the sign-in form; fails unless redirected to the inbox. */
     public static InboxClient signedIn(String token) {
-        InboxClient c = new InboxClient();
+        return signedIn(null, token);
+    }
+
+    /** Signs in on the application at {@code baseUri} (null: REST Assured's default, the test application). */
+    public static InboxClient signedIn(String baseUri, String token) {
+        InboxClient c = new InboxClient(baseUri);
         Response r = c.signIn(token);
         if (r.statusCode() != 303) {
             throw new AssertionError("sign-in failed with " + r.statusCode() + ": " + r.body().asString());
@@ -63,7 +78,8 @@ public final class InboxClient {
     }
 
     private RequestSpecification spec() {
-        return given().redirects().follow(false).cookies(cookies);
+        RequestSpecification spec = given().redirects().follow(false).cookies(cookies);
+        return baseUri == null ? spec : spec.baseUri(baseUri);
     }
 
     private void remember(Response r) {

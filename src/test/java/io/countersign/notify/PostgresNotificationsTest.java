@@ -10,8 +10,15 @@ import io.countersign.common.Actor;
 import io.countersign.action.DecisionWaiters;
 import io.countersign.identity.AgentCache;
 import io.countersign.identity.RegisteredAgent;
+import io.countersign.inbox.InboxEvents;
+import io.countersign.review.InboxChanged;
+import io.countersign.review.ReviewFixture;
+import io.countersign.review.Views.Reviewer;
+import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.TestAgents;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -21,20 +28,26 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * Cross-replica wake-ups over PostgreSQL LISTEN/NOTIFY. A NOTIFY sent from another connection
- * (as another replica would) wakes a long-poll waiter here; a status change notifies only when
- * its transaction commits. On H2 the listener stays off.
+ * (as another replica would) wakes a long-poll waiter here or reaches the inbox live-update
+ * streams; a status change notifies only when its transaction commits. On H2 the listener stays
+ * off. (ReplicasIT runs two real application instances on one database.)
  */
 @QuarkusTest
 class PostgresNotificationsTest {
@@ -69,6 +82,18 @@ class PostgresNotificationsTest {
 
     @Inject
     AgentCache agentCache;
+
+    @Inject
+    Event<InboxChanged> inboxChanged;
+
+    @Inject
+    InboxEvents inboxEvents;
+
+    @Inject
+    TestAgents agents;
+
+    @Inject
+    ReviewFixture fixture;
 
     private boolean onPostgres() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -172,5 +197,155 @@ class PostgresNotificationsTest {
         notifyFromAnotherReplica(PostgresNotifications.AGENT_PREFIX + id);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> agentCache.get(id, () -> after) == after);
+    }
+
+    // ------------------------------------------------------------------ inbox live updates
+
+    /** A replica id that is not this application's. */
+    private static final String OTHER_REPLICA = UUID.randomUUID().toString();
+
+    private static String inboxPayload(String replica, UUID requestId, String kind, String... groups) {
+        return InboxChangePayload.encode(replica, new InboxChanged(requestId, 42, kind, Set.of(groups), null));
+    }
+
+    /** The lines a reviewer's live-update stream emits (keep-alives left out), until cancelled. */
+    private record Stream(Queue<String> lines, Cancellable subscription) {
+
+        long count(String line) {
+            return lines.stream().filter(line::equals).count();
+        }
+    }
+
+    private Stream stream(String user, String... groups) {
+        Queue<String> lines = new ConcurrentLinkedQueue<>();
+        Cancellable c = inboxEvents.stream(new Reviewer(user, Set.of(groups))).subscribe().with(l -> {
+            if (!l.equals("keep-alive")) {
+                lines.add(l);
+            }
+        });
+        return new Stream(lines, c);
+    }
+
+    /** A LISTEN on the channel from outside the application, to see what it sends. */
+    private Connection rawListener() throws SQLException {
+        Connection c = DriverManager.getConnection(System.getProperty("countersign.test.pg-url"),
+                System.getProperty("countersign.test.pg-user", "postgres"), "");
+        try (Statement st = c.createStatement()) {
+            st.execute("LISTEN " + config.channel());
+        }
+        return c;
+    }
+
+    /** The payloads {@code listener} receives up to and including {@code last}. */
+    private static List<String> payloadsUntil(Connection listener, String last) throws SQLException {
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!seen.contains(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no notification " + last + " within 20 s; saw " + seen);
+            }
+            PGNotification[] n = listener.unwrap(PGConnection.class).getNotifications(500);
+            if (n != null) {
+                for (PGNotification x : n) {
+                    seen.add(x.getParameter());
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void anInboxChangeOnAnotherReplicaReachesTheReviewersOfItsGroupsHere() throws Exception {
+        requirePostgres();
+        UUID requestId = UUID.randomUUID();
+        Stream member = stream("rita", "replica-dba");
+        Stream outsider = stream("otto", "replica-sre");
+        try {
+            notifyFromAnotherReplica("inbox:" + OTHER_REPLICA + ":created:garbage");
+            notifyFromAnotherReplica(inboxPayload(OTHER_REPLICA, requestId, "created", "replica-dba"));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> member.count("created " + requestId) == 1);
+            // The outsider's stream sees a later change of its own group, but never the first one.
+            UUID later = UUID.randomUUID();
+            notifyFromAnotherReplica(inboxPayload(OTHER_REPLICA, later, "decided", "replica-sre"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> outsider.count("decided " + later) == 1);
+            assertThat(outsider.lines()).containsExactly("decided " + later);
+        } finally {
+            member.subscription().cancel();
+            outsider.subscription().cancel();
+        }
+    }
+
+    @Test
+    void aCommittedInboxChangeIsSentOnceAndReachesLocalStreamsOnlyOnce() throws Exception {
+        requirePostgres();
+        UUID requestId = UUID.randomUUID();
+        UUID marker = UUID.randomUUID();
+        Stream reviewer = stream("rita", "replica-once");
+        try (Connection listener = rawListener()) {
+            QuarkusTransaction.requiringNew().run(() -> inboxChanged.fire(
+                    new InboxChanged(requestId, 42, "created", Set.of("replica-once"), null)));
+            String markerPayload = inboxPayload(OTHER_REPLICA, marker, "created", "replica-once");
+            notifyFromAnotherReplica(markerPayload);
+
+            // What went over the wire: this replica's change, once, tagged with its replica id.
+            assertThat(payloadsUntil(listener, markerPayload)).filteredOn(p -> p.contains(requestId.toString()))
+                    .containsExactly(inboxPayload(notifications.replicaId(), requestId, "created", "replica-once"));
+            // The listener handled the marker after the echo of this replica's own change; the
+            // local stream still holds that change once (from its commit), not twice.
+            await().atMost(Duration.ofSeconds(20)).until(() -> reviewer.count("created " + marker) == 1);
+            assertThat(reviewer.count("created " + requestId)).isEqualTo(1);
+        } finally {
+            reviewer.subscription().cancel();
+        }
+    }
+
+    @Test
+    void anInboxChangeWithoutGroupsInItsPayloadIsRoutedByTheTasksGroupsReadFromTheDatabase() throws Exception {
+        requirePostgres();
+        String agent = agents.register();
+        UUID requestId = fixture.submit(agent, Payloads.schemaChange("production", "CREATE INDEX r ON t (c)"));
+        long taskKey = fixture.awaitTask(ReviewFixture.reviewer("rita", "dba"), requestId).taskKey();
+        Stream dba = stream("rita", "dba");
+        Stream sre = stream("otto", "replica-sre-lookup");
+        try {
+            notifyFromAnotherReplica(InboxChangePayload.PREFIX + OTHER_REPLICA + ":assigned:" + requestId + ":" + taskKey
+                    + "::" + InboxChangePayload.GROUPS_OMITTED);
+            UUID later = UUID.randomUUID();
+            notifyFromAnotherReplica(inboxPayload(OTHER_REPLICA, later, "closed", "replica-sre-lookup"));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> dba.count("assigned " + requestId) == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> sre.count("closed " + later) == 1);
+            assertThat(sre.lines()).containsExactly("closed " + later);
+        } finally {
+            dba.subscription().cancel();
+            sre.subscription().cancel();
+        }
+    }
+
+    @Test
+    void autoApprovedAndDeniedSubmissionsSendNoNotification() throws Exception {
+        requirePostgres();
+        String agent = agents.register(List.of("payment.transfer"), 1000, 100);
+        try (Connection listener = rawListener()) {
+            String approved = submitAs(agent, Payloads.payment("10.00", "sandbox"), "APPROVED");
+            String denied = submitAs(agent, Payloads.submission("ops.restart", "svc:web", "sandbox", "{}"), "DENIED");
+            String marker = UUID.randomUUID().toString();
+            notifyFromAnotherReplica(marker);
+
+            // Delivered in commit order: anything these submissions sent would have arrived before the marker.
+            assertThat(payloadsUntil(listener, marker))
+                    .noneMatch(p -> p.contains(approved) || p.contains(denied));
+        }
+    }
+
+    /** Submits {@code body} as {@code agent}, expects {@code status} and returns the request id. */
+    private static String submitAs(String agent, String body, String status) {
+        return io.restassured.RestAssured.given().auth().oauth2(io.countersign.testsupport.Tokens.agent(agent))
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .contentType("application/json").body(body)
+                .when().post("/api/v1/actions")
+                .then().statusCode(201).body("status", org.hamcrest.Matchers.equalTo(status))
+                .extract().path("id");
     }
 }
