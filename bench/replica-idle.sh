@@ -119,14 +119,15 @@ nmt_summary() { # committed memory by NMT category, largest first (only with IDL
     jcmd "$APP_PID" VM.native_memory summary > "$WORKDIR/nmt-$1.txt"
     awk '/^-.*committed=/ {
             name = $0; sub(/^- */, "", name); sub(/ *\(reserved.*/, "", name)
-            match($0, /committed=[0-9]+KB/); kb = substr($0, RSTART + 10, RLENGTH - 12)
+            match($0, /committed=[0-9]+KB/); kb = substr($0, RSTART + 10, RLENGTH - 12) + 0
             if (kb >= 1024) printf "%d %s\n", kb / 1024, name }' "$WORKDIR/nmt-$1.txt" \
         | sort -nr | awk '{ mb = $1; $1 = ""; printf "%s%s %d MB", (NR > 1 ? ", " : ""), substr($0, 2), mb }'
 }
 
 ROWS=()
 measure() { # measure <engine>
-    local engine=$1 db=countersign_bench_idle_$1 polls0=0 polls1=0 workers=- poll_rate=- java_opts=${BENCH_JAVA_OPTS:-}
+    local engine=$1 db=countersign_bench_idle_$1 polls0=0 polls1=0 workers=- poll_rate=- poll_timeout=-
+    local java_opts=${BENCH_JAVA_OPTS:-}
     fresh_db "$db"
     if [ "$engine" == camunda ]; then
         start_fake
@@ -165,6 +166,7 @@ measure() { # measure <engine>
         polls1=$(fake_status activate-requests)
         (( polls1 > polls0 )) || { echo "no job worker polled the fake gateway while idling" >&2; return 1; }
         poll_rate=$(awk -v d=$((polls1 - polls0)) -v s="$IDLE" 'BEGIN { printf "%.0f", d * 60 / s }')
+        poll_timeout=$(fake_status activate-request-timeout-ms)
         echo "$engine: fake gateway: $(fake_status deployments) deployment(s) of $(fake_status resources);" \
             "activate-jobs polls by type: $(fake_status activate-requests-by-type)"
     fi
@@ -182,7 +184,7 @@ measure() { # measure <engine>
     local summary="RSS at ready $IDLE_RSS_MB MB (ready in $STARTUP_MS ms), after $IDLE s idle $rss MB;"
     summary+=" heap after GC $heap MB used / $heap_committed MB committed, metaspace $metaspace MB committed;"
     summary+=" $threads threads; PostgreSQL connections ${conns% *} (${conns#* } LISTEN)"
-    [ "$engine" == camunda ] && summary+="; $workers job workers, $poll_rate activate-jobs polls/min to the cluster"
+    [ "$engine" == camunda ] && summary+="; $workers job workers, $poll_rate activate-jobs polls/min to the cluster (each held up to $poll_timeout ms)"
     [ -n "$nmt" ] && summary+="; NMT committed: $nmt"
     [ -n "${BENCH_JAVA_OPTS:-}" ] && summary+="; JVM options: $BENCH_JAVA_OPTS"
     echo "$engine: threads by name: $groups"

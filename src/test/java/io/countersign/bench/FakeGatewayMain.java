@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  *
  * <p>Usage: {@code FakeGatewayMain <grpc-port> <rest-port> <status-file>}. Prints one line when it
  * listens; then rewrites the status file (key=value lines: deployments, deployed resources,
- * activate-jobs requests in total and by job type) once a second until killed.
+ * activate-jobs requests in total and by job type, the long-poll timeout the latest one asked for)
+ * once a second until killed.
  */
 public final class FakeGatewayMain {
 
@@ -64,7 +65,8 @@ public final class FakeGatewayMain {
                 + "resources=" + String.join(",", resources) + "\n"
                 + "activate-requests=" + fake.activateRequestCount() + "\n"
                 + "job-types=" + fake.activateRequests.size() + "\n"
-                + "activate-requests-by-type=" + byType + "\n";
+                + "activate-requests-by-type=" + byType + "\n"
+                + "activate-request-timeout-ms=" + fake.lastActivateRequestTimeout.get() + "\n";
         Path tmp = status.resolveSibling(status.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, status, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

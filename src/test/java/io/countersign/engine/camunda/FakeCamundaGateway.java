@@ -116,6 +116,8 @@ public final class FakeCamundaGateway implements AutoCloseable {
     public final List<UserTaskChange> userTaskChanges = new CopyOnWriteArrayList<>();
     /** Activate-jobs requests (job worker polls) received, by job type. */
     public final Map<String, AtomicLong> activateRequests = new ConcurrentHashMap<>();
+    /** The request timeout (long-poll length, ms) the latest activate-jobs request asked for. */
+    public final AtomicLong lastActivateRequestTimeout = new AtomicLong(-1);
 
     private final int grpcPort;
     private final int restPort;
@@ -404,6 +406,7 @@ public final class FakeCamundaGateway implements AutoCloseable {
         @Override
         public void activateJobs(ActivateJobsRequest request, StreamObserver<ActivateJobsResponse> out) {
             activateRequests.computeIfAbsent(request.getType(), t -> new AtomicLong()).incrementAndGet();
+            lastActivateRequestTimeout.set(request.getRequestTimeout());
             BlockingQueue<ActivatedJob> queue = jobQueues.computeIfAbsent(request.getType(),
                     t -> new LinkedBlockingQueue<>());
             ActivateJobsResponse.Builder response = ActivateJobsResponse.newBuilder();

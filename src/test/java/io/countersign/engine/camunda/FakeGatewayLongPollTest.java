@@ -33,6 +33,7 @@ class FakeGatewayLongPollTest {
                     .DEFAULT_LONG_POLL_CAP_MILLIS)).isLessThan(Duration.ofSeconds(8));
             assertThat(fake.activateRequests.get("idle-type")).hasValue(1);
             assertThat(fake.activateRequestCount()).isEqualTo(1);
+            assertThat(fake.lastActivateRequestTimeout).hasValue(10_000);
         }
     }
 
