@@ -12,7 +12,7 @@
 #   IDLE_NMT=1     also run each app with -XX:NativeMemoryTracking=summary and print where its
 #                  committed memory goes (NMT costs a few MB itself: not the headline figures)
 #   IDLE_ENGINES   which builds to measure, in order (default "camunda embedded")
-#   BENCH_PORT / BENCH_MGMT_PORT / FAKE_GRPC_PORT / FAKE_REST_PORT   ports (47180 / 47190 / 47126 / 47188)
+#   BENCH_PORT / BENCH_MGMT_PORT / FAKE_GRPC_PORT / FAKE_REST_PORT   ports (28180 / 28190 / 28126 / 28188)
 #   BENCH_JAVA_OPTS  JVM options for both apps (e.g. -Xmx256m to see what a cap saves)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +22,12 @@ ENGINES=${IDLE_ENGINES:-camunda embedded}
 for engine in $ENGINES; do
     [[ "$engine" == camunda || "$engine" == embedded ]] || { echo "IDLE_ENGINES: unknown engine $engine (camunda, embedded)" >&2; exit 2; }
 done
-# Own ports: the lead's benchmarks use 8080/8081/18080/19000 and 38xxx/39xxx.
-BENCH_PORT=${BENCH_PORT:-47180}
-BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-47190}
-FAKE_GRPC_PORT=${FAKE_GRPC_PORT:-47126}
-FAKE_REST_PORT=${FAKE_REST_PORT:-47188}
+# Own ports: the lead's benchmarks use 8080/8081/18080/19000 and 38xxx/39xxx; and below Linux's
+# ephemeral range (32768-60999), where an outgoing connection's local port can take a listener's.
+BENCH_PORT=${BENCH_PORT:-28180}
+BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-28190}
+FAKE_GRPC_PORT=${FAKE_GRPC_PORT:-28126}
+FAKE_REST_PORT=${FAKE_REST_PORT:-28188}
 source bench/bench-lib.sh
 # The Camunda build's quarkus-app directory (target/bench-camunda): it must not overwrite target/quarkus-app.
 CAMUNDA_OUT=bench-camunda
@@ -110,9 +111,15 @@ pg_connections() { # <db>: "<all> <LISTEN>" backends connected to the database (
                   FROM pg_stat_activity WHERE datname = '$1'"
 }
 
-heap_info_mb() { # <regex>: the committed MB of the first GC.heap_info line matching (no further GC)
-    jcmd "$APP_PID" GC.heap_info | grep -E "$1" | head -1 | grep -oE '(total|committed) [0-9]+K' \
-        | grep -oE '[0-9]+' | awk '{ printf "%d", $1 / 1024 }'
+heap_after_gc() { # forces a full GC; prints "<heap used> <heap committed> <metaspace committed>" in MB
+    # Summed over the heap's lines ("total NK, used NK"): G1 prints one, Serial and Parallel one per
+    # generation (bench-lib's heap_after_gc_mb reads the first line only: right for G1 alone).
+    jcmd "$APP_PID" GC.run > /dev/null
+    jcmd "$APP_PID" GC.heap_info | awk '
+        match($0, /total [0-9]+K, used [0-9]+K/) {
+            split(substr($0, RSTART, RLENGTH), f, /[ K,]+/); total += f[2]; used += f[4] }
+        /^ *Metaspace/ && match($0, /committed [0-9]+K/) { meta = substr($0, RSTART + 10, RLENGTH - 11) }
+        END { if (total == 0) exit 1; printf "%d %d %d\n", used / 1024, total / 1024, meta / 1024 }'
 }
 
 nmt_summary() { # committed memory by NMT category, largest first (only with IDLE_NMT=1)
@@ -170,9 +177,8 @@ measure() { # measure <engine>
         echo "$engine: fake gateway: $(fake_status deployments) deployment(s) of $(fake_status resources);" \
             "activate-jobs polls by type: $(fake_status activate-requests-by-type)"
     fi
-    heap=$(heap_after_gc_mb)
-    heap_committed=$(heap_info_mb 'heap +total')
-    metaspace=$(heap_info_mb '^ *Metaspace')
+    read -r heap heap_committed metaspace < <(heap_after_gc) \
+        || { echo "could not read the heap from jcmd GC.heap_info" >&2; return 1; }
     [ "${IDLE_NMT:-0}" == 1 ] && nmt=$(nmt_summary "$engine")
     stop_app
     mv "$WORKDIR/app.log" "$WORKDIR/app-$engine.log"
