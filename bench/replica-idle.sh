@@ -112,8 +112,9 @@ pg_connections() { # <db>: "<all> <LISTEN>" backends connected to the database (
 }
 
 heap_after_gc() { # forces a full GC; prints "<heap used> <heap committed> <metaspace committed>" in MB
-    # Summed over the heap's lines ("total NK, used NK"): G1 prints one, Serial and Parallel one per
-    # generation (bench-lib's heap_after_gc_mb reads the first line only: right for G1 alone).
+    # GC.heap_info also gives the committed heap and metaspace (bench-lib's live_heap_kb gives only
+    # the live bytes); on an idle app nothing is allocated between the GC and the read. Summed over
+    # the heap's lines ("total NK, used NK"): G1 prints one, Serial and Parallel one per generation.
     jcmd "$APP_PID" GC.run > /dev/null
     jcmd "$APP_PID" GC.heap_info | awk '
         match($0, /total [0-9]+K, used [0-9]+K/) {
