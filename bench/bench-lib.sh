@@ -1,8 +1,9 @@
 # Shared bench launcher (source it; not run on its own). Used by review.sh, cycle.sh,
-# inbox-pages.sh, startup.sh and, through faults-lib.sh, by crash.sh, outage.sh, fuzz.sh and
-# soak.sh. It builds the packaged app once with the postgres profile, starts it with production
-# settings on its own PostgreSQL database and ports, measures start-up time and idle RSS, samples
-# RSS and heap after GC, and appends result rows (machine, date, commit) to $BENCH_RESULTS.
+# inbox-pages.sh, startup.sh, replica-idle.sh and, through faults-lib.sh, by crash.sh, outage.sh,
+# fuzz.sh and soak.sh. It builds the packaged app once with the postgres profile, starts it with
+# production settings on its own PostgreSQL database and ports, measures start-up time and idle
+# RSS, samples RSS and heap after GC, and appends result rows (machine, date, commit) to
+# $BENCH_RESULTS.
 #
 # Caller sets WORKDIR (a fresh directory) before build_app/start_app. Knobs (environment):
 #   BENCH_PORT, BENCH_MGMT_PORT  HTTP and management ports (defaults 38180 / 39180)

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,6 +47,9 @@ import java.util.regex.Pattern;
 public final class FakeCamundaGateway implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How long an activate-jobs request waits for a first job unless {@link #longPollCap} says otherwise. */
+    public static final long DEFAULT_LONG_POLL_CAP_MILLIS = 500;
 
     /** One process instance created through the gateway. */
     public record CreatedInstance(long key, String bpmnProcessId, int version, String variablesJson,
@@ -110,9 +114,14 @@ public final class FakeCamundaGateway implements AutoCloseable {
     public final List<CompletedUserTask> completedUserTasks = new CopyOnWriteArrayList<>();
     /** Accepted assign ({@code assign}), unassign ({@code unassign}) and update ({@code update}) commands. */
     public final List<UserTaskChange> userTaskChanges = new CopyOnWriteArrayList<>();
+    /** Activate-jobs requests (job worker polls) received, by job type. */
+    public final Map<String, AtomicLong> activateRequests = new ConcurrentHashMap<>();
+    /** The request timeout (long-poll length, ms) the latest activate-jobs request asked for. */
+    public final AtomicLong lastActivateRequestTimeout = new AtomicLong(-1);
 
     private final int grpcPort;
     private final int restPort;
+    private volatile long longPollCapMillis = DEFAULT_LONG_POLL_CAP_MILLIS;
     private Server grpc;
     private HttpServer rest;
 
@@ -185,6 +194,21 @@ public final class FakeCamundaGateway implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Caps how long an activate-jobs request with no job waiting is held open. The default (500 ms)
+     * keeps tests quick; {@code null} holds it for the request's own timeout, as a real gateway's
+     * long polling does (a bench of an idle replica needs that, or its workers poll 20 times as often).
+     */
+    public FakeCamundaGateway longPollCap(Duration cap) {
+        longPollCapMillis = cap == null ? Long.MAX_VALUE : cap.toMillis();
+        return this;
+    }
+
+    /** Activate-jobs requests received so far, all job types together. */
+    public long activateRequestCount() {
+        return activateRequests.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
     /** The next {@code n} create-instance requests fail with UNAVAILABLE after reaching the gateway. */
@@ -381,13 +405,16 @@ public final class FakeCamundaGateway implements AutoCloseable {
 
         @Override
         public void activateJobs(ActivateJobsRequest request, StreamObserver<ActivateJobsResponse> out) {
+            activateRequests.computeIfAbsent(request.getType(), t -> new AtomicLong()).incrementAndGet();
+            lastActivateRequestTimeout.set(request.getRequestTimeout());
             BlockingQueue<ActivatedJob> queue = jobQueues.computeIfAbsent(request.getType(),
                     t -> new LinkedBlockingQueue<>());
             ActivateJobsResponse.Builder response = ActivateJobsResponse.newBuilder();
             try {
-                // Long polling, shortened: wait a little for the first job, then take what is there.
-                ActivatedJob first = queue.poll(Math.min(500, Math.max(1, request.getRequestTimeout())),
-                        TimeUnit.MILLISECONDS);
+                // Long polling (shortened unless longPollCap lifts it): wait for the first job, then
+                // take what is there.
+                ActivatedJob first = queue.poll(Math.min(longPollCapMillis, Math.max(1,
+                        request.getRequestTimeout())), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     List<ActivatedJob> batch = new ArrayList<>();
                     batch.add(first);
