@@ -1,6 +1,7 @@
 package io.countersign.engine.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.ProblemMappers;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.EngineNotFoundException;
 import io.countersign.engine.WorkflowEngine;
@@ -155,7 +156,14 @@ public class OutboxRelay {
             try {
                 f.get();
             } catch (java.util.concurrent.ExecutionException e) {
-                Log.errorf(e.getCause(), "outbox delivery crashed");
+                if (ProblemMappers.databaseUnavailable(e.getCause())) {
+                    // Delivered (or not) but its result could not be recorded: the claim expires
+                    // and the row is delivered again, which the engine de-duplicates.
+                    Log.warnf("outbox delivery could not record its result, the database is unreachable (%s); "
+                            + "the row is retried after its claim expires", e.getCause().getMessage());
+                } else {
+                    Log.errorf(e.getCause(), "outbox delivery crashed");
+                }
             }
         }
         return claimed.size();
