@@ -1,6 +1,7 @@
 package io.countersign.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.json.Jcs;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
 import java.security.MessageDigest;
@@ -90,16 +91,16 @@ public final class ChainVerifier {
      */
     public static Prepared prepare(MessageDigest md, long seq, String ts, String actorKind, String actorId, String requestId,
             String type, JsonNode data, String prevHash, String hash) {
-        if (ts == null || actorKind == null || actorId == null || type == null || data == null || prevHash == null || hash == null) {
+        if (!complete(ts, actorKind, actorId, type, data, prevHash, hash)) {
             return missingField(seq, prevHash, hash);
         }
-        String canonical;
+        StringBuilder canonicalData = new StringBuilder(256);
         try {
-            canonical = AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data);
+            Jcs.write(data, canonicalData);
         } catch (IllegalArgumentException e) {
             return notCanonical(seq, prevHash, hash, e);
         }
-        return prepared(md, seq, canonical, prevHash, hash);
+        return prepareCanonical(md, seq, ts, actorKind, actorId, requestId, type, canonicalData, prevHash, hash);
     }
 
     /**
@@ -109,8 +110,7 @@ public final class ChainVerifier {
      */
     public static Prepared prepareCanonical(MessageDigest md, long seq, String ts, String actorKind, String actorId,
             String requestId, String type, CharSequence canonicalData, String prevHash, String hash) {
-        if (ts == null || actorKind == null || actorId == null || type == null || canonicalData == null || prevHash == null
-                || hash == null) {
+        if (!complete(ts, actorKind, actorId, type, canonicalData, prevHash, hash)) {
             return missingField(seq, prevHash, hash);
         }
         String canonical;
@@ -120,6 +120,12 @@ public final class ChainVerifier {
             return notCanonical(seq, prevHash, hash, e);
         }
         return prepared(md, seq, canonical, prevHash, hash);
+    }
+
+    private static boolean complete(String ts, String actorKind, String actorId, String type, Object data, String prevHash,
+            String hash) {
+        return ts != null && actorKind != null && actorId != null && type != null && data != null && prevHash != null
+                && hash != null;
     }
 
     private static Prepared missingField(long seq, String prevHash, String hash) {
