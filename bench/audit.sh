@@ -23,7 +23,7 @@ PGJAR=$(ls ~/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar | sort 
 mkdir -p "$OUT"
 
 pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
-[ "${SKIP_BUILD:-}" = 1 ] || .mvn/mvnw -B -q package -DskipTests -Dquarkus.profile=postgres
+[ "${SKIP_BUILD:-}" = 1 ] || .mvn/mvnw -B -q package -DskipTests -Dskip.pg=true -Dquarkus.profile=postgres
 sql() { psql -h 127.0.0.1 -U postgres -d "$1" -Atc "$2"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 # CPU accounting (ticks of 10 ms): the machine is shared, so wall-clock rates depend on other users'

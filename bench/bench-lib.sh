@@ -36,10 +36,11 @@ sql() { # sql <db> <query>: one value per line, no headers
 }
 
 # build_app: the packaged app (postgres profile) and the bench drivers, compiled together into
-# $WORKDIR/classes (ReviewBench reuses FaultLoad's token signing).
+# $WORKDIR/classes (ReviewBench reuses FaultLoad's token signing). -Dskip.pg=true skips the pom's
+# second (build-postgres) augmentation, which would build the same PostgreSQL app once more.
 build_app() {
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
-        .mvn/mvnw -B -q package -DskipTests -Dquarkus.profile=postgres
+        .mvn/mvnw -B -q package -DskipTests -Dskip.pg=true -Dquarkus.profile=postgres
     fi
     javac -d "$WORKDIR/classes" bench/FaultLoad.java bench/ReviewBench.java
 }

@@ -57,7 +57,7 @@ pg_up
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     # countersign.engine is a build-time property: given on the Maven command line it reaches the
     # Quarkus build (checked below on the generated beans, and at run time by the fake's counters).
-    .mvn/mvnw -B -q package -DskipTests -Dquarkus.profile=postgres -Dcountersign.engine=camunda \
+    .mvn/mvnw -B -q package -DskipTests -Dskip.pg=true -Dquarkus.profile=postgres -Dcountersign.engine=camunda \
         -Dquarkus.package.output-directory=$CAMUNDA_OUT
 else
     .mvn/mvnw -B -q test-compile # FakeGatewayMain runs from the test classes
