@@ -69,7 +69,7 @@ echo "drift (last 3 samples vs samples 2-4): heap after GC ${heap_drift} %, DB c
 sleep 5
 in_use_after=$(in_use_idle)
 leaks=$(pool agroal_leak_detection_count_total)
-echo "connections in use before / after the load: $in_use_before / $in_use_after; pool leak detections: $leaks; pool high-water mark: $(pool agroal_max_used_count) of max 32"
+echo "connections in use before / after the load: $in_use_before / $in_use_after; pool leak detections: $leaks; pool high-water mark: $(pool agroal_max_used_count) of $(( $(pool agroal_active_count) + $(pool agroal_available_count) )) open"
 echo "errors: $(awk '$1=="E"' "$WORKDIR/journal.txt" | wc -l) answers >= 500 or transport errors; unexpected-failure incidents: $(grep -c 'Unexpected failure' "$WORKDIR/app.log" || true)"
 machine_line
 awk -v h="$heap_drift" -v c="$conn_drift" -v b="$in_use_before" -v a="$in_use_after" -v l="$leaks" \
