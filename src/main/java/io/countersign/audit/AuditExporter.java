@@ -153,15 +153,16 @@ public class AuditExporter {
                 if (!empty) {
                     List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
                     int next = 0;
-                    try (PreparedStatement ps = eventQuery(c, req); ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long seq = rs.getLong(2);
-                            while (next < cps.size() && cps.get(next).treeSize() < seq) {
-                                writeCheckpoint(g, cps.get(next++));
+                    try (PreparedStatement ps = eventQuery(c, req); ReadAhead rows = new ReadAhead(ps, config.fetchSize())) {
+                        for (List<Row> batch = rows.next(); batch != null; batch = rows.next()) {
+                            for (Row row : batch) {
+                                while (next < cps.size() && cps.get(next).treeSize() < row.seq()) {
+                                    writeCheckpoint(g, cps.get(next++));
+                                }
+                                writeEvent(g, row);
+                                newline(g);
+                                count++;
                             }
-                            writeEvent(g, rs);
-                            newline(g);
-                            count++;
                         }
                     }
                     while (next < cps.size()) {
@@ -202,25 +203,128 @@ public class AuditExporter {
         g.writeRaw('\n'); // into the generator's buffer: no flush and no extra copy per line
     }
 
-    private static void writeEvent(JsonGenerator g, ResultSet rs) throws SQLException, IOException {
+    private static void writeEvent(JsonGenerator g, Row row) throws IOException {
         g.writeStartObject();
         g.writeStringField("kind", "event");
-        g.writeNumberField("seq", rs.getLong(2));
-        g.writeStringField("ts", AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()));
-        g.writeStringField("actorKind", rs.getString(4));
-        g.writeStringField("actorId", rs.getString(5));
-        Object rid = rs.getObject(6);
-        if (rid == null) {
+        g.writeNumberField("seq", row.seq());
+        g.writeStringField("ts", row.ts());
+        g.writeStringField("actorKind", row.actorKind());
+        g.writeStringField("actorId", row.actorId());
+        if (row.requestId() == null) {
             g.writeNullField("requestId");
         } else {
-            g.writeStringField("requestId", rid.toString());
+            g.writeStringField("requestId", row.requestId());
         }
-        g.writeStringField("type", rs.getString(7));
+        g.writeStringField("type", row.type());
         g.writeFieldName("data");
-        g.writeRawValue(rs.getString(8)); // stored as canonical JSON already
-        g.writeStringField("prevHash", rs.getString(9));
-        g.writeStringField("hash", rs.getString(10));
+        g.writeRawValue(row.data()); // stored as canonical JSON already
+        g.writeStringField("prevHash", row.prevHash());
+        g.writeStringField("hash", row.hash());
         g.writeEndObject();
+    }
+
+    /** One exported event, decoded from its row by the {@link ReadAhead} thread. */
+    record Row(long seq, String ts, String actorKind, String actorId, String requestId, String type, String data,
+            String prevHash, String hash) {
+
+        static Row of(ResultSet rs) throws SQLException {
+            Object rid = rs.getObject(6);
+            return new Row(rs.getLong(2), AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()),
+                    rs.getString(4), rs.getString(5), rid == null ? null : rid.toString(), rs.getString(7),
+                    rs.getString(8), rs.getString(9), rs.getString(10));
+        }
+    }
+
+    /**
+     * Runs an export's query on a second thread that stays one fetch ahead of the writer: while
+     * the caller formats and sends a batch of rows, the reader waits for PostgreSQL's next batch
+     * and decodes it. Exports were single-threaded and alternated between the two (docs/benchmarks.md,
+     * "Audit trail"). Memory stays constant: at most {@code QUEUED} batches of {@code fetchSize}
+     * rows wait. The statement and its connection belong to the reader until {@link #close()}
+     * has joined it; close() also stops the reader early when the writer fails (client gone).
+     */
+    static final class ReadAhead implements AutoCloseable {
+        private static final int QUEUED = 2;
+        private static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
+        private final Thread reader;
+        private volatile boolean stopped;
+        private boolean ended;
+
+        ReadAhead(PreparedStatement ps, int batchSize) {
+            reader = new Thread(() -> read(ps, Math.max(1, batchSize)), "audit-export-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read(PreparedStatement ps, int batchSize) {
+            Object last = END;
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Row> batch = new ArrayList<>(batchSize);
+                while (!stopped && rs.next()) {
+                    batch.add(Row.of(rs));
+                    if (batch.size() == batchSize) {
+                        queue.put(batch);
+                        batch = new ArrayList<>(batchSize);
+                    }
+                }
+                if (!batch.isEmpty() && !stopped) {
+                    queue.put(batch);
+                }
+            } catch (InterruptedException e) {
+                return; // close() is stopping the reader: nobody takes from the queue any more
+            } catch (SQLException | RuntimeException e) {
+                last = e;
+            }
+            try {
+                queue.put(last);
+            } catch (InterruptedException e) {
+                // close() is stopping the reader
+            }
+        }
+
+        /** The next batch of rows in order, or null after the last one. */
+        @SuppressWarnings("unchecked")
+        List<Row> next() throws SQLException, IOException {
+            if (ended) {
+                return null;
+            }
+            Object o;
+            try {
+                o = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("export interrupted");
+            }
+            if (o instanceof List<?> batch) {
+                return (List<Row>) batch;
+            }
+            ended = true;
+            if (o instanceof SQLException e) {
+                throw e;
+            }
+            if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            reader.interrupt();
+            boolean interrupted = false;
+            while (reader.isAlive()) {
+                try {
+                    reader.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void writeCheckpoint(JsonGenerator g, Cp cp) throws IOException {
@@ -304,17 +408,16 @@ public class AuditExporter {
                 if (req.toSeq() >= req.fromSeq()) {
                     List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
                     int next = 0;
-                    try (PreparedStatement ps = eventQuery(c, req); ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long seq = rs.getLong(2);
-                            while (next < cps.size() && cps.get(next).treeSize() < seq) {
-                                csvCheckpoint(w, cps.get(next++));
+                    try (PreparedStatement ps = eventQuery(c, req); ReadAhead rows = new ReadAhead(ps, config.fetchSize())) {
+                        for (List<Row> batch = rows.next(); batch != null; batch = rows.next()) {
+                            for (Row row : batch) {
+                                while (next < cps.size() && cps.get(next).treeSize() < row.seq()) {
+                                    csvCheckpoint(w, cps.get(next++));
+                                }
+                                csvRow(w, "event", Long.toString(row.seq()), row.ts(), row.actorKind(), row.actorId(),
+                                        row.requestId() == null ? "" : row.requestId(), row.type(), row.data(),
+                                        row.prevHash(), row.hash());
                             }
-                            Object rid = rs.getObject(6);
-                            csvRow(w, "event", Long.toString(seq),
-                                    AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getString(4),
-                                    rs.getString(5), rid == null ? "" : rid.toString(), rs.getString(7), rs.getString(8),
-                                    rs.getString(9), rs.getString(10));
                         }
                     }
                     while (next < cps.size()) {
