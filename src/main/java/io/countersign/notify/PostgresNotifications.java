@@ -86,10 +86,20 @@ public class PostgresNotifications {
         }
     }
 
+    /**
+     * Stops the listener and waits for it (at most one listen timeout plus a second), so it gives
+     * its connection back before the pool shuts down: otherwise the pool closes the connection
+     * under it and logs a warning on every orderly shutdown.
+     */
     void onStop(@Observes ShutdownEvent event) {
         running = false;
         if (listener != null) {
             listener.interrupt();
+            try {
+                listener.join(config.listenTimeout().toMillis() + 1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
