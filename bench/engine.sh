@@ -17,7 +17,9 @@ pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$
 .mvn/mvnw -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test > /dev/null
 CP="target/test-classes:target/classes:$(cat target/bench.cp)"
 # Same JVM flags for both databases; the heap is not the limit here.
-JAVA=(java -Xmx512m -Dorg.jboss.logging.provider=slf4j -cp "$CP" io.countersign.bench.EngineBench)
+# On PostgreSQL the driver runs ANALYZE after the warm-up (a database in service has statistics;
+# docs/benchmarks.md, "Embedded engine", run 7); ENGINE_NO_ANALYZE=1 measures a brand-new database.
+JAVA=(java -Xmx512m ${ENGINE_NO_ANALYZE:+-Dbench.noAnalyze=true} -Dorg.jboss.logging.provider=slf4j -cp "$CP" io.countersign.bench.EngineBench)
 
 header() {
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(psql -h 127.0.0.1 -U postgres -Atc 'show server_version')"

@@ -273,8 +273,8 @@ public class AuditExporter {
                 }
             } catch (InterruptedException e) {
                 return; // close() is stopping the reader: nobody takes from the queue any more
-            } catch (SQLException | RuntimeException e) {
-                last = e;
+            } catch (SQLException | RuntimeException | Error e) {
+                last = e; // handed to the writer, which rethrows it (it must never wait for a dead reader)
             }
             try {
                 queue.put(last);
@@ -304,6 +304,9 @@ public class AuditExporter {
                 throw e;
             }
             if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            if (o instanceof Error e) {
                 throw e;
             }
             return null;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class EngineCrashSafetyTest {
 
     private static final int KILLS = 20;
+    private static final Path HARNESS_LOG = Path.of("target", "crash-harness-stderr.log");
 
     @Test
     void survivesRepeatedSigkillWithoutLosingOrDuplicatingWork() throws Exception {
@@ -73,7 +73,7 @@ class EngineCrashSafetyTest {
         drain.waitFor(30, TimeUnit.SECONDS);
         DataSource ds = CrashHarnessMain.dataSource(url, user);
         long active = count(ds, "SELECT COUNT(*) FROM engine_instance WHERE state <> 'COMPLETED'");
-        assertTrue(finished || active == 0, "drain finished");
+        assertTrue(finished || active == 0, () -> "drain finished" + harnessLog());
 
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             Set<Long> present = ConcurrentHashMap.newKeySet();
@@ -82,8 +82,8 @@ class EngineCrashSafetyTest {
                     present.add(rs.getLong(1));
                 }
             }
-            assertTrue(present.containsAll(started), "every committed start survived");
-            assertEquals(0, active, "every instance finished: none stuck");
+            assertTrue(present.containsAll(started), () -> "every committed start survived" + harnessLog());
+            assertEquals(0, active, () -> "every instance finished: none stuck" + harnessLog());
             Map<String, Long> duplicates = new HashMap<>();
             try (ResultSet rs = st.executeQuery("SELECT instance_key, element_id, COUNT(*) FROM engine_element "
                     + "GROUP BY instance_key, element_id HAVING COUNT(*) > 1")) {
@@ -91,13 +91,27 @@ class EngineCrashSafetyTest {
                     duplicates.put(rs.getLong(1) + "/" + rs.getString(2), rs.getLong(3));
                 }
             }
-            assertEquals(Map.of(), duplicates, "no element ran twice in an instance");
-            assertEquals(0, count(ds, "SELECT COUNT(*) FROM engine_job"), "no job left behind");
-            assertEquals(0, count(ds, "SELECT COUNT(*) FROM engine_timer"), "no timer left behind");
-            assertEquals(0, count(ds, "SELECT COUNT(*) FROM engine_incident"), "no incident");
+            assertEquals(Map.of(), duplicates, () -> "no element ran twice in an instance" + harnessLog());
+            assertEquals(0, count(ds, "SELECT COUNT(*) FROM engine_job"), () -> "no job left behind" + harnessLog());
+            assertEquals(0, count(ds, "SELECT COUNT(*) FROM engine_timer"), () -> "no timer left behind" + harnessLog());
+            assertEquals(0, count(ds, "SELECT COUNT(*) FROM engine_incident"), () -> "no incident" + harnessLog());
             assertEquals(count(ds, "SELECT COUNT(*) FROM engine_instance"),
                     count(ds, "SELECT COUNT(*) FROM engine_element WHERE element_id = 'end' AND state = 'COMPLETED'"),
-                    "each instance reached its end exactly once");
+                    () -> "each instance reached its end exactly once" + harnessLog());
+        }
+    }
+
+    /**
+     * The end of the harness JVMs' stderr (engine warnings, database errors), so that a failure
+     * on a CI machine can be diagnosed from the report alone.
+     */
+    private static String harnessLog() {
+        try {
+            java.util.List<String> lines = Files.readAllLines(HARNESS_LOG);
+            return "\n--- last lines of " + HARNESS_LOG + " ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (java.io.IOException e) {
+            return " (no harness log: " + e + ")";
         }
     }
 
@@ -114,7 +128,7 @@ class EngineCrashSafetyTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), CrashHarnessMain.class.getName(), url, user,
                 drain ? "drain" : "load");
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(new File("target/crash-harness-stderr.log")));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(HARNESS_LOG.toFile()));
         Process p = pb.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
