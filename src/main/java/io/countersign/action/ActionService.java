@@ -10,6 +10,7 @@ import io.countersign.policy.PolicyDecision;
 import io.countersign.policy.PolicyEvaluator;
 import io.countersign.policy.PolicyInput;
 import io.countersign.policy.PolicyOutcome;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -177,19 +178,30 @@ public class ActionService {
 
     /**
      * The request {@code id} if it belongs to {@code agentId}; otherwise 404 (existence is not
-     * leaked). Always in its own transaction, so a long-poll re-read sees a fresh session rather
-     * than the request-scoped one that cached the earlier state.
+     * leaked). The request is read in a transaction of its own (so a long-poll re-read sees a
+     * fresh session rather than the request-scoped one that cached the earlier state), and that
+     * transaction ends before the release token is looked up: issuing one may wait for the audit
+     * sequencer to chain the approval (up to 5 s, {@code ActionReleases}) and must not pin a
+     * pooled connection meanwhile — with a fixed-size pool, enough such waits would starve the
+     * sequencer they wait for (docs/operations.md, "Database connections").
      */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public ActionView get(String agentId, UUID id) {
-        ActionRequest r = owned(agentId, id);
-        ActionView view = ActionView.of(r);
-        if (r.status == ActionStatus.APPROVED && releases.isResolvable()) {
+        Read read = QuarkusTransaction.requiringNew().call(() -> {
+            ActionRequest r = owned(agentId, id);
             // Only the owning agent gets here (owned() above), and only once the request is APPROVED.
-            view = view.withRelease(releases.get().releaseFor(new ReleaseProvider.ApprovedAction(r.id, r.agentId, r.type,
-                    r.target, r.environment, r.payloadSha256, r.approvers == null ? List.of() : r.approvers,
-                    r.policyVersion, r.policyRule)));
+            return new Read(ActionView.of(r), r.status != ActionStatus.APPROVED ? null
+                    : new ReleaseProvider.ApprovedAction(r.id, r.agentId, r.type, r.target, r.environment,
+                            r.payloadSha256, r.approvers == null ? List.of() : List.copyOf(r.approvers),
+                            r.policyVersion, r.policyRule));
+        });
+        if (read.approved() != null && releases.isResolvable()) {
+            return read.view().withRelease(releases.get().releaseFor(read.approved()));
         }
-        return view;
+        return read.view();
+    }
+
+    private record Read(ActionView view, ReleaseProvider.ApprovedAction approved) {
     }
 
     /**
