@@ -21,6 +21,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Streams exports with constant memory: one JDBC cursor (fetch size rows at a time) written
@@ -151,23 +153,10 @@ public class AuditExporter {
                 newline(g);
                 long count = 0;
                 if (!empty) {
-                    List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
-                    int next = 0;
-                    try (PreparedStatement ps = eventQuery(c, req); ReadAhead rows = new ReadAhead(ps, config.fetchSize())) {
-                        for (List<Row> batch = rows.next(); batch != null; batch = rows.next()) {
-                            for (Row row : batch) {
-                                while (next < cps.size() && cps.get(next).treeSize() < row.seq()) {
-                                    writeCheckpoint(g, cps.get(next++));
-                                }
-                                writeEvent(g, row);
-                                newline(g);
-                                count++;
-                            }
-                        }
-                    }
-                    while (next < cps.size()) {
-                        writeCheckpoint(g, cps.get(next++));
-                    }
+                    count = streamEvents(c, req, cp -> writeCheckpoint(g, cp), row -> {
+                        writeEvent(g, row);
+                        newline(g);
+                    });
                     AuditViews.CheckpointView cover = queries.coveringCheckpoint(req.toSeq())
                             .orElseThrow(() -> new IllegalStateException("no checkpoint covers " + req.toSeq()));
                     g.writeStartObject();
@@ -197,6 +186,38 @@ public class AuditExporter {
             throw new IOException("export failed: " + e.getMessage(), e);
         }
         out.flush();
+    }
+
+    /** Writes one export element; may fail with the client's IOException. */
+    private interface Sink<T> {
+        void accept(T item) throws IOException;
+    }
+
+    /**
+     * The export's body in chain order, the same for every format: each event of the range
+     * (through {@link ReadAhead}), and every signed checkpoint in the range right after the event
+     * that completes it. Returns the number of events.
+     */
+    private long streamEvents(Connection c, ExportRequest req, Sink<Cp> checkpoint, Sink<Row> event)
+            throws SQLException, IOException {
+        List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
+        int next = 0;
+        long count = 0;
+        try (PreparedStatement ps = eventQuery(c, req); ReadAhead rows = new ReadAhead(ps, config.fetchSize())) {
+            for (List<Row> batch = rows.next(); batch != null; batch = rows.next()) {
+                for (Row row : batch) {
+                    while (next < cps.size() && cps.get(next).treeSize() < row.seq()) {
+                        checkpoint.accept(cps.get(next++));
+                    }
+                    event.accept(row);
+                    count++;
+                }
+            }
+        }
+        while (next < cps.size()) {
+            checkpoint.accept(cps.get(next++));
+        }
+        return count;
     }
 
     private static void newline(JsonGenerator g) throws IOException {
@@ -246,7 +267,7 @@ public class AuditExporter {
     static final class ReadAhead implements AutoCloseable {
         private static final int QUEUED = 2;
         private static final Object END = new Object();
-        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
         private final Thread reader;
         private volatile boolean stopped;
         private boolean ended;
@@ -409,23 +430,9 @@ public class AuditExporter {
         try (Connection c = queries.readConnection()) {
             try {
                 if (req.toSeq() >= req.fromSeq()) {
-                    List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
-                    int next = 0;
-                    try (PreparedStatement ps = eventQuery(c, req); ReadAhead rows = new ReadAhead(ps, config.fetchSize())) {
-                        for (List<Row> batch = rows.next(); batch != null; batch = rows.next()) {
-                            for (Row row : batch) {
-                                while (next < cps.size() && cps.get(next).treeSize() < row.seq()) {
-                                    csvCheckpoint(w, cps.get(next++));
-                                }
-                                csvRow(w, "event", Long.toString(row.seq()), row.ts(), row.actorKind(), row.actorId(),
-                                        row.requestId() == null ? "" : row.requestId(), row.type(), row.data(),
-                                        row.prevHash(), row.hash());
-                            }
-                        }
-                    }
-                    while (next < cps.size()) {
-                        csvCheckpoint(w, cps.get(next++));
-                    }
+                    streamEvents(c, req, cp -> csvCheckpoint(w, cp), row -> csvRow(w, "event", Long.toString(row.seq()),
+                            row.ts(), row.actorKind(), row.actorId(), row.requestId() == null ? "" : row.requestId(),
+                            row.type(), row.data(), row.prevHash(), row.hash()));
                 }
             } finally {
                 c.rollback();
