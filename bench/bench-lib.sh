@@ -125,8 +125,8 @@ machine_line() {
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(commit)"
 }
 
-machine() {
-    echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1 | tr -d '"')"
+machine() { # the CPU model too: two VMs of the same kind differed by 3x in PostgreSQL throughput
+    echo "$(nproc) cores ($(awk -F': ' '/^model name/ {m=$2} /^cpu MHz/ {f=$2} END {printf "%s %.0f MHz", m, f}' /proc/cpuinfo)), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1 | tr -d '"')"
 }
 
 commit() {

@@ -11,6 +11,7 @@ IN_FLIGHT=${2:-64}
 WORKERS=${3:-4}
 WARMUP=${4:-15}
 DB=countersign_perf_engine
+source bench/bench-lib.sh # machine()
 
 pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
 .mvn/mvnw -B -q test-compile
@@ -22,7 +23,7 @@ CP="target/test-classes:target/classes:$(cat target/bench.cp)"
 JAVA=(java -Xmx512m ${ENGINE_NO_ANALYZE:+-Dbench.noAnalyze=true} -Dorg.jboss.logging.provider=slf4j -cp "$CP" io.countersign.bench.EngineBench)
 
 header() {
-  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(psql -h 127.0.0.1 -U postgres -Atc 'show server_version')"
+  echo "machine: $(machine), PostgreSQL $(psql -h 127.0.0.1 -U postgres -Atc 'show server_version')"
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+dirty')"
 }
 header
