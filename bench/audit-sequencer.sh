@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 N=${1:-200000}
 SRC=countersign_perf_audit
 DB=countersign_perf_audit_seq
-PORT=${BENCH_PORT:-38471}
-MGMT=${BENCH_MGMT_PORT:-39471}
+PORT=${BENCH_PORT:-26471}
+MGMT=${BENCH_MGMT_PORT:-26472}
 OUT=target/perf-audit
 PGJAR=$(ls ~/.m2/repository/org/postgresql/postgresql/*/postgresql-*.jar | sort -V | tail -1)
 mkdir -p "$OUT"

@@ -6,14 +6,14 @@
 # $BENCH_RESULTS.
 #
 # Caller sets WORKDIR (a fresh directory) before build_app/start_app. Knobs (environment):
-#   BENCH_PORT, BENCH_MGMT_PORT  HTTP and management ports (defaults 38180 / 39180)
+#   BENCH_PORT, BENCH_MGMT_PORT  HTTP and management ports (defaults 26180 / 26190; below the ephemeral range 32768-60999)
 #   SKIP_BUILD=1                 reuse target/quarkus-app (javac of the bench drivers still runs)
 #   BENCH_APP=<dir>              run the packaged app from <dir> instead of target/quarkus-app
 #                                (a copy, so that a build in the worktree cannot change it mid-run)
 #   BENCH_JAVA_OPTS              extra JVM options for the app (e.g. -Xmx512m)
 #   BENCH_RESULTS                results file (default target/bench-results.md)
-BENCH_PORT=${BENCH_PORT:-38180}
-BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-39180}
+BENCH_PORT=${BENCH_PORT:-26180}
+BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-26190}
 BENCH_BASE=http://localhost:$BENCH_PORT
 BENCH_KEY=src/test/resources/keys/dev-issuer-private.pem
 BENCH_RESULTS=${BENCH_RESULTS:-target/bench-results.md}

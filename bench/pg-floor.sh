@@ -16,8 +16,8 @@
 # Usage: bench/pg-floor.sh [seconds=30] [clients=32]     (SKIP_BUILD=1 reuses target/quarkus-app)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BENCH_PORT=${BENCH_PORT:-38190}
-BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-39190}
+BENCH_PORT=${BENCH_PORT:-26280}
+BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-26290}
 source bench/bench-lib.sh
 SECS=${1:-30}
 CLIENTS=${2:-32}

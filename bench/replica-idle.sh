@@ -22,7 +22,7 @@ ENGINES=${IDLE_ENGINES:-camunda embedded}
 for engine in $ENGINES; do
     [[ "$engine" == camunda || "$engine" == embedded ]] || { echo "IDLE_ENGINES: unknown engine $engine (camunda, embedded)" >&2; exit 2; }
 done
-# Own ports: the lead's benchmarks use 8080/8081/18080/19000 and 38xxx/39xxx; and below Linux's
+# Own ports: the other benchmarks use 8080/8081/18080/19000, 26xxx and 28080/29000; and below Linux's
 # ephemeral range (32768-60999), where an outgoing connection's local port can take a listener's.
 BENCH_PORT=${BENCH_PORT:-28180}
 BENCH_MGMT_PORT=${BENCH_MGMT_PORT:-28190}
