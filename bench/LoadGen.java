@@ -4,7 +4,8 @@
 // cannot hide its queueing delay — no coordinated omission), which stock wrk cannot do.
 //
 // Usage: java bench/LoadGen.java <baseUrl> <privateKeyPem> <mode> <seconds> [rate|concurrency] [agents]
-//   (env LOADGEN_WARMUP_SECONDS: unmeasured closed-loop warm-up first, default 60; 0 = none)
+//   (env LOADGEN_WARMUP_SECONDS: unmeasured closed-loop warm-up first, default 60; 0 = none; then
+//    LOADGEN_SETTLE_SECONDS, default 20: an unmeasured segment of the measured mode itself)
 //   mode = peak  : closed loop, N concurrent requests in flight (N = 4th arg), reports throughput
 //          rate  : open loop at a fixed rate (requests/s = 4th arg), reports latency percentiles
 // The mix is 50% auto-approve (sandbox payment) and 50% deny (production DROP DATABASE).
@@ -72,6 +73,16 @@ public class LoadGen {
         int warmup = Integer.parseInt(System.getenv().getOrDefault("LOADGEN_WARMUP_SECONDS", "60"));
         if (warmup > 0) {
             run(base, agentTokens, "peak", warmup, 16);
+            // One more unmeasured segment in the measured mode, on fresh threads and sockets as the
+            // measured one will be. Without it the first 10 s of every measured peak were 5-25 % below
+            // the rest; after such a segment they are not (docs/benchmarks.md, "Fast path", machine C).
+            // The segment that follows the warm-up shows the dip itself, so the dip belongs to the load
+            // generator's second run, not to the server (presumably its new threads' loop starting
+            // interpreted again).
+            int settle = Integer.parseInt(System.getenv().getOrDefault("LOADGEN_SETTLE_SECONDS", "20"));
+            if (settle > 0) {
+                run(base, agentTokens, mode, settle, param);
+            }
         }
         Result res = run(base, agentTokens, mode, seconds, param);
         System.out.println(res.summary(mode, param));
