@@ -24,6 +24,16 @@ public interface ReviewConfig {
     @WithDefault("PT15M")
     Duration messageTimeToLive();
 
+    /**
+     * Lock timeout of the review process's jobs (task listeners and service tasks): a job whose
+     * worker died with it — a crashed or killed node — is delivered again this long after it was
+     * taken. The handlers are single short transactions (milliseconds), so the engine's general
+     * default of five minutes would only delay a review task's appearance, or a decision's effect,
+     * by five minutes after a crash. Re-delivery is safe: every handler is idempotent.
+     */
+    @WithDefault("30s")
+    Duration jobTimeout();
+
     /** Whether this node deploys the process, registers job handlers and runs the reconciler. */
     @WithDefault("true")
     boolean enabled();

@@ -1,7 +1,9 @@
 package io.countersign.review;
 
 import io.countersign.action.ActionStatus;
+import io.countersign.engine.JobHandler;
 import io.countersign.engine.JobResult;
+import io.countersign.engine.JobWorkerOptions;
 import io.countersign.engine.WorkflowEngine;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -13,7 +15,9 @@ import jakarta.inject.Inject;
  * Job handlers of bpmn/action-approval.bpmn: the user task's {@code creating}/{@code canceling}
  * listeners and the service tasks. Thin: each maps the job to one idempotent
  * {@link ReviewService} transaction (delivery is at least once) and completes the job after it
- * commits; a failure fails the job, which the engine retries.
+ * commits; a failure fails the job, which the engine retries. Registered with
+ * {@code countersign.review.job-timeout} (30 s) as lock timeout, so that after a crash a job the
+ * dead node had taken is delivered again within seconds rather than the engine default's minutes.
  */
 @ApplicationScoped
 public class ReviewJobHandlers {
@@ -42,34 +46,39 @@ public class ReviewJobHandlers {
         if (!config.enabled()) {
             return;
         }
-        engine.registerJobHandler(TASK_CREATING, job -> {
+        handle(TASK_CREATING, job -> {
             reviews.onTaskCreating(job);
             return JobResult.complete();
         });
-        engine.registerJobHandler(TASK_CANCELING, job -> {
+        handle(TASK_CANCELING, job -> {
             reviews.onTaskCanceling(job);
             return JobResult.complete();
         });
-        engine.registerJobHandler(REQUEST_CHANGES, job -> {
+        handle(REQUEST_CHANGES, job -> {
             reviews.onChangesRequested(job);
             return JobResult.complete();
         });
-        engine.registerJobHandler(APPROVE, job -> {
+        handle(APPROVE, job -> {
             reviews.onOutcome(job, ActionStatus.APPROVED);
             return JobResult.complete();
         });
-        engine.registerJobHandler(REJECT, job -> {
+        handle(REJECT, job -> {
             reviews.onOutcome(job, ActionStatus.REJECTED);
             return JobResult.complete();
         });
-        engine.registerJobHandler(EXPIRE, job -> {
+        handle(EXPIRE, job -> {
             reviews.onOutcome(job, ActionStatus.EXPIRED);
             return JobResult.complete();
         });
-        engine.registerJobHandler(CANCELLED, job -> {
+        handle(CANCELLED, job -> {
             reviews.onOutcome(job, ActionStatus.CANCELLED);
             return JobResult.complete();
         });
-        engine.registerJobHandler(ESCALATE, job -> JobResult.complete(reviews.onEscalate(job)));
+        handle(ESCALATE, job -> JobResult.complete(reviews.onEscalate(job)));
+    }
+
+    private void handle(String jobType, JobHandler handler) {
+        engine.registerJobHandler(jobType,
+                new JobWorkerOptions(config.jobTimeout(), JobWorkerOptions.defaults().maxJobsActive()), handler);
     }
 }
