@@ -33,11 +33,22 @@ public interface WorkflowEngine {
     DeploymentResult deploy(List<BpmnResource> resources);
 
     /**
+     * Start variable that names the instance's business id (a non-blank string): while an
+     * instance with that business id is active, another start of the same process with it is
+     * refused with {@link EngineConflictException}. Camunda 8.9 does this when Business ID
+     * Uniqueness Control is enabled on the cluster; the embedded engine always does. The engine
+     * outbox sets it to the command's dedup key, so a start delivered twice starts one instance.
+     */
+    String BUSINESS_ID_VARIABLE = "countersignBusinessId";
+
+    /**
      * Starts an instance of the latest version of a process.
      *
      * @param variables root-scope variables of the new instance
      * @return the process instance key
      * @throws EngineNotFoundException when no process with that id is deployed
+     * @throws EngineConflictException when {@link #BUSINESS_ID_VARIABLE} names the business id of an
+     *     active instance of this process
      */
     long startInstance(String bpmnProcessId, Map<String, Object> variables);
 
@@ -46,6 +57,7 @@ public interface WorkflowEngine {
      *
      * @return the process instance key
      * @throws EngineNotFoundException when that process version is not deployed
+     * @throws EngineConflictException as for {@link #startInstance(String, Map)}
      */
     long startInstance(String bpmnProcessId, int version, Map<String, Object> variables);
 

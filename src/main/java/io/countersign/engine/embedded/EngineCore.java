@@ -11,6 +11,7 @@ import io.countersign.engine.EngineNotFoundException;
 import io.countersign.engine.JobKind;
 import io.countersign.engine.ListenerEventType;
 import io.countersign.engine.UserTaskProperties;
+import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.embedded.Feel.EvaluationException;
 import io.countersign.engine.embedded.ProcessModel.Flow;
 import io.countersign.engine.embedded.ProcessModel.Kind;
@@ -258,12 +259,23 @@ final class EngineCore {
                     + (version == null ? "" : " with version " + version));
         }
         ProcessModel model = model(db, (Long) p[0]);
+        String businessId = variables != null && variables.get(WorkflowEngine.BUSINESS_ID_VARIABLE) instanceof String b
+                && !b.isBlank() ? b : null;
+        if (businessId != null) {
+            Long active = db.one("SELECT instance_key FROM engine_instance WHERE bpmn_process_id = ? "
+                    + "AND active_business_id = ?", rs -> rs.getLong(1), bpmnProcessId, businessId);
+            if (active != null) {
+                throw new EngineConflictException("process instance " + active + " of '" + bpmnProcessId
+                        + "' with business id '" + businessId + "' is still active");
+            }
+        }
         Step s = new Step(db);
         long key = keys.next(db);
         s.instanceModels.put(key, model);
         OffsetDateTime now = s.now;
-        db.update("INSERT INTO engine_instance (instance_key, process_key, bpmn_process_id, version, state, started_at) "
-                + "VALUES (?, ?, ?, ?, 'ACTIVE', ?)", key, model.processDefinitionKey(), bpmnProcessId, model.version(), now);
+        db.update("INSERT INTO engine_instance (instance_key, process_key, bpmn_process_id, version, state, started_at, "
+                + "active_business_id) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?)", key, model.processDefinitionKey(),
+                bpmnProcessId, model.version(), now, businessId);
         ElementRow process = s.insertElement(key, key, -1, bpmnProcessId, "PROCESS", "ACTIVATED", 0);
         for (Map.Entry<String, Object> v : safeVars(variables).entrySet()) {
             s.setLocal(key, key, v.getKey(), v.getValue());
@@ -1465,7 +1477,8 @@ final class EngineCore {
             }
             ElementRow done = setState(e, "COMPLETED");
             if ("PROCESS".equals(e.type())) {
-                db.update("UPDATE engine_instance SET state = 'COMPLETED', ended_at = ? WHERE instance_key = ?", now,
+                db.update("UPDATE engine_instance SET state = 'COMPLETED', ended_at = ?, active_business_id = NULL "
+                        + "WHERE instance_key = ?", now,
                         e.instanceKey());
                 return;
             }
@@ -1601,7 +1614,8 @@ final class EngineCore {
             }
             ElementRow done = setState(e, "TERMINATED");
             if ("PROCESS".equals(e.type())) {
-                db.update("UPDATE engine_instance SET state = 'TERMINATED', ended_at = ? WHERE instance_key = ?", now,
+                db.update("UPDATE engine_instance SET state = 'TERMINATED', ended_at = ?, active_business_id = NULL "
+                        + "WHERE instance_key = ?", now,
                         e.instanceKey());
                 db.update("DELETE FROM engine_incident WHERE instance_key = ?", e.instanceKey());
                 return;

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class OutboxRelay {
 
     /** Start variable carrying the dedup key, which the Camunda adapter sends as the business id. */
-    public static final String BUSINESS_ID_VARIABLE = "countersignBusinessId";
+    public static final String BUSINESS_ID_VARIABLE = WorkflowEngine.BUSINESS_ID_VARIABLE;
 
     @Inject
     OutboxStore store;
@@ -239,8 +239,9 @@ public class OutboxRelay {
                     return new Outcome(engine.startInstance(payload.path("processId").asText(), variables),
                             "delivered");
                 } catch (EngineConflictException alreadyStarted) {
-                    // Camunda's business-id uniqueness refused a second active instance for this
-                    // dedup key: an earlier attempt whose answer was lost did start it.
+                    // Business-id uniqueness (the embedded engine always, Camunda with uniqueness
+                    // control) refused a second active instance for this dedup key: an earlier
+                    // attempt whose answer was lost did start it.
                     return new Outcome(null, "already applied: " + alreadyStarted.getMessage());
                 }
             }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.countersign.engine.BpmnResource;
+import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.ProcessInstanceState;
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.testsupport.Tokens;
@@ -80,6 +81,45 @@ class OutboxWithEmbeddedEngineTest {
         assertThat(delivered.outcome()).isEqualTo("delivered");
         assertThat(engine.variables(delivered.resultKey())).containsEntry("requestId", key)
                 .containsEntry(OutboxRelay.BUSINESS_ID_VARIABLE, key);
+    }
+
+    /**
+     * The crash window between the engine's commit of a start and the relay's marking of its row:
+     * the row is delivered again after its claim expires. The first delivery is simulated by
+     * starting the instance with the row's business id; the redelivery must not start a second one.
+     */
+    @Test
+    void startDeliveredAgainAfterItsFirstDeliveryCommittedStartsNoSecondInstance() {
+        String process = deployWaitingProcess();
+        String key = "twice-" + UUID.randomUUID();
+        long first = engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+
+        long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
+
+        OutboxEntry again = awaitStatus(id, OutboxStatus.DELIVERED);
+        assertThat(again.outcome()).startsWith("already applied").contains(String.valueOf(first));
+        assertThat(engine.findInstance(first)).get()
+                .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.ACTIVE));
+    }
+
+    /** Uniqueness holds only among active instances: once the first has ended, the business id is free again. */
+    @Test
+    void businessIdOfAnEndedInstanceCanStartAgain() {
+        String process = deployWaitingProcess();
+        String key = "again-" + UUID.randomUUID();
+        long first = engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+        assertThrows(EngineConflictException.class,
+                () -> engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key)));
+        engine.cancelInstance(first);
+
+        long second = engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(engine.findInstance(second)).get()
+                .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.ACTIVE));
+        // another process may use the same business id
+        assertThat(engine.startInstance(deployWaitingProcess(), Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key)))
+                .isPositive();
     }
 
     @Test
