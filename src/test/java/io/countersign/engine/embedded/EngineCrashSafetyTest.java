@@ -55,8 +55,12 @@ class EngineCrashSafetyTest {
         for (int i = 0; i < KILLS; i++) {
             java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
             Process p = launch(url, user, false, started, ready);
-            // Every other kill may land during start-up and recovery; the rest land under load.
-            if (i % 2 == 1) {
+            // Every other kill may land during start-up and recovery; the rest land under load. The
+            // first start always completes: it creates the schema, and H2 cannot roll back DDL, so a
+            // kill inside the first Flyway migration leaves a half-created schema that no restart
+            // can migrate (a CI run hit it). That is database set-up, not engine recovery; on
+            // PostgreSQL DDL is transactional and the migration simply reruns.
+            if (i == 0 || i % 2 == 1) {
                 assertTrue(ready.await(120, TimeUnit.SECONDS), "harness became ready");
             }
             Thread.sleep(200 + random.nextInt(2000));
