@@ -60,16 +60,14 @@ public class DatabaseSettingsCheck {
 
     /** Warnings for PostgreSQL settings as {@code pg_settings} gives them (name -> "on"/"off"). */
     static List<String> warnings(Map<String, String> settings) {
+        String consequence = ": Countersign's tables will bloat and their query plans go stale unless the database "
+                + "is vacuumed and analyzed on a schedule (vacuumdb --analyze); see " + DOCS;
         List<String> out = new ArrayList<>();
         if ("off".equals(settings.get("autovacuum"))) {
-            out.add("PostgreSQL runs with autovacuum = off: Countersign's tables will bloat and their query plans "
-                    + "go stale unless the database is vacuumed and analyzed on a schedule (vacuumdb --analyze); see "
-                    + DOCS);
+            out.add("PostgreSQL runs with autovacuum = off" + consequence);
         }
         if ("off".equals(settings.get("track_counts"))) {
-            out.add("PostgreSQL runs with track_counts = off, so autovacuum never starts: Countersign's tables will "
-                    + "bloat and their query plans go stale unless the database is vacuumed and analyzed on a "
-                    + "schedule (vacuumdb --analyze); see " + DOCS);
+            out.add("PostgreSQL runs with track_counts = off, so autovacuum never starts" + consequence);
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.countersign.engine.camunda;
 
+import io.countersign.engine.WorkflowEngine;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -44,7 +45,7 @@ public interface CamundaConfig {
      * Name of a start variable whose string value is sent as the process instance's business id
      * (Camunda 8.9 can refuse a second active instance with the same business id).
      */
-    @WithDefault("countersignBusinessId")
+    @WithDefault(WorkflowEngine.BUSINESS_ID_VARIABLE)
     String businessIdVariable();
 
     /** Client authentication. Secrets come from the environment only. */

@@ -38,9 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class OutboxRelay {
 
-    /** Start variable carrying the dedup key, which the Camunda adapter sends as the business id. */
-    public static final String BUSINESS_ID_VARIABLE = WorkflowEngine.BUSINESS_ID_VARIABLE;
-
     @Inject
     OutboxStore store;
 
@@ -234,7 +231,7 @@ public class OutboxRelay {
         switch (row.type()) {
             case START -> {
                 Map<String, Object> variables = OutboxPayloads.variables(payload);
-                variables.putIfAbsent(BUSINESS_ID_VARIABLE, row.dedupKey());
+                variables.putIfAbsent(WorkflowEngine.BUSINESS_ID_VARIABLE, row.dedupKey());
                 try {
                     return new Outcome(engine.startInstance(payload.path("processId").asText(), variables),
                             "delivered");

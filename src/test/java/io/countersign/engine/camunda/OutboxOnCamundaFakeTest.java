@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.countersign.engine.BpmnResource;
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.outbox.EngineOutbox;
-import io.countersign.engine.outbox.OutboxRelay;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
@@ -141,7 +140,7 @@ class OutboxOnCamundaFakeTest {
         await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(CamundaUnavailableException.class)
                 .until(() -> engine.deploy(List.of(bpmn(process))).processes().size() == 1);
         // The cluster started the instance, but the answer never reached the relay (timeout, crash).
-        engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+        engine.startInstance(process, Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key));
 
         QuarkusTransaction.requiringNew().run(() -> outbox.enqueueStart(process, Map.of(), key));
 

@@ -80,7 +80,7 @@ class OutboxWithEmbeddedEngineTest {
         assertThat(delivered.resultKey()).isNotNull();
         assertThat(delivered.outcome()).isEqualTo("delivered");
         assertThat(engine.variables(delivered.resultKey())).containsEntry("requestId", key)
-                .containsEntry(OutboxRelay.BUSINESS_ID_VARIABLE, key);
+                .containsEntry(WorkflowEngine.BUSINESS_ID_VARIABLE, key);
     }
 
     /**
@@ -92,7 +92,7 @@ class OutboxWithEmbeddedEngineTest {
     void startDeliveredAgainAfterItsFirstDeliveryCommittedStartsNoSecondInstance() {
         String process = deployWaitingProcess();
         String key = "twice-" + UUID.randomUUID();
-        long first = engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+        long first = engine.startInstance(process, Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key));
 
         long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
 
@@ -107,18 +107,18 @@ class OutboxWithEmbeddedEngineTest {
     void businessIdOfAnEndedInstanceCanStartAgain() {
         String process = deployWaitingProcess();
         String key = "again-" + UUID.randomUUID();
-        long first = engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+        long first = engine.startInstance(process, Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key));
         assertThrows(EngineConflictException.class,
-                () -> engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key)));
+                () -> engine.startInstance(process, Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key)));
         engine.cancelInstance(first);
 
-        long second = engine.startInstance(process, Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key));
+        long second = engine.startInstance(process, Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key));
 
         assertThat(second).isNotEqualTo(first);
         assertThat(engine.findInstance(second)).get()
                 .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.ACTIVE));
         // another process may use the same business id
-        assertThat(engine.startInstance(deployWaitingProcess(), Map.of(OutboxRelay.BUSINESS_ID_VARIABLE, key)))
+        assertThat(engine.startInstance(deployWaitingProcess(), Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key)))
                 .isPositive();
     }
 
