@@ -22,6 +22,14 @@ public final class Tokens {
                 .jws().keyId(KID).sign();
     }
 
+    /** A token whose {@code upn} (the principal name SmallRye prefers) differs from its {@code sub}. */
+    public static String withUpn(String subject, String upn, String... groups) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(upn)
+                .groups(Set.of(groups))
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600))
+                .jws().keyId(KID).sign();
+    }
+
     public static String agent(String agentId) {
         return token(agentId, "agent");
     }
