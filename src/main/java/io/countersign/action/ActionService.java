@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -341,6 +342,22 @@ public class ActionService {
         statusChanged.fire(new ActionStatusChanged(id, agentId, ActionStatus.CHANGES_REQUESTED,
                 ActionStatus.PENDING_REVIEW, io.countersign.common.Actor.agent(agentId), details));
         return ActionView.of(current);
+    }
+
+    /**
+     * Any request by id with its row locked until the caller's transaction ends (callers check
+     * visibility): a reviewer's decision checks the status under this lock, so a concurrent
+     * cancellation or outcome (conditional UPDATEs of the same row) is ordered before or after
+     * the whole decision, never in the middle of it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<ActionView> lockForDecision(UUID id) {
+        ActionRequest r = em.find(ActionRequest.class, id, LockModeType.PESSIMISTIC_WRITE); // SELECT … FOR UPDATE
+        if (r == null) {
+            return Optional.empty();
+        }
+        em.refresh(r); // an entity this transaction read before keeps its old state through find; read it under the lock
+        return Optional.of(ActionView.of(r));
     }
 
     /** Any request by id, for reviewers and the review process (callers check visibility). */

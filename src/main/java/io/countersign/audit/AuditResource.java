@@ -2,6 +2,7 @@ package io.countersign.audit;
 
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
+import io.countersign.identity.CallerIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -11,9 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
-import jakarta.ws.rs.core.Context;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,6 +27,9 @@ public class AuditResource {
 
     /** Media type of JSON Lines exports. */
     public static final String JSONL = "application/x-ndjson";
+
+    @Inject
+    CallerIdentity caller;
 
     @Inject
     AuditQueries queries;
@@ -86,8 +88,8 @@ public class AuditResource {
     @GET
     @Path("verify")
     @RolesAllowed("auditor")
-    public AuditViews.Verification verify(@Context SecurityContext security) {
-        return verifier.verify(security.getUserPrincipal().getName());
+    public AuditViews.Verification verify() {
+        return verifier.verify(caller.id());
     }
 
     @GET

@@ -61,6 +61,16 @@ public class AgentRegistry {
         Agent.findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /**
+     * Whether {@code subject} names a registered agent (enabled or not) under
+     * {@link Identities#key}: agent ids are lower-case ASCII, so the key is the id itself.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean isAgentId(String subject) {
+        String key = Identities.key(subject);
+        return key != null && AGENT_ID.matcher(key).matches() && Agent.findById(key) != null;
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<AgentView> list() {
         return Agent.<Agent>listAll(Sort.by("id")).stream().map(AgentView::of).toList();

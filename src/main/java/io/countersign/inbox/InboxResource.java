@@ -101,7 +101,8 @@ public class InboxResource {
     public Response signIn(@FormParam("_csrf") String formToken, @FormParam("token") String token) {
         csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         return session.verify(token)
-                .map(s -> s.isReviewer() || s.isAuditor() ? signedIn(token, s)
+                .map(s -> s.isAgentClaimingAPersonsRole() ? page(signIn(InboxSession.AGENT_REFUSAL), 403)
+                        : s.isReviewer() || s.isAuditor() ? signedIn(token, s)
                         : page(signIn("This account has no reviewer role and no auditor role; ask an administrator for "
                                 + "access."), 403))
                 .orElseGet(() -> page(signIn("The token is not valid: it must be a current token from the configured "

@@ -34,11 +34,26 @@ public class InboxSession {
     @Inject
     IdentityConfig identity;
 
+    /** Why a token with the agent role opens no page for people (sign-in page and auditor pages). */
+    public static final String AGENT_REFUSAL = "This token carries the agent role: it belongs to an agent, which is "
+            + "not a person, and agents never review, audit or administer. Sign in with your own account; if your "
+            + "identity provider gave one identity both the agent role and a person's role (reviewer, auditor, "
+            + "admin), ask its administrators to separate them.";
+
     /** Path of the auditor pages; an auditor's session cookie is scoped to it (the inbox cookie is scoped to /inbox). */
     public static final String AUDIT_PATH = "/audit";
 
     /** A verified session: the user (as a reviewer identity), when the token expires, and its roles. */
-    public record Session(Reviewer reviewer, Instant expiresAt, boolean isReviewer, boolean isAuditor) {
+    public record Session(Reviewer reviewer, Instant expiresAt, boolean isReviewer, boolean isAuditor, boolean isAgent,
+            boolean isAdmin) {
+
+        /**
+         * A token with the agent role that also claims a person's role (reviewer, auditor or
+         * admin): a non-human identity is never a person, so it opens no inbox or auditor page.
+         */
+        public boolean isAgentClaimingAPersonsRole() {
+            return isAgent && (isReviewer || isAuditor || isAdmin);
+        }
     }
 
     /** Verifies a token; empty when it is invalid, expired or from another issuer. */
@@ -55,25 +70,29 @@ public class InboxSession {
             } else if (claim instanceof jakarta.json.JsonArray a) {
                 a.forEach(v -> groups.add(v.toString().replace("\"", "")));
             }
-            boolean reviewer = jwt.getGroups() != null && jwt.getGroups().contains(Roles.REVIEWER);
-            boolean auditor = jwt.getGroups() != null && jwt.getGroups().contains(Roles.AUDITOR);
+            Set<String> roles = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
+            boolean agent = roles.contains(Roles.AGENT);
             groups.removeAll(Roles.ALL);
-            return Optional.of(new Session(new Reviewer(jwt.getSubject(), groups),
-                    Instant.ofEpochSecond(jwt.getExpirationTime()), reviewer, auditor));
+            return Optional.of(new Session(new Reviewer(jwt.getSubject(), groups, agent),
+                    Instant.ofEpochSecond(jwt.getExpirationTime()), roles.contains(Roles.REVIEWER),
+                    roles.contains(Roles.AUDITOR), agent, roles.contains(Roles.ADMIN)));
         } catch (ParseException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    /** The signed-in reviewer, or a 303 to the sign-in page. */
+    /** The signed-in reviewer, or a 303 to the sign-in page (also for an agent's token, which sign-in refuses). */
     public Reviewer require(String cookieValue) {
-        return verify(cookieValue).filter(Session::isReviewer).map(Session::reviewer)
+        return verify(cookieValue).filter(s -> s.isReviewer() && !s.isAgent()).map(Session::reviewer)
                 .orElseThrow(() -> new RedirectException("/inbox/sign-in"));
     }
 
     /** The signed-in auditor (another role's session gets 403), or a 303 to the sign-in page. */
     public Reviewer requireAuditor(String cookieValue) {
         Session s = verify(cookieValue).orElseThrow(() -> new RedirectException("/inbox/sign-in"));
+        if (s.isAgent()) {
+            throw io.countersign.common.ProblemException.forbidden("agent-is-not-a-person", AGENT_REFUSAL);
+        }
         if (!s.isAuditor()) {
             throw io.countersign.common.ProblemException.forbidden("auditor-role-required",
                     "The auditor pages need the auditor role; sign in with an auditor account.");

@@ -2,7 +2,7 @@ package io.countersign.policy;
 
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
-import io.quarkus.security.identity.SecurityIdentity;
+import io.countersign.identity.CallerIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,7 +25,7 @@ public class PolicyResource {
     PolicyEvaluator evaluator;
 
     @Inject
-    SecurityIdentity identity;
+    CallerIdentity caller;
 
     /** The policy in force: version, source and rules in evaluation order. */
     @GET
@@ -49,7 +49,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "422", description = "File refused; problem+json lists each violation (rule, field, reason)")
     public PolicySummary reload() {
         try {
-            return evaluator.reload(identity.getPrincipal().getName());
+            return evaluator.reload(caller.id());
         } catch (PolicyLoadException e) {
             String active = evaluator.active().version();
             String detail = "The policy file " + e.source() + " was refused; policy " + active + " stays in force. "

@@ -2,6 +2,7 @@ package io.countersign.release;
 
 import io.countersign.audit.ActorKind;
 import io.countersign.audit.AuditTrail;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -27,6 +28,12 @@ public class ReleaseAudit {
             data.put("approvalAuditSeq", e.approvalAuditSeq());
         }
         trail.record(ActorKind.SYSTEM, "release", e.requestId(), "release.issued", data);
+    }
+
+    /** Recorded in a transaction of its own: the refused redemption rolls back and changes nothing. */
+    void onRedeemRefused(@Observes ReleaseRedeemRefused e) {
+        QuarkusTransaction.requiringNew().run(() -> trail.record(ActorKind.USER, e.redeemer(), e.requestId(),
+                "release.redeem_refused", Map.of("jti", e.jti(), "audience", e.audience(), "reason", "wrong-executor")));
     }
 
     void onRedeemed(@Observes ReleaseRedeemed e) {

@@ -27,6 +27,13 @@ public interface ReleaseConfig {
     @WithDefault("countersign-executor")
     String defaultAudience();
 
+    /**
+     * Executor identities (the {@code sub} of their Countersign bearer token, matched exactly)
+     * and the audiences each may redeem, e.g. {@code executors."db-migrator-svc".audiences=db-migrator};
+     * an authenticated executor not listed here redeems nothing.
+     */
+    Map<String, Executor> executors();
+
     /** Signing and verify-only keys. */
     Keys keys();
 
@@ -52,6 +59,13 @@ public interface ReleaseConfig {
         /** Generate a key in {@code dir} on first start when no signing-key is set; false makes a missing key a startup error. */
         @WithDefault("true")
         boolean generate();
+    }
+
+    /** One executor identity's redemption rights. */
+    interface Executor {
+
+        /** Release audiences ({@code aud} claim) this executor may redeem, comma-separated. */
+        List<String> audiences();
     }
 
     /** Redemption of release tokens by executors. */

@@ -1,5 +1,6 @@
 package io.countersign.release;
 
+import io.countersign.identity.CallerIdentity;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -14,7 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Executors redeem release tokens here, once. The caller must hold the configured executor
- * role unless anonymous redemption is enabled (then the token alone is the credential).
+ * role and be mapped to the release's audience ({@link ReleaseConfig#executors()}), unless
+ * anonymous redemption is enabled and no bearer token is sent (then the token alone is the credential).
  */
 @Path("/api/v1/releases")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -30,6 +32,9 @@ public class ReleaseResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    CallerIdentity caller;
+
     /** 200 with the verified claims the first time; 409 on replay; 410 once expired. */
     @POST
     @Path("/{jti}/redeem")
@@ -41,7 +46,7 @@ public class ReleaseResource {
                 throw new UnauthorizedException();
             }
         } else if (identity.hasRole(config.redeem().role())) {
-            redeemer = identity.getPrincipal().getName();
+            redeemer = caller.id(); // the subject: upn and preferred_username are not identifiers
         } else {
             throw new ForbiddenException();
         }

@@ -49,6 +49,9 @@ public class ReleaseService {
     @Inject
     Event<ReleaseRedeemed> redeemedEvents;
 
+    @Inject
+    Event<ReleaseRedeemRefused> refusedEvents;
+
     /**
      * Issues (or returns the already issued, unexpired) release for an approved request; call
      * inside the caller's transaction, only after the request reached APPROVED. A request whose
@@ -120,6 +123,9 @@ public class ReleaseService {
             throw ProblemException.badRequest("release-jti-mismatch",
                     "the path names release " + jti + " but the token is release " + claims.jti());
         }
+        if (redeemer != null) {
+            requireNamedExecutor(jti, claims, redeemer);
+        }
         String by = redeemer != null ? redeemer : "aud:" + String.join(",", claims.audience());
         Instant now = Instant.now();
         int redeemed = em.createQuery("update ReleaseTokenEntity t set t.redeemedAt = :now, t.redeemedBy = :by"
@@ -134,6 +140,28 @@ public class ReleaseService {
             return new RedeemedRelease(jti, claims.requestId(), now, by, claims.json());
         }
         throw whyNotRedeemed(jti, claims);
+    }
+
+    /**
+     * 403 unless the release's audience is one the executor is mapped to: a release is for the
+     * executor it names, and a redeem by any other would use it up. The refusal is audited in a
+     * transaction of its own (this one rolls back), since it may be an executor probing releases.
+     */
+    private void requireNamedExecutor(String jti, ReleaseClaims claims, String redeemer) {
+        ReleaseConfig.Executor mapped = config.executors().get(redeemer);
+        List<String> allowed = mapped == null ? List.of() : mapped.audiences();
+        if (claims.audience().stream().anyMatch(allowed::contains)) {
+            return;
+        }
+        refusedEvents.fire(new ReleaseRedeemRefused(jti, claims.requestId(), redeemer, claims.audience()));
+        Log.warnf("Executor %s refused to redeem release %s for audience %s", redeemer, jti, claims.audience());
+        String detail = mapped == null
+                ? "executor " + redeemer + " has no audiences configured (countersign.release.executors.\"" + redeemer
+                        + "\".audiences), so it may redeem no release; release " + jti + " is for "
+                        + String.join(", ", claims.audience())
+                : "release " + jti + " is for " + String.join(", ", claims.audience()) + ", and executor " + redeemer
+                        + " may redeem only releases for " + String.join(", ", allowed);
+        throw ProblemException.forbidden("release-wrong-executor", detail + "; the release stays unredeemed.");
     }
 
     private ProblemException whyNotRedeemed(String jti, ReleaseClaims claims) {

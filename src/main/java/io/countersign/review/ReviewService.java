@@ -11,6 +11,7 @@ import io.countersign.engine.UserTaskProperties;
 import io.countersign.engine.outbox.EngineOutbox;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.AgentView;
+import io.countersign.identity.Identities;
 import io.countersign.review.Views.DecisionView;
 import io.countersign.review.Views.InboxPage;
 import io.countersign.review.Views.InboxQuery;
@@ -257,8 +258,13 @@ public class ReviewService {
             throw ProblemException.validation(List.of(new Problem.FieldError("comment",
                     "at most " + MAX_COMMENT + " characters")));
         }
+        // The request row is locked first (the order of the agent's cancel and revision and of the
+        // outcome handlers: request, then review_process), so the status check below and the
+        // decision are one atomic step: a cancellation either commits before (and this decision
+        // sees CANCELLED) or waits until this decision is in the trail.
+        Optional<ActionView> locked = actions.lockForDecision(requestId);
         ReviewProcess p = ReviewProcess.findById(requestId, LockModeType.PESSIMISTIC_WRITE);
-        if (p == null || !visible(who, requestId)) {
+        if (locked.isEmpty() || p == null || !visible(who, requestId)) {
             Log.debugf("decision refused: process %s, visible %s", p, p != null);
             throw notFound(requestId);
         }
@@ -267,6 +273,15 @@ public class ReviewService {
             Log.debugf("decision refused: task %s of %s", taskKey, t == null ? null : t.requestId);
             throw notFound(requestId);
         }
+        ActionView a = locked.get();
+        String agentRefusal = agentRefusal(who, a.agentId());
+        if (agentRefusal != null) {
+            throw ProblemException.forbidden("agent-cannot-decide", agentRefusal);
+        }
+        if (a.status() != ActionStatus.PENDING_REVIEW) {
+            throw ProblemException.conflict("not-in-review", "The request is no longer in review (it is " + a.status()
+                    + ") and takes no decision now.");
+        }
         if (!InboxTask.OPEN.equals(t.state)) {
             throw ProblemException.conflict("review-step-closed", "This review step was already decided or closed; "
                     + "reload the request to see its current state.");
@@ -274,10 +289,6 @@ public class ReviewService {
         if (t.assignee != null && !t.assignee.equals(who.userId())) {
             throw ProblemException.conflict("claimed-by-other", "This review step is claimed by " + t.assignee
                     + "; ask them to unclaim or reassign it.");
-        }
-        ActionView a = actions.find(requestId).orElseThrow(() -> notFound(requestId));
-        if (a.status() != ActionStatus.PENDING_REVIEW) {
-            throw ProblemException.conflict("not-in-review", "The request is " + a.status() + " and takes no decision now.");
         }
         if (shownDigest == null || !shownDigest.equals(a.payloadSha256())) {
             throw ProblemException.conflict("payload-changed", "The request changed since you opened it: you saw payload "
@@ -289,8 +300,7 @@ public class ReviewService {
                 throw ProblemException.forbidden("already-decided", "You already approved this request in this review "
                         + "round; a further approval must come from a different person.");
             }
-            String owner = ownerOf(a.agentId());
-            if (who.userId().equals(owner)) {
+            if (Identities.same(who.userId(), ownerOf(a.agentId()))) {
                 throw ProblemException.forbidden("owner-cannot-approve", "You own agent " + a.agentId()
                         + " and can never approve its requests.");
             }
@@ -324,9 +334,26 @@ public class ReviewService {
         inboxChanged.fire(new InboxChanged(requestId, taskKey, "decided", groupsOf(taskKey), t.assignee));
     }
 
-    private static boolean approvedThisRound(UUID requestId, int round, String userId) {
-        return ReviewDecision.count("requestId = ?1 and round = ?2 and reviewer = ?3 and decision = ?4", requestId,
-                round, userId, Decision.APPROVE) > 0;
+    /** Whether this person (under {@link Identities#same}) already approved in the round. */
+    private boolean approvedThisRound(UUID requestId, int round, String userId) {
+        return approversOfRound(requestId, round).stream().anyMatch(r -> Identities.same(r, userId));
+    }
+
+    /**
+     * Why {@code who} may take no decision on a request of {@code agentId}, or null: an identity
+     * with the agent role, the requesting agent itself, or any registered agent is not a person.
+     */
+    private String agentRefusal(Reviewer who, String agentId) {
+        if (who.agentRole()) {
+            return "Your token carries the agent role: agents never decide on requests.";
+        }
+        if (Identities.same(who.userId(), agentId)) {
+            return who.userId() + " is an agent: the requesting agent " + agentId + " can never decide on its own request.";
+        }
+        if (agents.isAgentId(who.userId())) {
+            return who.userId() + " is an agent (a registered agent id), and agents never decide on requests.";
+        }
+        return null;
     }
 
     static Map<String, Object> completionVariables(Decision decision, int approvals, String reviewer) {
@@ -478,11 +505,15 @@ public class ReviewService {
         } else if (myTask.assignee() != null && !myTask.assignee().equals(who.userId())) {
             cannotDecide = "Claimed by " + myTask.assignee() + ".";
         }
+        String agentRefusal = agentRefusal(who, a.agentId());
+        if (cannotDecide == null && agentRefusal != null) {
+            cannotDecide = agentRefusal;
+        }
         String cannotApprove = cannotDecide;
         if (cannotApprove == null && approvedThisRound(requestId, round, who.userId())) {
             cannotApprove = "You already approved in this round; the next approval must come from someone else. "
                     + "You can still reject or request changes.";
-        } else if (cannotApprove == null && who.userId().equals(agent.ownerUserId())) {
+        } else if (cannotApprove == null && Identities.same(who.userId(), agent.ownerUserId())) {
             cannotApprove = "You own agent " + a.agentId() + ", so you cannot approve its requests.";
         }
         List<String> candidates = myTask == null ? List.of()
@@ -538,7 +569,9 @@ public class ReviewService {
                 + "and d.round = ?2", String.class).setParameter(1, t.requestId).setParameter(2, t.round).getResultList());
         return em.createQuery("select distinct m.id.userId from InboxMember m where m.id.groupName in ?1 order by 1",
                 String.class).setParameter(1, groups).getResultList().stream()
-                .filter(u -> !u.equals(owner) && !u.equals(who.userId()) && !decided.contains(u)).toList();
+                .filter(u -> !Identities.same(u, owner) && !Identities.same(u, who.userId())
+                        && !Identities.same(u, t.agentId) && decided.stream().noneMatch(d -> Identities.same(d, u)))
+                .toList();
     }
 
     private TaskSummary summary(InboxTask t) {
@@ -555,17 +588,24 @@ public class ReviewService {
                 d.decidedAt);
     }
 
+    /** Distinct approvers of the round: one person counts once, whatever the spelling of their id. */
     private long countApprovals(UUID requestId, int round) {
-        return em.createQuery("select count(distinct d.reviewer) from ReviewDecision d where d.requestId = ?1 "
-                + "and d.round = ?2 and d.decision = ?3", Long.class).setParameter(1, requestId).setParameter(2, round)
-                .setParameter(3, Decision.APPROVE).getSingleResult();
+        return approversOfRound(requestId, round).size();
     }
 
     private List<String> approvers(UUID requestId) {
         ReviewProcess p = ReviewProcess.findById(requestId);
-        return em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 and d.round = ?2 "
-                + "and d.decision = ?3 order by d.decidedAt", String.class).setParameter(1, requestId)
-                .setParameter(2, p == null ? 0 : p.round).setParameter(3, Decision.APPROVE).getResultList();
+        return approversOfRound(requestId, p == null ? 0 : p.round);
+    }
+
+    /** The round's approvers in decision order, one entry per person under {@link Identities#key}. */
+    private List<String> approversOfRound(UUID requestId, int round) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 and d.round = ?2 "
+                + "and d.decision = ?3 order by d.decidedAt, d.id", String.class).setParameter(1, requestId)
+                .setParameter(2, round).setParameter(3, Decision.APPROVE).getResultList()
+                .forEach(r -> byKey.putIfAbsent(Identities.key(r), r));
+        return List.copyOf(byKey.values());
     }
 
     private String ownerOf(String agentId) {

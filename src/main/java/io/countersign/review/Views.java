@@ -12,10 +12,18 @@ public final class Views {
     private Views() {
     }
 
-    /** A signed-in person: user id and reviewer groups (role names removed). */
-    public record Reviewer(String userId, Set<String> groups) {
+    /**
+     * A signed-in person: user id (the token's subject), reviewer groups (role names removed),
+     * and whether the token also carries the agent role (such a reviewer is refused every decision).
+     */
+    public record Reviewer(String userId, Set<String> groups, boolean agentRole) {
         public Reviewer {
             groups = Set.copyOf(groups);
+        }
+
+        /** A person without the agent role. */
+        public Reviewer(String userId, Set<String> groups) {
+            this(userId, groups, false);
         }
     }
 

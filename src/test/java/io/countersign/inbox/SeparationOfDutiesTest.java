@@ -99,13 +99,30 @@ class SeparationOfDutiesTest {
         UUID id = schemaChange(agent);
         // The token: sub = the agent's id, reviewer in the request's group.
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(agent, "dba"));
-        Response page = openRequest(c, agent, id, "dba");
-        page.then().statusCode(200).body(not(containsString("id=\"approve\""))).body(containsString("is an agent"));
-        decide(c, id, page, "approve", "").then().statusCode(403).body(containsString("is an agent"));
-        decide(c, id, page, "reject", "mine").then().statusCode(403);
+        c.get("/inbox/requests/" + id).then().statusCode(200).body(not(containsString("id=\"approve\"")))
+                .body(containsString("is an agent"));
+        // the page offers no form; a form replayed with a real reviewer's fields is refused by the server
+        String dora = unique("dora");
+        Response real = openRequest(InboxClient.signedIn(Tokens.reviewer(dora, "dba")), dora, id, "dba");
+        decide(c, id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
+        decide(c, id, real, "reject", "mine").then().statusCode(403);
         // the same id in another case or Unicode form is the same agent
         InboxClient upper = InboxClient.signedIn(Tokens.reviewer(agent.toUpperCase(), "dba"));
-        decide(upper, id, upper.get("/inbox/requests/" + id), "approve", "").then().statusCode(403);
+        decide(upper, id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
+        assertEquals("PENDING_REVIEW", fixture.status(agent, id));
+    }
+
+    @Test
+    void reviewerCarryingTheAgentRoleIsRefusedByTheServiceToo() {
+        String agent = agentOwnedBy(unique("olivia"));
+        UUID id = schemaChange(agent);
+        Reviewer dora = reviewer(unique("dora"), "dba");
+        var task = fixture.awaitTask(dora, id);
+        String digest = reviews.detail(dora, id).action().payloadSha256();
+        Reviewer agentIdentity = new Reviewer(dora.userId(), Set.of("dba"), true);
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> reviews.recordDecision(agentIdentity, id, task.taskKey(), Decision.APPROVE, "", digest));
+        assertEquals(403, e.status());
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
     }
 

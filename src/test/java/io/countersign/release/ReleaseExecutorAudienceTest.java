@@ -43,13 +43,17 @@ class ReleaseExecutorAudienceTest {
 
     @Test
     void anotherExecutorIsRefusedAndTheReleaseStaysRedeemableByItsOwn() {
-        IssuedRelease issued = releases.issue(ReleaseFixtures.request("db.schema.change")); // aud db-migrator
+        ReleaseRequest request = ReleaseFixtures.request("db.schema.change"); // aud db-migrator
+        IssuedRelease issued = releases.issue(request);
         redeem(issued, Tokens.token("payments-executor", "executor"))
                 .statusCode(403).contentType("application/problem+json")
                 .body("type", equalTo("https://countersign.dev/problems/release-wrong-executor"))
                 .body("detail", containsString("db-migrator"))
                 .body("detail", containsString("payments-executor"));
         assertNull(redeemedBy(issued.jti()));
+        given().auth().oauth2(Tokens.auditor()).when().get("/api/v1/audit/requests/" + request.requestId())
+                .then().statusCode(200)
+                .body("events.find { it.type == 'release.redeem_refused' }.actorId", equalTo("payments-executor"));
         redeem(issued, Tokens.token("db-migrator", "executor")).statusCode(200).body("redeemed_by", equalTo("db-migrator"));
     }
 
@@ -72,13 +76,15 @@ class ReleaseExecutorAudienceTest {
 
     @Test
     void redeemerIsRecordedByTheTokensSubjectNotItsUpn() {
-        IssuedRelease issued = releases.issue(ReleaseFixtures.request("payment.transfer")); // aud payment-service
+        ReleaseRequest request = ReleaseFixtures.request("payment.transfer"); // aud payment-service
+        IssuedRelease issued = releases.issue(request);
         // sec-exec is mapped to payment-service; its upn names someone else
         redeem(issued, Tokens.withUpn("sec-exec", "mallory", "executor"))
                 .statusCode(200).body("redeemed_by", equalTo("sec-exec"));
         assertEquals("sec-exec", redeemedBy(issued.jti()));
-        given().auth().oauth2(Tokens.auditor()).when().get("/api/v1/audit/events?type=release.redeemed&limit=200")
-                .then().statusCode(200);
+        given().auth().oauth2(Tokens.auditor()).when().get("/api/v1/audit/requests/" + request.requestId())
+                .then().statusCode(200)
+                .body("events.find { it.type == 'release.redeemed' }.actorId", equalTo("sec-exec"));
         redeem(issued, Tokens.withUpn("sec-exec", "mallory", "executor"))
                 .statusCode(409).body("detail", containsString("by sec-exec"));
     }
