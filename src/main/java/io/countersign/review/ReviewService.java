@@ -413,6 +413,11 @@ public class ReviewService {
         if (t == null || !t.requestId.equals(requestId) || !taskVisible(who, t)) {
             throw notFound(requestId);
         }
+        String agentRefusal = agentRefusal(who, t.agentId);
+        if (agentRefusal != null) {
+            // a claim by an agent would hold the step away from the people who may decide it
+            throw ProblemException.forbidden("agent-cannot-decide", agentRefusal);
+        }
         if (!InboxTask.OPEN.equals(t.state)) {
             throw ProblemException.conflict("review-step-closed", "This review step was already decided or closed.");
         }

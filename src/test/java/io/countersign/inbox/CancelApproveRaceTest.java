@@ -1,6 +1,5 @@
 package io.countersign.inbox;
 
-import static io.countersign.inbox.InboxClient.field;
 import static io.countersign.review.ReviewFixture.reviewer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +22,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -146,9 +144,7 @@ class CancelApproveRaceTest {
             for (Pair p : batch) {
                 approvals.add(pool.submit(() -> {
                     go.await();
-                    return p.reviewer().post("/inbox/requests/" + p.id() + "/decision", Map.of("taskKey",
-                            field(p.page(), "taskKey"), "digest", field(p.page(), "digest"), "decision", "approve",
-                            "comment", "race"));
+                    return p.reviewer().decide(p.id(), p.page(), "approve", "race");
                 }));
                 cancels.add(pool.submit(() -> {
                     go.await();

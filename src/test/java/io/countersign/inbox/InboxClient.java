@@ -67,6 +67,12 @@ public final class InboxClient {
         return r;
     }
 
+    /** Posts the decision form of request {@code id} with the task key and digest shown on {@code page}. */
+    public Response decide(java.util.UUID id, Response page, String decision, String comment) {
+        return post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
+                "digest", field(page, "digest"), "decision", decision, "comment", comment));
+    }
+
     /** POSTs a form without any CSRF token. */
     public Response postWithoutCsrf(String path, Map<String, String> form) {
         return spec().contentType("application/x-www-form-urlencoded; charset=UTF-8").formParams(form)

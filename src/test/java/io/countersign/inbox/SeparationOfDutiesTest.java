@@ -1,6 +1,5 @@
 package io.countersign.inbox;
 
-import static io.countersign.inbox.InboxClient.field;
 import static io.countersign.review.ReviewFixture.reviewer;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -22,7 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -64,11 +62,6 @@ class SeparationOfDutiesTest {
         return c.get("/inbox/requests/" + id);
     }
 
-    private static Response decide(InboxClient c, UUID id, Response page, String decision, String comment) {
-        return c.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
-                "digest", field(page, "digest"), "decision", decision, "comment", comment));
-    }
-
     @Test
     void tokenWithTheAgentRoleAndAPersonsRoleCannotSignIn() {
         for (String[] groups : new String[][] { { "agent", "reviewer", "dba" }, { "agent", "auditor" },
@@ -104,11 +97,14 @@ class SeparationOfDutiesTest {
         // the page offers no form; a form replayed with a real reviewer's fields is refused by the server
         String dora = unique("dora");
         Response real = openRequest(InboxClient.signedIn(Tokens.reviewer(dora, "dba")), dora, id, "dba");
-        decide(c, id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
-        decide(c, id, real, "reject", "mine").then().statusCode(403);
+        c.decide(id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
+        c.decide(id, real, "reject", "mine").then().statusCode(403);
+        // nor may it claim the step and so hold it away from the people who may decide
+        c.post("/inbox/requests/" + id + "/claim", java.util.Map.of("taskKey", InboxClient.field(real, "taskKey")))
+                .then().statusCode(403).body(containsString("is an agent"));
         // the same id in another case or Unicode form is the same agent
         InboxClient upper = InboxClient.signedIn(Tokens.reviewer(agent.toUpperCase(), "dba"));
-        decide(upper, id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
+        upper.decide(id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
     }
 
@@ -136,7 +132,7 @@ class SeparationOfDutiesTest {
             InboxClient c = InboxClient.signedIn(Tokens.reviewer(variant, "dba"));
             Response page = openRequest(c, variant, id, "dba");
             page.then().statusCode(200).body(not(containsString("id=\"approve\""))).body(containsString("cannot approve"));
-            decide(c, id, page, "approve", "").then().statusCode(403).body(containsString("can never approve"));
+            c.decide(id, page, "approve", "").then().statusCode(403).body(containsString("can never approve"));
         }
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
     }
@@ -147,14 +143,14 @@ class SeparationOfDutiesTest {
         UUID id = fixture.submit(agent, Payloads.payment("25000.00", "production"));
         String fred = unique("fred");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
-        decide(f1, id, openRequest(f1, fred, id, "finance"), "approve", "first").then().statusCode(303);
+        f1.decide(id, openRequest(f1, fred, id, "finance"), "approve", "first").then().statusCode(303);
         String fredUpper = fred.toUpperCase();
         InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fredUpper, "finance"));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
                 .until(() -> f2.get("/inbox/requests/" + id).body().asString().contains("1 of 2"));
         Response second = f2.get("/inbox/requests/" + id);
         second.then().body(not(containsString("id=\"approve\""))).body(containsString("already approved"));
-        decide(f2, id, second, "approve", "again").then().statusCode(403).body(containsString("different person"));
+        f2.decide(id, second, "approve", "again").then().statusCode(403).body(containsString("different person"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
     }
 
