@@ -71,6 +71,9 @@ public class AuditSequencer {
         mergeDelay = Timer.builder("countersign.audit.merge.delay")
                 .description("Time from recording an audit event to its sequencing into the chain")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        // registered up front so dashboards and alerts see them at 0 before anything happened
+        registry.counter("countersign.audit.foreign.rows");
+        registry.counter("countersign.audit.checkpoints.missing");
         if (!config.sequencerEnabled()) {
             Log.info("Audit sequencer disabled in this instance");
             return;
