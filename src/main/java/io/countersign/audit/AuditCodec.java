@@ -15,12 +15,24 @@ import java.util.HexFormat;
  * The one definition of what an audit event hash covers, shared by the sequencer, the
  * server-side verifier and the offline verifier: hash = SHA-256(prevHash || canonical event),
  * where the canonical event is the RFC 8785 JSON of
- * {@code {actorId, actorKind, data, requestId, seq, ts, type}}.
+ * {@code {actorId, actorKind, data, requestId, seq, ts, type}} in format 1 and of
+ * {@code {actorId, actorKind, agentId, data, requestId, seq, ts, type, v: 2}} in format 2
+ * (docs/audit.md, "Event formats"). Every event keeps verifying under the format it was
+ * sequenced in.
  */
 public final class AuditCodec {
 
     /** The previous hash of the first event (32 zero bytes, hex). */
     public static final String GENESIS_HASH = "0".repeat(64);
+
+    /** The first event format: agent_id is not hashed (it is derived from what is, see {@link #derivedAgentId}). */
+    public static final int FORMAT_1 = 1;
+
+    /** The current event format: also hashes the agent the event concerns and the format version. */
+    public static final int FORMAT_2 = 2;
+
+    /** The format new events are written in. */
+    public static final int CURRENT_FORMAT = FORMAT_2;
 
     private static final HexFormat HEX = HexFormat.of();
     private static final char[] LOWER_HEX = "0123456789abcdef".toCharArray();
@@ -33,35 +45,67 @@ public final class AuditCodec {
         return DateTimeFormatter.ISO_INSTANT.format(ts);
     }
 
+    /** True for the event formats this code can hash and verify. */
+    public static boolean supportedFormat(int version) {
+        return version == FORMAT_1 || version == FORMAT_2;
+    }
+
     /**
-     * The canonical (RFC 8785) text of one event, the bytes the chain hash covers. Written
-     * member by member in RFC 8785 order (actorId, actorKind, data, requestId, seq, ts, type)
-     * instead of building and sorting a tree: this runs once per event in the sequencer and
-     * in both verifiers.
+     * The agent a format-1 event concerns, as the first format's {@code record} derived it (and
+     * stored it, unhashed, in agent_id): the actor when it is an agent, else a non-blank
+     * {@code data.agentId} of at most 255 characters. Lets the server check agent_id of
+     * format-1 events against what their hash covers.
+     */
+    public static String derivedAgentId(String actorKind, String actorId, JsonNode data) {
+        if ("AGENT".equals(actorKind)) {
+            return actorId;
+        }
+        JsonNode a = data == null ? null : data.get("agentId");
+        return a != null && a.isTextual() && !a.textValue().isBlank() && a.textValue().length() <= 255 ? a.textValue() : null;
+    }
+
+    /**
+     * The canonical (RFC 8785) text of one format-1 event, the bytes the chain hash covers.
+     * Written member by member in RFC 8785 order instead of building and sorting a tree: this
+     * runs once per event in the sequencer and in both verifiers.
      */
     public static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
             String type, JsonNode data) {
-        return canonicalEvent(seq, ts, actorKind, actorId, requestId, type, data == null ? NullNode.getInstance() : data, null);
+        return canonicalEvent(FORMAT_1, seq, ts, actorKind, actorId, null, requestId, type, data);
+    }
+
+    /** The canonical text of one event of format {@code version} ({@code agentId} is ignored by format 1). */
+    public static String canonicalEvent(int version, long seq, String ts, String actorKind, String actorId, String agentId,
+            String requestId, String type, JsonNode data) {
+        return canonicalEvent(version, seq, ts, actorKind, actorId, agentId, requestId, type,
+                data == null ? NullNode.getInstance() : data, null);
     }
 
     /**
-     * {@link #canonicalEvent(long, String, String, String, String, String, JsonNode)} for a
-     * caller that already holds the canonical text of {@code data} (the offline verifier
+     * {@link #canonicalEvent(int, long, String, String, String, String, String, String, JsonNode)}
+     * for a caller that already holds the canonical text of {@code data} (the offline verifier
      * canonicalises it straight from the export's tokens, see {@link Jcs#write(com.fasterxml.jackson.core.JsonParser,
      * StringBuilder)}).
      */
-    public static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
-            String type, CharSequence canonicalData) {
-        return canonicalEvent(seq, ts, actorKind, actorId, requestId, type, null, canonicalData);
+    public static String canonicalEvent(int version, long seq, String ts, String actorKind, String actorId, String agentId,
+            String requestId, String type, CharSequence canonicalData) {
+        return canonicalEvent(version, seq, ts, actorKind, actorId, agentId, requestId, type, null, canonicalData);
     }
 
-    private static String canonicalEvent(long seq, String ts, String actorKind, String actorId, String requestId,
-            String type, JsonNode data, CharSequence canonicalData) {
+    private static String canonicalEvent(int version, long seq, String ts, String actorKind, String actorId, String agentId,
+            String requestId, String type, JsonNode data, CharSequence canonicalData) {
+        if (!supportedFormat(version)) {
+            throw new IllegalArgumentException("unsupported event format " + version);
+        }
         StringBuilder sb = new StringBuilder(1024);
         sb.append("{\"actorId\":");
         string(actorId, sb);
         sb.append(",\"actorKind\":");
         string(actorKind, sb);
+        if (version >= FORMAT_2) {
+            sb.append(",\"agentId\":");
+            string(agentId, sb);
+        }
         sb.append(",\"data\":");
         if (data != null) {
             Jcs.write(data, sb);
@@ -76,6 +120,9 @@ public final class AuditCodec {
         string(ts, sb);
         sb.append(",\"type\":");
         string(type, sb);
+        if (version >= FORMAT_2) {
+            sb.append(",\"v\":").append(version);
+        }
         return sb.append('}').toString();
     }
 

@@ -57,4 +57,8 @@ public interface AuditConfig {
     /** JDBC fetch size for exports and verification (rows held in memory at once). */
     @WithDefault("1000")
     int fetchSize();
+
+    /** Report the audit-trail readiness check DOWN (not only state "tampered") while rows outside the chain or a missing newest checkpoint are found. */
+    @WithDefault("false")
+    boolean healthDownWhenTampered();
 }

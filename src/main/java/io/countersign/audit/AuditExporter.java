@@ -3,6 +3,7 @@ package io.countersign.audit;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.countersign.audit.merkle.CompactRange;
+import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,8 +35,14 @@ import java.util.concurrent.BlockingQueue;
 @ApplicationScoped
 public class AuditExporter {
 
-    /** Format identifier in the header line. */
-    public static final String FORMAT = "countersign-audit-export/1";
+    /**
+     * Format identifier in the header line. Version 2 adds {@code v} and {@code agentId} to the
+     * lines of events of format 2 (lines without {@code v} are format 1, as in version 1).
+     */
+    public static final String FORMAT = "countersign-audit-export/2";
+
+    /** The previous format identifier, still accepted by the offline verifier. */
+    public static final String FORMAT_1 = "countersign-audit-export/1";
 
     @Inject
     AuditQueries queries;
@@ -78,6 +85,11 @@ public class AuditExporter {
                 } finally {
                     c.rollback();
                 }
+            }
+            if (to >= from && queries.coveringCheckpoint(to).isEmpty()) {
+                // checkpointNow() signs one unless the trail is broken: refuse before any body byte.
+                throw new ProblemException(500, "audit-trail-inconsistent", "Audit trail inconsistent", "No signed checkpoint "
+                        + "covers event " + to + " although one was just signed; run GET /api/v1/audit/verify.");
             }
             return new ExportRequest(from, to, agent, type, requestId, actor);
         } catch (SQLException e) {
@@ -228,9 +240,20 @@ public class AuditExporter {
         g.writeStartObject();
         g.writeStringField("kind", "event");
         g.writeNumberField("seq", row.seq());
+        if (row.format() != AuditCodec.FORMAT_1) {
+            g.writeNumberField("v", row.format());
+        }
         g.writeStringField("ts", row.ts());
         g.writeStringField("actorKind", row.actorKind());
         g.writeStringField("actorId", row.actorId());
+        if (row.format() != AuditCodec.FORMAT_1) {
+            // only where the hash covers it: format 1 does not
+            if (row.agentId() == null) {
+                g.writeNullField("agentId");
+            } else {
+                g.writeStringField("agentId", row.agentId());
+            }
+        }
         if (row.requestId() == null) {
             g.writeNullField("requestId");
         } else {
@@ -246,13 +269,13 @@ public class AuditExporter {
 
     /** One exported event, decoded from its row by the {@link ReadAhead} thread. */
     record Row(long seq, String ts, String actorKind, String actorId, String requestId, String type, String data,
-            String prevHash, String hash) {
+            String prevHash, String hash, int format, String agentId) {
 
         static Row of(ResultSet rs) throws SQLException {
             Object rid = rs.getObject(6);
             return new Row(rs.getLong(2), AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()),
                     rs.getString(4), rs.getString(5), rid == null ? null : rid.toString(), rs.getString(7),
-                    rs.getString(8), rs.getString(9), rs.getString(10));
+                    rs.getString(8), rs.getString(9), rs.getString(10), rs.getInt(11), rs.getString(12));
         }
     }
 

@@ -32,7 +32,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class AuditQueries {
 
-    static final String EVENT_COLUMNS = "id, seq, occurred_at, actor_kind, actor_id, request_id, event_type, data, prev_hash, hash";
+    static final String EVENT_COLUMNS = "id, seq, occurred_at, actor_kind, actor_id, request_id, event_type, data, prev_hash, hash, "
+            + "format_version, agent_id";
 
     @Inject
     AgroalDataSource dataSource;
@@ -79,8 +80,9 @@ public class AuditQueries {
 
     /** Every event of one request in chain order (unsequenced ones last). */
     public AuditViews.RequestTrail requestTrail(UUID requestId) {
+        // seq below 1: a row the sequencer set aside as not written by it (verify reports it), not part of the trail
         List<EventView> events = readList("SELECT " + EVENT_COLUMNS + " FROM audit_event WHERE request_id = ? "
-                + "ORDER BY seq NULLS LAST, id", List.of(requestId), AuditQueries::eventView);
+                + "AND (seq IS NULL OR seq >= 1) ORDER BY seq NULLS LAST, id", List.of(requestId), AuditQueries::eventView);
         if (events.isEmpty()) {
             throw ProblemException.notFound("No audit events for request " + requestId + ".");
         }
@@ -104,7 +106,7 @@ public class AuditQueries {
         String agent = filter.agent();
         String type = filter.type();
         UUID requestId = filter.requestId();
-        StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM audit_event WHERE seq IS NOT NULL");
+        StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM audit_event WHERE seq >= 1");
         List<Object> args = new ArrayList<>();
         if (filter.actor() != null) {
             sql.append(" AND actor_id = ?");

@@ -39,6 +39,7 @@ public class AuditRecorder {
 
     void onReviewDecided(@Observes io.countersign.review.ReviewDecided e) {
         Map<String, Object> data = new LinkedHashMap<>();
+        data.put("agentId", e.agentId());
         data.put("decision", e.decision().name());
         data.put("payloadSha256", e.payloadSha256());
         data.put("round", e.round());

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSource;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
 import io.countersign.common.ProblemMappers;
+import io.countersign.common.json.Jcs;
 import io.countersign.common.json.JsonSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,7 +26,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +37,12 @@ import java.util.concurrent.TimeUnit;
  * locks the chain-head row, gives the committed events sequence numbers, previous hashes and
  * hashes in one batch, advances the compact Merkle range and, every N events or T seconds,
  * signs a checkpoint. The head-row lock makes it single across replicas as well.
+ *
+ * <p>It only ever assigns the numbers after the head it holds, so a row that already carries
+ * such a number was not written by it (inserted straight into the database): it sets such a
+ * row aside instead of failing on it forever, and records that in the trail
+ * ({@link #setAsideForeignRows}). Likewise, when the newest checkpoint the head names is gone,
+ * it records that and signs a fresh one that links to the missing one ({@link #checkNewestCheckpoint}).
  */
 @ApplicationScoped
 public class AuditSequencer {
@@ -62,6 +71,9 @@ public class AuditSequencer {
         mergeDelay = Timer.builder("countersign.audit.merge.delay")
                 .description("Time from recording an audit event to its sequencing into the chain")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        // registered up front so dashboards and alerts see them at 0 before anything happened
+        registry.counter("countersign.audit.foreign.rows");
+        registry.counter("countersign.audit.checkpoints.missing");
         if (!config.sequencerEnabled()) {
             Log.info("Audit sequencer disabled in this instance");
             return;
@@ -150,8 +162,10 @@ public class AuditSequencer {
             c.setAutoCommit(false);
             try {
                 Head head = lockHead(c);
-                List<Pending> pending = pending(c, config.sequencerBatch());
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                setAsideForeignRows(c, head.seq(), now);
+                boolean repair = !checkNewestCheckpoint(c, head, now);
+                List<Pending> pending = pending(c, config.sequencerBatch());
                 long seq = head.seq();
                 String prev = head.hash();
                 CompactRange frontier = head.frontier();
@@ -161,8 +175,8 @@ public class AuditSequencer {
                         OffsetDateTime sequencedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
                         for (Pending p : pending) {
                             seq++;
-                            String canonical = AuditCodec.canonicalEvent(seq, AuditCodec.formatTs(p.occurredAt), p.actorKind,
-                                    p.actorId, p.requestId, p.type, p.data);
+                            String canonical = AuditCodec.canonicalEvent(p.format, seq, AuditCodec.formatTs(p.occurredAt),
+                                    p.actorKind, p.actorId, p.agentId, p.requestId, p.type, p.data);
                             String hash = AuditCodec.chainHash(prev, canonical);
                             frontier.append(Merkle.leafHash(AuditCodec.unhex(hash)));
                             ps.setLong(1, seq);
@@ -182,10 +196,10 @@ public class AuditSequencer {
                 }
                 long cpSize = head.checkpointSize();
                 Instant cpAt = head.checkpointAt();
-                boolean due = seq > cpSize && (seq - cpSize >= config.checkpointEvents() || cpAt == null
+                boolean due = seq > cpSize && (repair || seq - cpSize >= config.checkpointEvents() || cpAt == null
                         || Duration.between(cpAt, now).compareTo(config.checkpointInterval()) >= 0);
                 if (due) {
-                    writeCheckpoint(c, seq, frontier, now);
+                    writeCheckpoint(c, seq, frontier, now, cpSize);
                     cpSize = seq;
                     cpAt = now;
                 }
@@ -215,13 +229,16 @@ public class AuditSequencer {
      * returns the tree size of the newest checkpoint afterwards.
      */
     public long checkpointNow() throws SQLException {
+        // A batch first: it chains what is committed and repairs a missing newest checkpoint
+        // (with an event, so the fresh checkpoint below never re-signs the missing one's size).
+        sequenceBatch();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 Head head = lockHead(c);
                 if (head.seq() > head.checkpointSize()) {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                    writeCheckpoint(c, head.seq(), head.frontier(), now);
+                    writeCheckpoint(c, head.seq(), head.frontier(), now, head.checkpointSize());
                     updateHead(c, head.seq(), head.hash(), head.frontier(), head.seq(), now);
                 }
                 c.commit();
@@ -233,8 +250,10 @@ public class AuditSequencer {
         }
     }
 
-    private void writeCheckpoint(Connection c, long size, CompactRange frontier, Instant now) throws SQLException {
-        Checkpoint cp = new Checkpoint(config.origin(), size, frontier.root(), now);
+    /** Signs and stores the checkpoint of {@code size} events, linked to the previous one ({@code previousSize}, 0: none). */
+    private void writeCheckpoint(Connection c, long size, CompactRange frontier, Instant now, long previousSize)
+            throws SQLException {
+        Checkpoint cp = new Checkpoint(config.origin(), size, frontier.root(), now, previousSize > 0 ? previousSize : null);
         String note = signer.sign(cp);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoint (tree_size, root_hash, issued_at, key_id, "
                 + "note, frontier) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -246,6 +265,102 @@ public class AuditSequencer {
             ps.setString(6, frontier.format());
             ps.executeUpdate();
         }
+    }
+
+    /** Actor of the events the sequencer records about the trail itself. */
+    static final String SEQUENCER_ACTOR = "audit-sequencer";
+    /** Event type recorded when a row that the sequencer did not write is set aside. */
+    static final String FOREIGN_ROW_SET_ASIDE = "audit.foreign_row_set_aside";
+    /** Event type recorded when the newest checkpoint named by the chain head is missing. */
+    static final String CHECKPOINT_MISSING = "audit.checkpoint_missing";
+
+    /**
+     * Rows beyond the head were not sequenced by this sequencer: everything it numbers is at or
+     * below the head it commits in the same transaction. Such a row (inserted straight into the
+     * database) would make every batch fail on the unique sequence number, stalling the whole
+     * trail and every release. It is moved out of the chain's numbers instead (to the negative
+     * of the number it claimed, or below every number in use), left otherwise untouched as
+     * evidence, and the move is recorded as an event in this batch; verify and the readiness
+     * check report the row until an operator removes it (docs/audit.md).
+     */
+    private void setAsideForeignRows(Connection c, long headSeq, Instant now) throws SQLException {
+        record Foreign(long id, long seq, String hash) {
+        }
+        List<Foreign> foreign = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, seq, hash FROM audit_event WHERE seq > ? ORDER BY seq")) {
+            ps.setLong(1, headSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    foreign.add(new Foreign(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+        }
+        for (Foreign f : foreign) {
+            long target = -f.seq();
+            if (sequenceTaken(c, target)) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM audit_event");
+                        ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    target = Math.min(rs.getLong(1), 0) - 1;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_event SET seq = ? WHERE id = ? AND seq = ?")) {
+                ps.setLong(1, target);
+                ps.setLong(2, f.id());
+                ps.setLong(3, f.seq());
+                ps.executeUpdate();
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("eventId", f.id());
+            data.put("claimedSeq", f.seq());
+            data.put("claimedHash", f.hash());
+            data.put("setAsideAs", target);
+            AuditTrail.insert(c, now, ActorKind.SYSTEM, SEQUENCER_ACTOR, null, null, FOREIGN_ROW_SET_ASIDE,
+                    Jcs.canonicalizeMap(data));
+            registry.counter("countersign.audit.foreign.rows").increment();
+            Log.errorf("Audit row id %d claims sequence number %d beyond the chain head %d but was not written by the "
+                    + "sequencer (inserted straight into the database?); set aside as %d, sequencing goes on", f.id(), f.seq(),
+                    headSeq, target);
+        }
+    }
+
+    private static boolean sequenceTaken(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_event WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * False (after recording it) when the newest checkpoint the head names was deleted. The
+     * batch then signs a fresh checkpoint whose {@code previous} line names the missing one,
+     * so exports have a covering checkpoint again while verify keeps seeing the gap; the event
+     * recorded here makes the fresh checkpoint's tree larger than the missing one's.
+     */
+    private boolean checkNewestCheckpoint(Connection c, Head head, Instant now) throws SQLException {
+        if (head.checkpointSize() == 0) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_checkpoint WHERE tree_size = ?")) {
+            ps.setLong(1, head.checkpointSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("treeSize", head.checkpointSize());
+        if (head.checkpointAt() != null) {
+            data.put("issuedAt", AuditCodec.formatTs(head.checkpointAt()));
+        }
+        AuditTrail.insert(c, now, ActorKind.SYSTEM, SEQUENCER_ACTOR, null, null, CHECKPOINT_MISSING, Jcs.canonicalizeMap(data));
+        registry.counter("countersign.audit.checkpoints.missing").increment();
+        Log.errorf("The newest signed audit checkpoint (tree size %d) is missing from audit_checkpoint (deleted?); "
+                + "signing a fresh checkpoint that names it as its predecessor", head.checkpointSize());
+        return false;
     }
 
     static Head lockHead(Connection c) throws SQLException {
@@ -284,11 +399,11 @@ public class AuditSequencer {
      * audit_event_unsequenced_idx on PostgreSQL and the seq index on H2, so its cost depends
      * on the batch, not on the length of the chain (AuditSequencerBacklogTest checks the plans).
      */
-    static final String PENDING_BATCH_SQL = "SELECT id, occurred_at, actor_kind, actor_id, request_id, event_type, data "
-            + "FROM audit_event WHERE seq IS NULL ORDER BY id LIMIT ?";
+    static final String PENDING_BATCH_SQL = "SELECT id, occurred_at, actor_kind, actor_id, request_id, event_type, data, "
+            + "format_version, agent_id FROM audit_event WHERE seq IS NULL ORDER BY id LIMIT ?";
 
     private record Pending(long id, Instant occurredAt, String actorKind, String actorId, String requestId, String type,
-            JsonNode data) {
+            JsonNode data, int format, String agentId) {
     }
 
     private static List<Pending> pending(Connection c, int limit) throws SQLException {
@@ -304,8 +419,12 @@ public class AuditSequencer {
                     } catch (IOException e) {
                         throw new SQLException("audit event " + rs.getLong(1) + " holds invalid JSON data", e);
                     }
+                    int format = rs.getInt(8);
+                    if (!AuditCodec.supportedFormat(format)) {
+                        throw new SQLException("audit event " + rs.getLong(1) + " has the unsupported format " + format);
+                    }
                     out.add(new Pending(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
-                            rs.getString(4), rid == null ? null : rid.toString(), rs.getString(6), data));
+                            rs.getString(4), rid == null ? null : rid.toString(), rs.getString(6), data, format, rs.getString(9)));
                 }
             }
         }

@@ -42,9 +42,10 @@ public class AuditTrail {
 
     /**
      * Appends one event in the CALLER's transaction (there must be one) and returns the event
-     * id. {@code data} is stored as RFC 8785 canonical JSON; for events about an agent's
-     * request caused by someone else, put the agent's id under {@code "agentId"} so exports
-     * filtered by agent find them.
+     * id. {@code data} is stored as RFC 8785 canonical JSON. The agent the event concerns (hashed
+     * in event format 2, used by exports filtered by agent) is the actor when it is an agent,
+     * else {@code data.agentId}, else, for an event about a request, the agent of the request's
+     * earlier events: put {@code "agentId"} in the data when you know it (it saves a query).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public long record(ActorKind actorKind, String actorId, UUID requestId, String eventType, Map<String, ?> data) {
@@ -64,31 +65,60 @@ public class AuditTrail {
         String canonical = Jcs.canonicalizeMap(payload);
         String agentId = actorKind == ActorKind.AGENT ? actorId
                 : payload.get("agentId") instanceof String s && !s.isBlank() && s.length() <= 255 ? s : null;
+        if (agentId == null && requestId != null) {
+            agentId = agentOfRequest(requestId);
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         long id;
         // Agroal hands out the connection already enlisted in the caller's JTA transaction.
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (occurred_at, actor_kind, actor_id, agent_id, "
-                        + "request_id, event_type, data) VALUES (?, ?, ?, ?, ?, ?, ?)", new String[] { "id" })) {
-            ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            ps.setString(2, actorKind.name());
-            ps.setString(3, actorId);
-            ps.setString(4, agentId);
-            ps.setObject(5, requestId);
-            ps.setString(6, eventType);
-            ps.setString(7, canonical);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new IllegalStateException("no id generated for the audit event");
-                }
-                id = keys.getLong(1);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            id = insert(c, now, actorKind, actorId, agentId, requestId, eventType, canonical);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the audit event: " + e.getMessage(), e);
         }
         wakeSequencerAfterCommit();
         return id;
+    }
+
+    /** Inserts one unsequenced event of the current format on {@code c} and returns its id. */
+    static long insert(Connection c, Instant at, ActorKind actorKind, String actorId, String agentId, UUID requestId,
+            String eventType, String canonicalData) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (occurred_at, actor_kind, actor_id, agent_id, "
+                + "request_id, event_type, data, format_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] { "id" })) {
+            ps.setObject(1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            ps.setString(2, actorKind.name());
+            ps.setString(3, actorId);
+            ps.setString(4, agentId);
+            ps.setObject(5, requestId);
+            ps.setString(6, eventType);
+            ps.setString(7, canonicalData);
+            ps.setInt(8, AuditCodec.CURRENT_FORMAT);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new IllegalStateException("no id generated for the audit event");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The agent of a request, from its first event that names one (its submission, written by
+     * the agent itself). Runs in the caller's transaction, so it also sees events of that
+     * transaction; null when the request has no such event.
+     */
+    private String agentOfRequest(UUID requestId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT agent_id FROM audit_event WHERE request_id = ? "
+                        + "AND agent_id IS NOT NULL ORDER BY id LIMIT 1")) {
+            ps.setObject(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the agent of request " + requestId + ": " + e.getMessage(), e);
+        }
     }
 
     private void wakeSequencerAfterCommit() {

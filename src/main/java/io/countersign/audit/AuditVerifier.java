@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Server-side verification of the whole chain with the same rules as the offline verifier:
  * streams every event up to the chain head, recomputes hashes and Merkle roots, checks every
- * signed checkpoint, compares the end with the chain head, and records the result.
+ * signed checkpoint and the links between them, compares the end with the chain head (and
+ * its newest checkpoint), reports rows outside the chain, and records the result.
  */
 @ApplicationScoped
 public class AuditVerifier {
@@ -42,6 +43,9 @@ public class AuditVerifier {
         try (Connection c = queries.readConnection()) {
             try {
                 r = run(c);
+                if (r.ok()) {
+                    r = foreignRows(c, r);
+                }
                 pending = count(c, "SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
             } finally {
                 c.rollback();
@@ -103,17 +107,19 @@ public class AuditVerifier {
         }
         long headSeq;
         String headHash;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_chain_head WHERE id = 1");
+        long headCheckpoint;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash, checkpoint_size FROM audit_chain_head WHERE id = 1");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             headSeq = rs.getLong(1);
             headHash = rs.getString(2);
+            headCheckpoint = rs.getLong(3);
         }
         ChainVerifier v = new ChainVerifier(signer.verifiers(), config.origin(), 1, AuditCodec.GENESIS_HASH,
                 new CompactRange());
         int next = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + AuditQueries.EVENT_COLUMNS
-                + " FROM audit_event WHERE seq IS NOT NULL AND seq <= ? ORDER BY seq")) {
+                + " FROM audit_event WHERE seq >= 1 AND seq <= ? ORDER BY seq")) {
             ps.setFetchSize(config.fetchSize());
             ps.setLong(1, headSeq);
             try (ResultSet rs = ps.executeQuery()) {
@@ -130,16 +136,79 @@ public class AuditVerifier {
                         break;
                     }
                     Object rid = rs.getObject(6);
-                    v.event(seq, AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getString(4),
-                            rs.getString(5), rid == null ? null : rid.toString(), rs.getString(7), data, rs.getString(9),
-                            rs.getString(10));
+                    int format = rs.getInt(11);
+                    String agentId = rs.getString(12);
+                    if (v.event(format, seq, AuditCodec.formatTs(rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getString(4),
+                            rs.getString(5), format == AuditCodec.FORMAT_1 ? null : agentId, rid == null ? null : rid.toString(),
+                            rs.getString(7), data, rs.getString(9), rs.getString(10)) && format == AuditCodec.FORMAT_1) {
+                        checkDerivedAgent(v, seq, rs.getString(4), rs.getString(5), data, agentId);
+                    }
                 }
             }
         }
         while (next < sizes.size() && v.ok()) {
             v.checkpoint(notes.get(next++));
         }
+        if (v.ok() && headCheckpoint > 0 && !sizes.contains(headCheckpoint)) {
+            v.fail(headCheckpoint, "the signed checkpoint of " + headCheckpoint + " events is missing: the chain head names it "
+                    + "as the newest checkpoint");
+        }
         return v.finish(headSeq, headSeq == 0 ? null : headHash);
+    }
+
+    /**
+     * Format 1 does not hash agent_id, but the first format's {@code record} always derived it
+     * from what it does hash (actor and data.agentId), so an edit of the column is still found.
+     */
+    private static void checkDerivedAgent(ChainVerifier v, long seq, String actorKind, String actorId, JsonNode data,
+            String agentId) {
+        String derived = AuditCodec.derivedAgentId(actorKind, actorId, data);
+        if (!java.util.Objects.equals(derived, agentId)) {
+            v.fail(seq, "event " + seq + " was altered: its agent_id (" + agentId + ") is not the agent its content names ("
+                    + derived + ")");
+        }
+    }
+
+    /**
+     * Rows outside the chain's numbers 1..head were not written by the sequencer: one inserted
+     * beyond the head (set aside by the sequencer to a negative number, see
+     * {@link AuditSequencer}) or below 1. Reported with the number it claimed, the lowest first.
+     */
+    private ChainVerifier.Result foreignRows(Connection c, ChainVerifier.Result chain) throws SQLException {
+        java.util.Map<Long, Long> claimed = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM audit_event WHERE event_type = ?")) {
+            ps.setString(1, AuditSequencer.FOREIGN_ROW_SET_ASIDE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        JsonNode d = JsonSupport.MAPPER.readTree(rs.getString(1));
+                        claimed.put(d.path("eventId").asLong(), d.path("claimedSeq").asLong());
+                    } catch (IOException e) {
+                        // its own hash check reports such an event
+                    }
+                }
+            }
+        }
+        long count = 0;
+        Long firstSeq = null;
+        long firstId = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, seq FROM audit_event WHERE seq < 1 "
+                + "OR seq > (SELECT seq FROM audit_chain_head WHERE id = 1)"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                count++;
+                long seq = claimed.getOrDefault(rs.getLong(1), rs.getLong(2));
+                if (firstSeq == null || seq < firstSeq) {
+                    firstSeq = seq;
+                    firstId = rs.getLong(1);
+                }
+            }
+        }
+        if (count == 0) {
+            return chain;
+        }
+        return new ChainVerifier.Result(false, chain.events(), chain.checkpoints(), firstSeq, count + " row(s) of audit_event were "
+                + "not written by the sequencer (inserted straight into the database?); the first, id " + firstId
+                + ", claims sequence number " + firstSeq + "; the chain itself: " + chain.message());
     }
 
     private static long count(Connection c, String sql) throws SQLException {

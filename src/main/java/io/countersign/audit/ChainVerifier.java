@@ -14,7 +14,10 @@ import java.util.Objects;
  * Merkle roots recomputed from the events. Used by the server ({@code /api/v1/audit/verify})
  * and by the offline verifier, so both apply exactly the same rules. Stops at the first
  * failure and remembers the first bad sequence number (for a checkpoint whose root does not
- * match, the first sequence number after the last checkpoint that did).
+ * match, the first sequence number after the last checkpoint that did; for a missing
+ * checkpoint, its tree size). Events are checked under their own format version
+ * ({@link AuditCodec}); checkpoints that name their predecessor ({@link Checkpoint#previousSize})
+ * must follow it without a gap.
  */
 public final class ChainVerifier {
 
@@ -32,6 +35,8 @@ public final class ChainVerifier {
     private long events;
     private long checkpoints;
     private long lastGoodCheckpoint;
+    private final long firstSeq;
+    private Long lastCheckpointSize;
     private Long firstBad;
     private String failure;
 
@@ -51,6 +56,7 @@ public final class ChainVerifier {
         this.lastSeq = firstSeq - 1;
         this.lastHash = prevHash;
         this.lastGoodCheckpoint = firstSeq - 1;
+        this.firstSeq = firstSeq;
     }
 
     /** True while no failure was found. */
@@ -77,20 +83,22 @@ public final class ChainVerifier {
         return false;
     }
 
-    /** Checks one event; returns false (and records where) on the first problem. */
-    public boolean event(long seq, String ts, String actorKind, String actorId, String requestId, String type, JsonNode data,
-            String prevHash, String hash) {
-        return ok() && event(prepare(AuditCodec.sha256(), seq, ts, actorKind, actorId, requestId, type, data, prevHash, hash));
+    /** Checks one event of format {@code version}; returns false (and records where) on the first problem. */
+    public boolean event(int version, long seq, String ts, String actorKind, String actorId, String agentId, String requestId,
+            String type, JsonNode data, String prevHash, String hash) {
+        return ok() && event(prepare(AuditCodec.sha256(), version, seq, ts, actorKind, actorId, agentId, requestId, type, data,
+                prevHash, hash));
     }
 
     /**
      * The part of checking one event that does not depend on the events before it: required
-     * fields, the recomputed hash and the Merkle leaf. Thread-safe apart from {@code md} (one
-     * digest per thread), so a verifier can prepare events in parallel and feed them to
-     * {@link #event(Prepared)} in stream order.
+     * fields, the format, the recomputed hash and the Merkle leaf. Thread-safe apart from
+     * {@code md} (one digest per thread), so a verifier can prepare events in parallel and feed
+     * them to {@link #event(Prepared)} in stream order. {@code agentId} must be null for
+     * format 1, which does not hash it.
      */
-    public static Prepared prepare(MessageDigest md, long seq, String ts, String actorKind, String actorId, String requestId,
-            String type, JsonNode data, String prevHash, String hash) {
+    public static Prepared prepare(MessageDigest md, int version, long seq, String ts, String actorKind, String actorId,
+            String agentId, String requestId, String type, JsonNode data, String prevHash, String hash) {
         if (!complete(ts, actorKind, actorId, type, data, prevHash, hash)) {
             return missingField(seq, prevHash, hash);
         }
@@ -100,22 +108,30 @@ public final class ChainVerifier {
         } catch (IllegalArgumentException e) {
             return notCanonical(seq, prevHash, hash, e);
         }
-        return prepareCanonical(md, seq, ts, actorKind, actorId, requestId, type, canonicalData, prevHash, hash);
+        return prepareCanonical(md, version, seq, ts, actorKind, actorId, agentId, requestId, type, canonicalData, prevHash, hash);
     }
 
     /**
-     * {@link #prepare(MessageDigest, long, String, String, String, String, String, JsonNode, String, String)}
+     * {@link #prepare(MessageDigest, int, long, String, String, String, String, String, String, JsonNode, String, String)}
      * for an event whose {@code data} the caller already canonicalised (null when absent or
      * JSON null): same checks, same outcome.
      */
-    public static Prepared prepareCanonical(MessageDigest md, long seq, String ts, String actorKind, String actorId,
-            String requestId, String type, CharSequence canonicalData, String prevHash, String hash) {
+    public static Prepared prepareCanonical(MessageDigest md, int version, long seq, String ts, String actorKind, String actorId,
+            String agentId, String requestId, String type, CharSequence canonicalData, String prevHash, String hash) {
         if (!complete(ts, actorKind, actorId, type, canonicalData, prevHash, hash)) {
             return missingField(seq, prevHash, hash);
         }
+        if (!AuditCodec.supportedFormat(version)) {
+            return new Prepared(seq, prevHash, hash, null, "event " + seq + " has the unknown format version " + version, false);
+        }
+        if (version == AuditCodec.FORMAT_1 && agentId != null) {
+            // format 1 does not hash the agent: an agent shown next to such an event would be unverified
+            return new Prepared(seq, prevHash, hash, null, "event " + seq + " names an agent, which its format (1) does not cover",
+                    false);
+        }
         String canonical;
         try {
-            canonical = AuditCodec.canonicalEvent(seq, ts, actorKind, actorId, requestId, type, canonicalData);
+            canonical = AuditCodec.canonicalEvent(version, seq, ts, actorKind, actorId, agentId, requestId, type, canonicalData);
         } catch (IllegalArgumentException e) {
             return notCanonical(seq, prevHash, hash, e);
         }
@@ -208,6 +224,9 @@ public final class ChainVerifier {
             return false;
         }
         checkpoints++;
+        if (!followsPrevious(cp)) {
+            return false;
+        }
         if (!contiguous) {
             return true;
         }
@@ -236,6 +255,9 @@ public final class ChainVerifier {
             return false;
         }
         checkpoints++;
+        if (!Long.valueOf(cp.treeSize()).equals(lastCheckpointSize) && !followsPrevious(cp)) {
+            return false;
+        }
         if (!contiguous) {
             return true;
         }
@@ -248,6 +270,30 @@ public final class ChainVerifier {
                     + ": events after " + lastGoodCheckpoint + " were rewritten");
         }
         lastGoodCheckpoint = fromSize;
+        return true;
+    }
+
+    /**
+     * Checks the checkpoint's link to its predecessor: it must name the checkpoint met just
+     * before it in the stream, or, when it is the first one met, one that lies before the
+     * stream's first event (and so could not be met). Checkpoints signed before links existed
+     * name none and are not checked. Deleting a checkpoint is thereby found at its successor.
+     */
+    private boolean followsPrevious(Checkpoint cp) {
+        Long previous = cp.previousSize();
+        Long met = lastCheckpointSize;
+        lastCheckpointSize = cp.treeSize();
+        if (previous == null) {
+            return true;
+        }
+        if (met != null && previous < met) {
+            return fail(met, "the signed checkpoint of " + cp.treeSize() + " events names the checkpoint of " + previous
+                    + " events as its predecessor, not the checkpoint of " + met + " events before it");
+        }
+        if ((met != null && previous > met) || (met == null && previous >= firstSeq)) {
+            return fail(previous, "the signed checkpoint of " + previous + " events is missing: the checkpoint of "
+                    + cp.treeSize() + " events names it as its predecessor");
+        }
         return true;
     }
 

@@ -39,6 +39,6 @@ public class ReleaseAudit {
     void onRedeemed(@Observes ReleaseRedeemed e) {
         trail.record(e.redeemer() == null ? ActorKind.SYSTEM : ActorKind.USER,
                 e.redeemer() == null ? "anonymous-executor" : e.redeemer(), e.requestId(),
-                "release.redeemed", Map.of("jti", e.jti(), "redeemedAt", e.redeemedAt().toString()));
+                "release.redeemed", Map.of("agentId", e.agentId(), "jti", e.jti(), "redeemedAt", e.redeemedAt().toString()));
     }
 }

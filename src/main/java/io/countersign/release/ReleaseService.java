@@ -135,7 +135,7 @@ public class ReleaseService {
                 .setParameter("request", claims.requestId()).setParameter("digest", claims.payloadSha256())
                 .executeUpdate();
         if (redeemed == 1) {
-            redeemedEvents.fire(new ReleaseRedeemed(jti, claims.requestId(), by, now));
+            redeemedEvents.fire(new ReleaseRedeemed(jti, claims.requestId(), by, now, claims.agentId()));
             Log.infof("Release %s of request %s redeemed by %s", jti, claims.requestId(), by);
             return new RedeemedRelease(jti, claims.requestId(), now, by, claims.json());
         }

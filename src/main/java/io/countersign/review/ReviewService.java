@@ -328,7 +328,7 @@ public class ReviewService {
         em.flush();
         event(requestId, "decision." + decision.bpmnValue(), who.userId(), c.isEmpty() ? null : c);
         decided.fire(new ReviewDecided(requestId, decision, who.userId(), d.comment, d.payloadSha256, d.round,
-                approvals, required));
+                approvals, required, a.agentId()));
         outbox.enqueueCompleteUserTask(taskKey, completionVariables(decision, approvals, who.userId()),
                 "review-complete:" + taskKey, ReviewProcesses.orderingKey(requestId));
         inboxChanged.fire(new InboxChanged(requestId, taskKey, "decided", groupsOf(taskKey), t.assignee));

@@ -68,27 +68,32 @@ class AuditTamperTest {
 
     /** All columns of one event row, to restore it after tampering. */
     private record Row(long id, long seq, Object occurredAt, String actorKind, String actorId, String agentId, Object requestId,
-            String type, String data, String prevHash, String hash, Object sequencedAt) {
+            String type, String data, String prevHash, String hash, Object sequencedAt, int format) {
+
+        Row(long id, long seq, Object occurredAt, String actorKind, String actorId, String agentId, Object requestId, String type,
+                String data, String prevHash, String hash, Object sequencedAt) {
+            this(id, seq, occurredAt, actorKind, actorId, agentId, requestId, type, data, prevHash, hash, sequencedAt, 1);
+        }
     }
 
     private Row read(Connection c, long seq) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, seq, occurred_at, actor_kind, actor_id, agent_id, request_id, "
-                + "event_type, data, prev_hash, hash, sequenced_at FROM audit_event WHERE seq = ?")) {
+                + "event_type, data, prev_hash, hash, sequenced_at, format_version FROM audit_event WHERE seq = ?")) {
             ps.setLong(1, seq);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next());
                 return new Row(rs.getLong(1), rs.getLong(2), rs.getObject(3, java.time.OffsetDateTime.class), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getObject(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getObject(12, java.time.OffsetDateTime.class));
+                        rs.getString(11), rs.getObject(12, java.time.OffsetDateTime.class), rs.getInt(13));
             }
         }
     }
 
     private void insert(Connection c, Row r) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (id, seq, occurred_at, actor_kind, actor_id, agent_id, "
-                + "request_id, event_type, data, prev_hash, hash, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "request_id, event_type, data, prev_hash, hash, sequenced_at, format_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             Object[] v = { r.id(), r.seq(), r.occurredAt(), r.actorKind(), r.actorId(), r.agentId(), r.requestId(), r.type(), r.data(),
-                    r.prevHash(), r.hash(), r.sequencedAt() };
+                    r.prevHash(), r.hash(), r.sequencedAt(), r.format() };
             for (int i = 0; i < v.length; i++) {
                 ps.setObject(i + 1, v[i]);
             }
@@ -103,6 +108,23 @@ class AuditTamperTest {
             }
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Holds the chain-head lock until closed, so the sequencer cannot run while a test puts
+     * rows beyond the head (it would set them aside as foreign rows). Readers are not blocked.
+     */
+    private AutoCloseable pauseSequencer() throws Exception {
+        Connection lock = dataSource.getConnection();
+        lock.setAutoCommit(false);
+        try (Statement st = lock.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT seq FROM audit_chain_head WHERE id = 1 FOR UPDATE")) {
+            rs.next();
+        }
+        return () -> {
+            lock.rollback();
+            lock.close();
+        };
     }
 
     private void assertVerificationFailsAt(long expectedSeq) {
@@ -143,7 +165,7 @@ class AuditTamperTest {
             Row a = read(c, s[2]);
             Row b = read(c, s[8]);
             String swap = "UPDATE audit_event SET occurred_at = ?, actor_kind = ?, actor_id = ?, request_id = ?, event_type = ?, "
-                    + "data = ?, prev_hash = ?, hash = ? WHERE seq = ?";
+                    + "data = ?, prev_hash = ?, hash = ? WHERE seq = ?"; // events of one agent and format: agent_id and format_version are alike
             exec(c, swap, b.occurredAt(), b.actorKind(), b.actorId(), b.requestId(), b.type(), b.data(), b.prevHash(), b.hash(), s[2]);
             exec(c, swap, a.occurredAt(), a.actorKind(), a.actorId(), a.requestId(), a.type(), a.data(), a.prevHash(), a.hash(), s[8]);
             assertVerificationFailsAt(s[2]);
@@ -152,17 +174,19 @@ class AuditTamperTest {
             assertIntact();
 
             // Insert a row in the middle (later rows renumbered in two steps: unique seq).
-            long k = s[4];
-            exec(c, "UPDATE audit_event SET seq = seq + 1000000000 WHERE seq >= ?", k);
-            exec(c, "UPDATE audit_event SET seq = seq - 999999999 WHERE seq >= ?", 1000000000L + k);
-            Row template = read(c, s[3]);
-            Row forged = new Row(9_000_000_000L + k, k, template.occurredAt(), "USER", "mallory", null, null, "action.approved",
-                    "{\"forged\":true}", template.hash(), "ab".repeat(32), template.sequencedAt());
-            insert(c, forged);
-            assertVerificationFailsAt(k);
-            exec(c, "DELETE FROM audit_event WHERE id = ?", forged.id());
-            exec(c, "UPDATE audit_event SET seq = seq + 1000000000 WHERE seq > ?", k);
-            exec(c, "UPDATE audit_event SET seq = seq - 1000000001 WHERE seq > ?", 1000000000L + k);
+            try (AutoCloseable paused = pauseSequencer()) {
+                long k = s[4];
+                exec(c, "UPDATE audit_event SET seq = seq + 1000000000 WHERE seq >= ?", k);
+                exec(c, "UPDATE audit_event SET seq = seq - 999999999 WHERE seq >= ?", 1000000000L + k);
+                Row template = read(c, s[3]);
+                Row forged = new Row(9_000_000_000L + k, k, template.occurredAt(), "USER", "mallory", null, null, "action.approved",
+                        "{\"forged\":true}", template.hash(), "ab".repeat(32), template.sequencedAt());
+                insert(c, forged);
+                assertVerificationFailsAt(k);
+                exec(c, "DELETE FROM audit_event WHERE id = ?", forged.id());
+                exec(c, "UPDATE audit_event SET seq = seq + 1000000000 WHERE seq > ?", k);
+                exec(c, "UPDATE audit_event SET seq = seq - 1000000001 WHERE seq > ?", 1000000000L + k);
+            }
             assertIntact();
 
             // Truncate the tail (and roll the head back so nothing but the checkpoint remembers it).
@@ -183,19 +207,82 @@ class AuditTamperTest {
             assertVerificationFailsAt(keep + 1);
             exec(c, "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1", keep, read(c, keep).hash());
             assertVerificationFailsAt(keep + 1);
+            // The head first: rows beyond the head would be set aside by the sequencer as foreign.
+            exec(c, "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1", headSeq, headHash);
             for (Row t : tail) {
                 insert(c, t);
             }
-            exec(c, "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1", headSeq, headHash);
             assertIntact();
         }
+    }
+
+    @Test
+    void editingTheAgentOfAnEventIsDetectedAndLocated() throws Exception {
+        UUID request = UUID.randomUUID();
+        long id = QuarkusTransaction.requiringNew().call(() -> trail.record(ActorKind.USER, "rita", request, "review.decided",
+                Map.of("agentId", "agent-owner", "decision", "APPROVE")));
+        long seq = trail.awaitSequence(id, Duration.ofSeconds(30));
+        sequencer.checkpointNow();
+        assertIntact();
+        try (Connection c = dataSource.getConnection()) {
+            exec(c, "UPDATE audit_event SET agent_id = ? WHERE seq = ?", "agent-other", seq);
+            assertVerificationFailsAt(seq);
+            exec(c, "UPDATE audit_event SET agent_id = NULL WHERE seq = ?", seq);
+            assertVerificationFailsAt(seq);
+            exec(c, "UPDATE audit_event SET agent_id = ? WHERE seq = ?", "agent-owner", seq);
+        }
+        assertIntact();
+    }
+
+    @Test
+    void eventsWrittenInTheFirstFormatStillVerifyAndTheirAgentColumnIsChecked() throws Exception {
+        // A row as an instance running the first event format wrote it (rolling upgrade): no
+        // format_version given, so the column default (1) applies and it is hashed as format 1.
+        String agent = "agent-v1-" + UUID.randomUUID();
+        long id;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (occurred_at, actor_kind, actor_id, agent_id, "
+                        + "request_id, event_type, data) VALUES (?, 'AGENT', ?, ?, NULL, 'action.submitted', '{\"n\":1}')",
+                        new String[] { "id" })) {
+            ps.setObject(1, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            ps.setString(2, agent);
+            ps.setString(3, agent);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+        }
+        sequencer.wake();
+        long seq = trail.awaitSequence(id, Duration.ofSeconds(30));
+        sequencer.checkpointNow();
+        assertIntact();
+        try (Connection c = dataSource.getConnection()) {
+            Row r = read(c, seq);
+            assertEquals(AuditCodec.chainHash(r.prevHash(), AuditCodec.canonicalEvent(seq,
+                    AuditCodec.formatTs(((java.time.OffsetDateTime) r.occurredAt()).toInstant()), "AGENT", agent, null,
+                    "action.submitted", JsonSupport.MAPPER.readTree("{\"n\":1}"))), r.hash(), "hashed as format 1");
+            // Format 1 does not hash agent_id, but derives it from what it hashes: an edit is still found.
+            exec(c, "UPDATE audit_event SET agent_id = ? WHERE seq = ?", "agent-other", seq);
+            assertVerificationFailsAt(seq);
+            exec(c, "UPDATE audit_event SET agent_id = ? WHERE seq = ?", agent, seq);
+        }
+        assertIntact();
     }
 
     // ---------------------------------------------------------------- 1,000 tamperings of an export
 
     private enum Kind { UPDATE, DELETE, SWAP, INSERT, TRUNCATE, REWRITE }
 
-    private static final String[] FIELDS = { "ts", "actorKind", "actorId", "requestId", "type", "data", "prevHash", "hash", "seq" };
+    private static final String[] FIELDS = { "ts", "actorKind", "actorId", "agentId", "requestId", "type", "data", "prevHash", "hash",
+            "seq", "v" };
+
+    /** The canonical event of an export line, in the line's format (a careful forger's view). */
+    private static String canonical(JsonNode e) {
+        return AuditCodec.canonicalEvent(e.path("v").asInt(1), e.get("seq").asLong(), e.get("ts").asText(),
+                e.get("actorKind").asText(), e.get("actorId").asText(), e.path("agentId").textValue(),
+                e.get("requestId").isNull() ? null : e.get("requestId").asText(), e.get("type").asText(), e.get("data"));
+    }
 
     @Test
     void thousandRandomTamperingsOfAnExportAreAllDetectedAndLocated() throws Exception {
@@ -249,11 +336,7 @@ class AuditTamperTest {
                     forged.put("actorKind", "USER").put("actorId", "mallory").put("type", "action.approved");
                     forged.set("data", JsonSupport.MAPPER.createObjectNode().put("forged", i));
                     boolean careful = random.nextBoolean();
-                    String hash = careful
-                            ? AuditCodec.chainHash(orig.get("prevHash").asText(), AuditCodec.canonicalEvent(k, forged.get("ts").asText(),
-                                    "USER", "mallory", orig.get("requestId").isNull() ? null : orig.get("requestId").asText(),
-                                    "action.approved", forged.get("data")))
-                            : "cd".repeat(32);
+                    String hash = careful ? AuditCodec.chainHash(orig.get("prevHash").asText(), canonical(forged)) : "cd".repeat(32);
                     forged.put("hash", hash);
                     t.add(at, JsonSupport.MAPPER.writeValueAsString(forged));
                     what = (careful ? "careful" : "naive") + " insert at " + k;
@@ -281,9 +364,7 @@ class AuditTamperTest {
                             prev = e.get("prevHash").asText();
                         }
                         e.put("prevHash", prev);
-                        String h = AuditCodec.chainHash(prev, AuditCodec.canonicalEvent(e.get("seq").asLong(), e.get("ts").asText(),
-                                e.get("actorKind").asText(), e.get("actorId").asText(),
-                                e.get("requestId").isNull() ? null : e.get("requestId").asText(), e.get("type").asText(), e.get("data")));
+                        String h = AuditCodec.chainHash(prev, canonical(e));
                         e.put("hash", h);
                         prev = h;
                         t.set(p, JsonSupport.MAPPER.writeValueAsString(e));
@@ -309,6 +390,8 @@ class AuditTamperTest {
             case "ts" -> e.put("ts", java.time.Instant.parse(e.get("ts").asText()).plusMillis(1 + random.nextInt(1000)).toString());
             case "actorKind" -> e.put("actorKind", "AGENT".equals(e.get("actorKind").asText()) ? "SYSTEM" : "AGENT");
             case "actorId" -> e.put("actorId", e.get("actorId").asText() + "x");
+            case "agentId" -> e.put("agentId", e.get("agentId").asText() + "x");
+            case "v" -> e.put("v", 1);
             case "requestId" -> e.put("requestId", UUID.randomUUID().toString());
             case "type" -> e.put("type", "action.approved");
             case "data" -> ((ObjectNode) e.get("data")).put("amount", -1 - random.nextInt(1000));

@@ -89,7 +89,7 @@ class CheckpointKeyRotationTest {
                     .append(prev).append("\",\"hash\":\"").append(hash).append("\"}\n");
             range.append(Merkle.leafHash(AuditCodec.unhex(hash)));
             for (ChainVerifier v : List.of(online, onlineWithoutRetired)) {
-                v.event(seq, ts, "SYSTEM", "s", null, "t", io.countersign.common.json.JsonSupport.MAPPER.createObjectNode(), prev, hash);
+                v.event(AuditCodec.FORMAT_1, seq, ts, "SYSTEM", "s", null, null, "t", io.countersign.common.json.JsonSupport.MAPPER.createObjectNode(), prev, hash);
             }
             prev = hash;
             if (seq % 2 == 0) {

@@ -32,6 +32,7 @@ public final class ExportFixture {
     private final String origin;
     private long bigSeq = -1;
     private int bigChars;
+    private long formatTwoFrom = Long.MAX_VALUE;
 
     public ExportFixture(String origin) {
         this.origin = origin;
@@ -52,6 +53,12 @@ public final class ExportFixture {
         return this;
     }
 
+    /** Writes events from {@code seq} on in event format 2 (with agentId), the ones before in format 1: a trail upgraded mid-way. */
+    public ExportFixture formatTwoFrom(long seq) {
+        formatTwoFrom = seq;
+        return this;
+    }
+
     /** Writes events 1..events with a checkpoint after every {@code checkpointEvery} and a covering one at the end. */
     public void write(Path file, long events, long checkpointEvery) throws IOException {
         try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
@@ -60,6 +67,7 @@ public final class ExportFixture {
                     + "\",\"frontier\":{\"size\":0,\"nodes\":[]}}\n");
             CompactRange range = new CompactRange();
             String prev = AuditCodec.GENESIS_HASH;
+            Long previousCheckpoint = null;
             Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
             for (long seq = 1; seq <= events; seq++) {
                 String ts = AuditCodec.formatTs(t0.plusMillis(seq * 7));
@@ -69,10 +77,19 @@ public final class ExportFixture {
                 if (seq == bigSeq) {
                     ((ObjectNode) data).put("attachment", "x".repeat(bigChars));
                 }
+                int format = seq >= formatTwoFrom ? AuditCodec.FORMAT_2 : AuditCodec.FORMAT_1;
+                String agent = "agent-" + (seq % 8);
                 String hash = AuditCodec.chainHash(prev,
-                        AuditCodec.canonicalEvent(seq, ts, "AGENT", "agent-" + (seq % 8), requestId, type, data));
+                        AuditCodec.canonicalEvent(format, seq, ts, "AGENT", agent, agent, requestId, type, data));
                 ObjectNode line = JsonSupport.MAPPER.createObjectNode();
-                line.put("kind", "event").put("seq", seq).put("ts", ts).put("actorKind", "AGENT").put("actorId", "agent-" + (seq % 8));
+                line.put("kind", "event").put("seq", seq);
+                if (format == AuditCodec.FORMAT_2) {
+                    line.put("v", format);
+                }
+                line.put("ts", ts).put("actorKind", "AGENT").put("actorId", agent);
+                if (format == AuditCodec.FORMAT_2) {
+                    line.put("agentId", agent);
+                }
                 line.put("requestId", requestId).put("type", type);
                 line.set("data", data);
                 line.put("prevHash", prev).put("hash", hash);
@@ -81,8 +98,9 @@ public final class ExportFixture {
                 range.append(Merkle.leafHash(AuditCodec.unhex(hash)));
                 prev = hash;
                 if (seq % checkpointEvery == 0 || seq == events) {
-                    String note = SignedNote.sign(new Checkpoint(origin, seq, range.root(), t0.plusMillis(seq * 7 + 1)).text(),
-                            origin, key.keyId(), pair.getPrivate());
+                    String note = SignedNote.sign(new Checkpoint(origin, seq, range.root(), t0.plusMillis(seq * 7 + 1),
+                            previousCheckpoint).text(), origin, key.keyId(), pair.getPrivate());
+                    previousCheckpoint = seq;
                     ObjectNode cp = JsonSupport.MAPPER.createObjectNode();
                     if (seq % checkpointEvery == 0) {
                         cp.put("kind", "checkpoint").put("treeSize", seq).put("note", note);

@@ -39,10 +39,10 @@ class ExportReadAheadTest {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE audit_event (id BIGINT PRIMARY KEY, seq BIGINT, occurred_at TIMESTAMP WITH TIME ZONE,"
                     + " actor_kind VARCHAR(16), actor_id VARCHAR(255), request_id UUID, event_type VARCHAR(100),"
-                    + " data VARCHAR(1000), prev_hash VARCHAR(64), hash VARCHAR(64))");
+                    + " data VARCHAR(1000), prev_hash VARCHAR(64), hash VARCHAR(64), format_version INTEGER DEFAULT 2, agent_id VARCHAR(255))");
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event VALUES (?, ?, ?, 'AGENT', ?, ?,"
-                + " 'action.submitted', ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (id, seq, occurred_at, actor_kind, actor_id,"
+                + " request_id, event_type, data, prev_hash, hash) VALUES (?, ?, ?, 'AGENT', ?, ?, 'action.submitted', ?, ?, ?)")) {
             for (int i = 1; i <= 2_503; i++) {
                 ps.setLong(1, i);
                 ps.setLong(2, i);

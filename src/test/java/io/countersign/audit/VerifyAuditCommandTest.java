@@ -209,4 +209,103 @@ class VerifyAuditCommandTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("FAILED at sequence number " + seq + ": event " + seq + " is missing"),
                 out.toString(StandardCharsets.UTF_8));
     }
+
+    private List<String> small(ExportFixture f, int events, int checkpointEvery) throws Exception {
+        Path file = Files.createTempFile("small-export", ".jsonl");
+        try {
+            f.write(file, events, checkpointEvery);
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private String verify(ExportFixture f, String content) throws Exception {
+        Path file = Files.createTempFile("export", ".jsonl");
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            out.reset();
+            run(file.toString(), "--key", f.key.format());
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void exportThatBreaksOffInsideALineIsReportedAsTruncatedNotAsInvalidJson() throws Exception {
+        ExportFixture f = new ExportFixture("countersign.test/audit");
+        List<String> content = small(f, 10, 4);
+        String whole = String.join("\n", content) + "\n";
+        String line7 = content.get(indexOf(content, 7));
+        // what a client keeps when the server stops mid-stream: everything up to the middle of a line
+        String cut = whole.substring(0, whole.indexOf(line7) + line7.length() / 2);
+        String result = verify(f, cut);
+        assertTrue(result.startsWith("FAILED at sequence number 7: the export is truncated after event 6"), result);
+        assertTrue(!result.contains("not valid JSON"), result);
+    }
+
+    @Test
+    void exportWithEventsOfBothFormatsVerifiesAndAnAgentEditIsLocated() throws Exception {
+        ExportFixture f = new ExportFixture("countersign.test/audit").formatTwoFrom(4);
+        List<String> content = small(f, 10, 3);
+        assertTrue(!JsonSupport.MAPPER.readTree(content.get(indexOf(content, 3))).has("agentId"), "format 1 lines carry no agent");
+        assertTrue(content.get(indexOf(content, 4)).contains("\"v\":2"), content.get(indexOf(content, 4)));
+        assertTrue(verify(f, String.join("\n", content) + "\n").startsWith("OK: verified 10 events"));
+
+        List<String> agentEdited = new ArrayList<>(content);
+        agentEdited.set(indexOf(content, 5), withField(content.get(indexOf(content, 5)), "agentId", "agent-9"));
+        String r = verify(f, String.join("\n", agentEdited) + "\n");
+        assertTrue(r.startsWith("FAILED at sequence number 5: event 5 was altered"), r);
+
+        List<String> agentAdded = new ArrayList<>(content);
+        agentAdded.set(indexOf(content, 2), withField(content.get(indexOf(content, 2)), "agentId", "agent-2"));
+        r = verify(f, String.join("\n", agentAdded) + "\n");
+        assertTrue(r.startsWith("FAILED at sequence number 2: event 2 names an agent, which its format (1) does not cover"), r);
+
+        List<String> downgraded = new ArrayList<>(content);
+        downgraded.set(indexOf(content, 6), content.get(indexOf(content, 6)).replace("\"v\":2,", ""));
+        r = verify(f, String.join("\n", downgraded) + "\n");
+        assertTrue(r.startsWith("FAILED at sequence number 6: "), r);
+    }
+
+    @Test
+    void exportOfTheFirstFormatStillVerifies() throws Exception {
+        ExportFixture f = new ExportFixture("countersign.test/audit");
+        List<String> content = new ArrayList<>(small(f, 10, 3));
+        content.set(0, content.get(0).replace(AuditExporter.FORMAT, AuditExporter.FORMAT_1));
+        String r = verify(f, String.join("\n", content) + "\n");
+        assertTrue(r.startsWith("OK: verified 10 events"), r);
+    }
+
+    @Test
+    void deletedCheckpointIsFoundAtTheCheckpointThatNamesIt() throws Exception {
+        ExportFixture f = new ExportFixture("countersign.test/audit");
+        List<String> content = new ArrayList<>(small(f, 10, 3));
+        int at = -1;
+        for (int i = 0; i < content.size(); i++) {
+            if (content.get(i).startsWith("{\"kind\":\"checkpoint\",\"treeSize\":6,")) {
+                at = i;
+            }
+        }
+        content.remove(at);
+        String r = verify(f, String.join("\n", content) + "\n");
+        assertTrue(r.startsWith("FAILED at sequence number 6: the signed checkpoint of 6 events is missing: the checkpoint of 9 "
+                + "events names it as its predecessor"), r);
+    }
+
+    private static String withField(String line, String field, String value) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) JsonSupport.MAPPER.readTree(line);
+        return JsonSupport.MAPPER.writeValueAsString(n.put(field, value));
+    }
+
+    private static int indexOf(List<String> content, long seq) {
+        String prefix = "{\"kind\":\"event\",\"seq\":" + seq + ",";
+        for (int i = 0; i < content.size(); i++) {
+            if (content.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no event " + seq);
+    }
 }

@@ -139,7 +139,7 @@ class ReleaseServiceTest {
         assertEquals(keys.signing().kid(), i.kid());
         assertEquals(1234L, i.approvalAuditSeq());
         ReleaseRedeemed r = (ReleaseRedeemed) seen.get(1).event();
-        assertEquals(new ReleaseRedeemed(issued.jti(), request.requestId(), "db-migrator", r.redeemedAt()), r);
+        assertEquals(new ReleaseRedeemed(issued.jti(), request.requestId(), "db-migrator", r.redeemedAt(), request.agentId()), r);
         assertTrue(seen.stream().allMatch(ReleaseEventsRecorder.Seen::inTransaction));
     }
 

@@ -15,7 +15,7 @@ import java.security.MessageDigest;
  * StringBuilder)}) instead of building a Jackson tree, then does the same order-independent
  * checks ({@link ChainVerifier#prepareCanonical}). It only takes lines whose outcome it can
  * guarantee to be the tree path's: an object with {@code "kind":"event"}, an int or long
- * {@code seq}, string or null text fields, no other or repeated members and nothing after
+ * {@code seq}, an int {@code v} (absent: format 1), string or null text fields, no other or repeated members and nothing after
  * the object. Anything else (other records, malformed or unusual lines, duplicate keys,
  * nesting beyond the limit, lone surrogates) returns null and goes the tree path, which
  * decides and reports exactly as before.
@@ -37,6 +37,8 @@ final class EventLines {
     private static final int DATA = 1 << 7;
     private static final int PREV_HASH = 1 << 8;
     private static final int HASH = 1 << 9;
+    private static final int VERSION = 1 << 10;
+    private static final int AGENT_ID = 1 << 11;
 
     private EventLines() {
     }
@@ -60,6 +62,8 @@ final class EventLines {
             String type = null;
             String prevHash = null;
             String hash = null;
+            String agentId = null;
+            int version = io.countersign.audit.AuditCodec.FORMAT_1;
             boolean data = false;
             // a fresh builder per line: one that ever held a non-Latin-1 character stays UTF-16 and slows every later copy
             StringBuilder scratch = new StringBuilder(512);
@@ -76,6 +80,11 @@ final class EventLines {
                         return null;
                     }
                     seq = p.getLongValue();
+                } else if (member == VERSION) {
+                    if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+                        return null;
+                    }
+                    version = p.getIntValue();
                 } else if (member == DATA) {
                     if (v != JsonToken.VALUE_NULL) {
                         Jcs.write(p, scratch);
@@ -94,6 +103,7 @@ final class EventLines {
                         case REQUEST_ID -> requestId = s;
                         case TYPE -> type = s;
                         case PREV_HASH -> prevHash = s;
+                        case AGENT_ID -> agentId = s;
                         default -> hash = s;
                     }
                 }
@@ -101,8 +111,8 @@ final class EventLines {
             if (p.nextToken() != null || !"event".equals(kind) || (seen & SEQ) == 0) {
                 return null;
             }
-            return ChainVerifier.prepareCanonical(md, seq, ts, actorKind, actorId, requestId, type, data ? scratch : null,
-                    prevHash, hash);
+            return ChainVerifier.prepareCanonical(md, version, seq, ts, actorKind, actorId, agentId, requestId, type,
+                    data ? scratch : null, prevHash, hash);
         } catch (IOException | IllegalArgumentException e) {
             return null; // malformed or unusual: the tree path reports it
         }
@@ -120,6 +130,8 @@ final class EventLines {
             case "data" -> DATA;
             case "prevHash" -> PREV_HASH;
             case "hash" -> HASH;
+            case "v" -> VERSION;
+            case "agentId" -> AGENT_ID;
             default -> 0;
         };
     }

@@ -173,9 +173,11 @@ public final class VerifyAuditCommand {
             PrintStream out, PrintStream err) throws IOException {
         Rec first = records.next();
         JsonNode header = first == null ? null : first.node();
-        if (header == null || !"header".equals(header.path("kind").asText())
-                || !AuditExporter.FORMAT.equals(header.path("format").asText())) {
-            err.println("not a Countersign audit export (expected a header line with format " + AuditExporter.FORMAT + ")");
+        String format = header == null ? "" : header.path("format").asText();
+        if (!"header".equals(header == null ? null : header.path("kind").asText())
+                || !(AuditExporter.FORMAT.equals(format) || AuditExporter.FORMAT_1.equals(format))) {
+            err.println("not a Countersign audit export (expected a header line with format " + AuditExporter.FORMAT + " or "
+                    + AuditExporter.FORMAT_1 + ")");
             return NOT_AN_EXPORT;
         }
         String origin = originArg != null ? originArg : !noteKeys.isEmpty() ? noteKeys.get(0).name() : header.path("origin").asText();
@@ -218,6 +220,8 @@ public final class VerifyAuditCommand {
             JsonNode n = r.node();
             switch (r.kind()) {
                 case INVALID -> v.fail(v.size() + 1, "line after event " + v.size() + " is not valid JSON");
+                case CUT_OFF -> v.fail(v.size() + 1, "the export is truncated after event " + v.size()
+                        + ": its last line breaks off without a line end (the download or the server stopped mid-stream)");
                 case BAD_SEQ -> v.fail(v.size() + 1, "event after " + v.size() + " has no valid sequence number");
                 case EVENT -> v.event(r.event());
                 case CHECKPOINT -> v.checkpoint(n.path("note").asText());
@@ -264,7 +268,9 @@ public final class VerifyAuditCommand {
 
     /** What a line of the export is, decided by a worker thread. */
     enum Kind {
-        HEADER, EVENT, BAD_SEQ, CHECKPOINT, COVERING, END, UNKNOWN, INVALID
+        HEADER, EVENT, BAD_SEQ, CHECKPOINT, COVERING, END, UNKNOWN, INVALID,
+        /** The input's last line: not valid JSON and without a line end, i.e. the export broke off inside it. */
+        CUT_OFF
     }
 
     /**
@@ -315,7 +321,7 @@ public final class VerifyAuditCommand {
                     int r = in.read(buf, len, buf.length - len);
                     if (r < 0) {
                         if (len > 0) {
-                            submit(buf, len, first);
+                            submit(buf, len, first, true);
                         }
                         break;
                     }
@@ -333,7 +339,7 @@ public final class VerifyAuditCommand {
                     }
                     byte[] next = new byte[Math.max(CHUNK, 2 * (len - cut))];
                     System.arraycopy(buf, cut, next, 0, len - cut);
-                    submit(buf, cut, first);
+                    submit(buf, cut, first, false);
                     first = false;
                     buf = next;
                     len = len - cut;
@@ -351,11 +357,12 @@ public final class VerifyAuditCommand {
             }
         }
 
-        private void submit(byte[] buf, int len, boolean first) throws InterruptedException {
-            ready.put(workers.submit(() -> parse(buf, len, first)));
+        private void submit(byte[] buf, int len, boolean first, boolean last) throws InterruptedException {
+            ready.put(workers.submit(() -> parse(buf, len, first, last)));
         }
 
-        private static List<Rec> parse(byte[] buf, int len, boolean first) {
+        /** {@code last}: the chunk ends the input, so a final line without '\n' is where the input broke off. */
+        private static List<Rec> parse(byte[] buf, int len, boolean first, boolean last) {
             List<Rec> out = new ArrayList<>(len / 512 + 4);
             MessageDigest md = AuditCodec.sha256();
             int start = 0;
@@ -370,7 +377,8 @@ public final class VerifyAuditCommand {
                     first = false;
                 } else if (stop > start) {
                     ChainVerifier.Prepared event = EventLines.prepare(md, buf, start, stop);
-                    out.add(event != null ? new Rec(Kind.EVENT, null, event) : record(md, tree(buf, start, stop)));
+                    Rec rec = event != null ? new Rec(Kind.EVENT, null, event) : record(md, tree(buf, start, stop));
+                    out.add(rec.kind() == Kind.INVALID && last && end == len ? new Rec(Kind.CUT_OFF, null, null) : rec);
                 }
                 start = end + 1;
             }
@@ -391,8 +399,8 @@ public final class VerifyAuditCommand {
             }
             return switch (n.path("kind").asText()) {
                 case "event" -> n.path("seq").isIntegralNumber()
-                        ? new Rec(Kind.EVENT, null, ChainVerifier.prepare(md, n.path("seq").asLong(-1), text(n, "ts"),
-                                text(n, "actorKind"), text(n, "actorId"), text(n, "requestId"), text(n, "type"),
+                        ? new Rec(Kind.EVENT, null, ChainVerifier.prepare(md, version(n), n.path("seq").asLong(-1), text(n, "ts"),
+                                text(n, "actorKind"), text(n, "actorId"), text(n, "agentId"), text(n, "requestId"), text(n, "type"),
                                 n.hasNonNull("data") ? n.get("data") : null, text(n, "prevHash"), text(n, "hash")))
                         : new Rec(Kind.BAD_SEQ, null, null);
                 case "checkpoint" -> new Rec(Kind.CHECKPOINT, n, null);
@@ -437,7 +445,13 @@ public final class VerifyAuditCommand {
         }
     }
 
-    private static String text(JsonNode n, String field) {
+    /** The event's format version: 1 when absent, an impossible one (0) when not a small whole number. */
+    static int version(JsonNode n) {
+        JsonNode v = n.get("v");
+        return v == null ? io.countersign.audit.AuditCodec.FORMAT_1 : v.isInt() ? v.intValue() : 0;
+    }
+
+    static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();
     }

@@ -42,9 +42,9 @@ class EventLinesTest {
 
     private static ChainVerifier.Prepared tree(String line) throws Exception {
         JsonNode n = JsonSupport.MAPPER.readTree(line);
-        return ChainVerifier.prepare(AuditCodec.sha256(), n.path("seq").asLong(-1), text(n, "ts"), text(n, "actorKind"),
-                text(n, "actorId"), text(n, "requestId"), text(n, "type"), n.hasNonNull("data") ? n.get("data") : null,
-                text(n, "prevHash"), text(n, "hash"));
+        return ChainVerifier.prepare(AuditCodec.sha256(), VerifyAuditCommand.version(n), n.path("seq").asLong(-1), text(n, "ts"),
+                text(n, "actorKind"), text(n, "actorId"), text(n, "agentId"), text(n, "requestId"), text(n, "type"),
+                n.hasNonNull("data") ? n.get("data") : null, text(n, "prevHash"), text(n, "hash"));
     }
 
     private static String text(JsonNode n, String f) {

@@ -200,7 +200,7 @@ class AuditPagesTest {
                 .header("Content-Disposition", containsString("attachment"));
         String body = jsonl.asString();
         assertTrue(body.contains(agent), "the filtered agent's event is exported");
-        assertTrue(body.contains("countersign-audit-export/1"), "export header line");
+        assertTrue(body.contains(io.countersign.audit.AuditExporter.FORMAT), "export header line");
 
         Response csv = c.get(exportLink(page, "csv"));
         csv.then().statusCode(200).contentType(containsString("text/csv"));

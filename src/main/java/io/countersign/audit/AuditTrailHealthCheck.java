@@ -1,0 +1,98 @@
+package io.countersign.audit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness of the decision trail: unsequenced events, rows the sequencer did not write (a
+ * row inserted straight into the database, see {@link AuditSequencer}) and whether the newest
+ * checkpoint the chain head names exists. With such a finding the state is {@code tampered}
+ * but the check stays UP by default: the gateway and the trail keep working, and someone who
+ * can insert a row must not be able to take every replica out of the load balancer (set
+ * {@code countersign.audit.health-down-when-tampered=true} for DOWN). DOWN while the trail
+ * cannot be read. The checks are index lookups, cheap enough for every probe.
+ */
+@Readiness
+@ApplicationScoped
+public class AuditTrailHealthCheck implements HealthCheck {
+
+    private static final String NAME = "audit-trail";
+
+    @Inject
+    AuditQueries queries;
+    @Inject
+    AuditConfig config;
+
+    @Override
+    public HealthCheckResponse call() {
+        try (Connection c = queries.readConnection()) {
+            try {
+                return check(c);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException | RuntimeException e) {
+            return HealthCheckResponse.named(NAME).down().withData("error", "cannot read the audit trail: " + e.getMessage()).build();
+        }
+    }
+
+    private HealthCheckResponse check(Connection c) throws SQLException {
+        long headSeq;
+        long headCheckpoint;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, checkpoint_size FROM audit_chain_head WHERE id = 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            headSeq = rs.getLong(1);
+            headCheckpoint = rs.getLong(2);
+        }
+        long foreign = 0;
+        Long firstForeign = null;
+        // two range scans of the seq index (an OR may be planned as a full scan, on every probe)
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM audit_event WHERE seq < 1 "
+                + "UNION ALL SELECT seq FROM audit_event WHERE seq > ?")) {
+            ps.setLong(1, headSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    foreign++;
+                    // a set-aside row holds the negative of the number it claimed (unless that was taken)
+                    long claimed = Math.abs(rs.getLong(1));
+                    firstForeign = firstForeign == null ? claimed : Math.min(firstForeign, claimed);
+                }
+            }
+        }
+        boolean checkpointMissing = false;
+        if (headCheckpoint > 0) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_checkpoint WHERE tree_size = ?")) {
+                ps.setLong(1, headCheckpoint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    checkpointMissing = !rs.next();
+                }
+            }
+        }
+        long pending;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            pending = rs.getLong(1);
+        }
+        boolean tampered = foreign > 0 || checkpointMissing;
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME)
+                .withData("state", tampered ? "tampered" : "ok")
+                .withData("head", headSeq)
+                .withData("pendingEvents", pending)
+                .withData("foreignRows", foreign)
+                .withData("newestCheckpointMissing", checkpointMissing);
+        if (firstForeign != null) {
+            b.withData("firstForeignSeq", firstForeign);
+        }
+        return (tampered && config.healthDownWhenTampered() ? b.down() : b.up()).build();
+    }
+}
