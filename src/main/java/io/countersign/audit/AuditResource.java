@@ -1,5 +1,6 @@
 package io.countersign.audit;
 
+import io.countersign.audit.witness.WitnessRequirement;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -86,8 +87,15 @@ public class AuditResource {
     @GET
     @Path("verify")
     @RolesAllowed("auditor")
-    public AuditViews.Verification verify(@Context SecurityContext security) {
-        return verifier.verify(security.getUserPrincipal().getName());
+    public AuditViews.Verification verify(@Context SecurityContext security, @QueryParam("witness") List<String> witness,
+            @QueryParam("witnessQuorum") Integer witnessQuorum, @QueryParam("minTreeSize") Long minTreeSize) {
+        WitnessRequirement required;
+        try {
+            required = WitnessRequirement.of(witness, witnessQuorum, minTreeSize);
+        } catch (WitnessRequirement.Invalid e) {
+            throw ProblemException.validation(List.of(new Problem.FieldError(e.field(), e.getMessage())));
+        }
+        return verifier.verify(security.getUserPrincipal().getName(), required);
     }
 
     @GET

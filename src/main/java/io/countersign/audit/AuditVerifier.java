@@ -3,6 +3,8 @@ package io.countersign.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.countersign.audit.merkle.CompactRange;
+import io.countersign.audit.witness.WitnessRequirement;
+import io.countersign.audit.witness.WitnessVerification;
 import io.countersign.common.json.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,14 +36,21 @@ public class AuditVerifier {
     AuditConfig config;
     @Inject
     CheckpointSigner signer;
+    @Inject
+    WitnessVerification witnessVerification;
 
-    /** Verifies the whole chain now and stores the result. */
+    /** Verifies the whole chain now (and what the configured witnesses know about it) and stores the result. */
     public AuditViews.Verification verify(String requestedBy) {
+        return verify(requestedBy, WitnessRequirement.NONE);
+    }
+
+    /** Verifies the whole chain now, then the witness requirements (docs/audit.md, "Witnesses"), and stores the result. */
+    public AuditViews.Verification verify(String requestedBy, WitnessRequirement witnesses) {
         ChainVerifier.Result r;
         long pending;
         try (Connection c = queries.readConnection()) {
             try {
-                r = run(c);
+                r = witnessVerification.check(c, run(c), witnesses);
                 pending = count(c, "SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
             } finally {
                 c.rollback();
