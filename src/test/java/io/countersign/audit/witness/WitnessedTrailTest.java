@@ -461,4 +461,75 @@ class WitnessedTrailTest {
         given().when().get(witnessHealth).then().statusCode(200).body("checks[0].data.'w2.pending'", equalTo(0));
         assertNotNull(WITNESSES.get("w2"));
     }
+
+    /** Splits a documented shell line into words: double quotes group, "$VAR" is replaced from {@code vars}. */
+    static List<String> words(String line, Map<String, String> vars) {
+        List<String> out = new ArrayList<>();
+        for (java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line); m.find();) {
+            String w = m.group(1) != null ? m.group(1) : m.group(2);
+            for (Map.Entry<String, String> v : vars.entrySet()) {
+                w = w.replace("$" + v.getKey(), v.getValue());
+            }
+            out.add(w);
+        }
+        return out;
+    }
+
+    /**
+     * Runs the commands of docs/audit.md's "Witnesses" section as written: keygen and the
+     * witness in a fresh directory (the witness on a free port instead of 7380, which parallel
+     * builds would share), the sed and verify-audit lines next to this test's witness w1 state
+     * and an export named audit.jsonl.
+     */
+    @Test
+    void theDocumentedCommandsWork() throws Exception {
+        long size = recordAndCheckpoint(2);
+        assertTrue(publisher.awaitCosigned(size));
+        Files.copy(export(), dir().resolve("audit.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String doc = Files.readString(Path.of("docs/audit.md"), StandardCharsets.UTF_8);
+        List<String> lines = doc.substring(doc.indexOf("## Witnesses")).lines().map(String::strip)
+                .filter(l -> l.startsWith("java -jar quarkus-run.jar ") || l.startsWith("N=$(sed ")).toList();
+        assertEquals(4, lines.size(), lines.toString());
+        Path fresh = Files.createTempDirectory(dir(), "doc");
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("LOG_KEY", logKey());
+        vars.put("W1_KEY", vkey("w1"));
+        vars.put("W2_KEY", vkey("w2"));
+        for (String line : lines) {
+            if (line.startsWith("N=")) {
+                String file = line.substring("N=$(sed -n 2p ".length(), line.length() - 1);
+                vars.put("N", Files.readAllLines(dir().resolve(file)).get(1));
+                assertTrue(Long.parseLong(vars.get("N")) >= size);
+                continue;
+            }
+            List<String> w = words(line.substring("java -jar quarkus-run.jar ".length()), vars);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+            if (w.get(0).equals("verify-audit")) {
+                List<String> args = new ArrayList<>(w.subList(1, w.size()));
+                args.set(0, dir().resolve(args.get(0)).toString());
+                assertEquals(VerifyAuditCommand.OK, VerifyAuditCommand.run(args.toArray(String[]::new), ps, ps), out.toString());
+                assertTrue(out.toString().contains("witnessed: "), out.toString());
+            } else if (w.get(1).equals("keygen")) {
+                List<String> args = new ArrayList<>(w.subList(1, w.size()));
+                args.set(args.indexOf("--key") + 1, fresh.resolve(args.get(args.indexOf("--key") + 1)).toString());
+                assertEquals(0, WitnessCommand.run(args.toArray(String[]::new), ps, ps), out.toString());
+                Cosignature.CosignerKey.parse(out.toString().trim());
+            } else {
+                List<String> args = new ArrayList<>(w.subList(1, w.size()));
+                for (String opt : List.of("--key", "--state-dir")) {
+                    args.set(args.indexOf(opt) + 1, fresh.resolve(args.get(args.indexOf(opt) + 1)).toString());
+                }
+                args.set(args.indexOf("--listen") + 1, "127.0.0.1:0");
+                try (WitnessCommand.Running documented = WitnessCommand.start(args.toArray(String[]::new));
+                        Connection c = dataSource.getConnection()) {
+                    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + documented.port() + "/add-checkpoint")).POST(HttpRequest.BodyPublishers.ofString("old 0\n\n" + note(c, size)))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), r.body());
+                    assertTrue(r.body().startsWith("\u2014 witness.example/w1 "), r.body());
+                }
+            }
+        }
+    }
 }
