@@ -26,44 +26,59 @@ final class CheckpointFileSink {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        this.lastSize = Files.exists(file) ? lastTreeSize(Files.readAllLines(file, StandardCharsets.UTF_8)) : 0;
+        if (Files.exists(file)) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            this.lastSize = lastTreeSize(text.lines().toList());
+            if (!text.isEmpty() && !text.endsWith("\n\n")) {
+                // a torn last note (crash mid-append): close it off so the next note starts on its own
+                write(text.endsWith("\n") ? "\n" : "\n\n");
+            }
+        }
     }
 
-    /** The tree size of the last complete note in the file (0 when none). */
+    /**
+     * The tree size of the last complete note in the file (0 when none): a note is its body
+     * lines, an empty line, one or more signature lines and an empty line. Anything else (a
+     * torn note) is skipped up to the next empty line.
+     */
     static long lastTreeSize(List<String> lines) {
         long last = 0;
         int i = 0;
         while (i < lines.size()) {
-            if (lines.get(i).isEmpty()) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= lines.size()) {
-                break;
-            }
-            long size;
-            try {
-                size = Long.parseLong(lines.get(i + 1));
-            } catch (NumberFormatException e) {
-                break;
-            }
-            int j = i + 2;
+            int j = i;
             while (j < lines.size() && !lines.get(j).isEmpty()) {
-                j++; // rest of the checkpoint body
+                j++; // the checkpoint body
             }
-            j++;
-            int sigs = 0;
-            while (j < lines.size() && !lines.get(j).isEmpty()) {
-                j++;
-                sigs++;
+            int body = j - i;
+            int k = j + 1;
+            while (k < lines.size() && isSignature(lines.get(k))) {
+                k++;
             }
-            if (sigs == 0 || j >= lines.size()) {
-                break; // a torn last note (crash mid-append): everything before it counts
+            boolean complete = body >= 3 && k > j + 1 && k < lines.size() && lines.get(k).isEmpty();
+            if (complete) {
+                try {
+                    last = Long.parseLong(lines.get(i + 1));
+                } catch (NumberFormatException e) {
+                    // not a checkpoint: skip it
+                }
+                i = k + 1;
+            } else {
+                i = Math.max(j, i) + 1;
             }
-            last = size;
-            i = j + 1;
         }
         return last;
+    }
+
+    private static boolean isSignature(String line) {
+        String[] parts = line.split(" ");
+        if (parts.length != 3 || !parts[0].equals("\u2014")) {
+            return false;
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(parts[2]).length >= 5;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     long lastSize() {
@@ -72,14 +87,18 @@ final class CheckpointFileSink {
 
     /** Appends one note (ending in a newline) plus an empty line, and fsyncs. */
     void append(long treeSize, String note) throws IOException {
+        write(note + "\n");
+        lastSize = treeSize;
+    }
+
+    private void write(String text) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ByteBuffer b = ByteBuffer.wrap((note + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) {
                 ch.write(b);
             }
             ch.force(true);
         }
-        lastSize = treeSize;
     }
 
     Path file() {
