@@ -1,9 +1,9 @@
 package io.countersign.audit.witness;
 
 import io.countersign.audit.AuditQueries;
+import io.countersign.audit.BackgroundLoop;
 import io.countersign.audit.Checkpoint;
 import io.countersign.audit.SignedNote;
-import io.countersign.common.ProblemMappers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -57,12 +56,9 @@ public class CheckpointPublisher {
     @Inject
     MeterRegistry registry;
 
-    private final Object wakeSignal = new Object();
-    private boolean wakeRequested;
     private final Object progress = new Object();
     private final List<Witness> witnesses = new ArrayList<>();
-    private volatile boolean running;
-    private Thread thread;
+    private BackgroundLoop loop;
     private CheckpointFileSink sink;
     /** The file size last reported as ahead of the database (logged once, not on every pass). */
     private long sinkAhead = -1;
@@ -163,23 +159,18 @@ public class CheckpointPublisher {
             return;
         }
         http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
-        running = true;
-        thread = new Thread(this::loop, "audit-checkpoint-publisher");
-        thread.setDaemon(true);
-        thread.start();
+        loop = new BackgroundLoop("audit-checkpoint-publisher", config.poll(), () -> {
+            publishOnce();
+            return false;
+        });
+        loop.start();
         Log.infof("Publishing audit checkpoints to %d witness(es)%s", witnesses.size(),
                 sink == null ? "" : " and to " + sink.file().toAbsolutePath());
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.stop();
         }
     }
 
@@ -195,9 +186,8 @@ public class CheckpointPublisher {
 
     /** Asks the publisher to run now. */
     public void wake() {
-        synchronized (wakeSignal) {
-            wakeRequested = true;
-            wakeSignal.notifyAll();
+        if (loop != null) {
+            loop.wake();
         }
     }
 
@@ -227,41 +217,6 @@ public class CheckpointPublisher {
             }
         }
         return true;
-    }
-
-    private void loop() {
-        long backoff = 100;
-        while (running) {
-            try {
-                publishOnce();
-                backoff = 100;
-                synchronized (wakeSignal) {
-                    if (!wakeRequested) {
-                        wakeSignal.wait(config.poll().toMillis());
-                    }
-                    wakeRequested = false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
-                if (ProblemMappers.databaseUnavailable(e)) {
-                    Log.warnf("Checkpoint publisher cannot reach the database (%s); retrying in %d ms", e.getMessage(), backoff);
-                } else {
-                    Log.errorf(e, "Checkpoint publisher failed; retrying in %d ms", backoff);
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = Math.min(backoff * 2, 5000);
-            }
-        }
     }
 
     /** One pass: the file first (it needs nobody else), then every witness that is not backing off. */
@@ -335,7 +290,7 @@ public class CheckpointPublisher {
      */
     private void submit(Connection c, Witness w, long newest) throws SQLException, IOException, InterruptedException {
         int conflictsFollowed = 0;
-        while (running) {
+        while (loop.running()) {
             if (w.known > newest) {
                 conflict(w, "it has cosigned a tree of " + w.known + " events but the newest checkpoint has " + newest
                         + ": events and checkpoints were removed from the tail (truncation or rollback)");
@@ -358,12 +313,12 @@ public class CheckpointPublisher {
                 body.append(Base64.getEncoder().encodeToString(p)).append('\n');
             }
             body.append('\n').append(target.note());
+            HttpRequest request = HttpRequest.newBuilder(w.endpoint).timeout(config.requestTimeout())
+                    .header("Content-Type", "text/plain; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
             HttpResponse<String> r;
             try {
-                r = http.send(HttpRequest.newBuilder(w.endpoint).timeout(config.requestTimeout())
-                        .header("Content-Type", "text/plain; charset=utf-8")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                r = send(request);
             } catch (IOException e) {
                 throw new IOException("cannot reach " + w.endpoint + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
             }
@@ -413,6 +368,19 @@ public class CheckpointPublisher {
                 }
                 default -> throw new IOException("answered HTTP " + r.statusCode() + ": " + r.body().strip());
             }
+        }
+    }
+
+    /**
+     * Sends once more at once when the first attempt fails: a kept-alive connection the witness
+     * closed meanwhile (restart, idle timeout) fails the first request although the witness is up.
+     * Resending is safe: add-checkpoint is idempotent for the same old size and checkpoint.
+     */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException first) {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
     }
 
