@@ -1,10 +1,10 @@
 package io.countersign.audit.witness;
 
+import io.countersign.audit.CheckpointSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -77,16 +77,7 @@ public final class WitnessKey {
             raw[0] = Cosignature.ALG_COSIGNATURE_V1;
             System.arraycopy(seed, 0, raw, 1, 32);
             String text = PREFIX + name + "+" + HexFormat.of().formatHex(k.keyId) + "+" + Base64.getEncoder().encodeToString(raw) + "\n";
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "witness-key", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the operator protects the file
-            }
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file); // fails if the file exists: never replace a witness identity
+            CheckpointSigner.writePrivateKeyFile(file, text); // fails if the file exists: never replace a witness identity
             return k;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
