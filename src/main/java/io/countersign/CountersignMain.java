@@ -1,6 +1,7 @@
 package io.countersign;
 
 import io.countersign.audit.cli.VerifyAuditCommand;
+import io.countersign.audit.witness.WitnessCommand;
 import io.countersign.release.verify.VerifyReleaseCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -11,7 +12,8 @@ import java.util.Arrays;
  * Entry point of the packaged application. Without arguments it runs the server; the offline
  * commands run WITHOUT starting the server or touching a database:
  * {@code java -jar quarkus-run.jar verify-release --token … --payload … --jwks … --audience …}
- * and {@code java -jar quarkus-run.jar verify-audit export.jsonl --jwks …}.
+ * and {@code java -jar quarkus-run.jar verify-audit export.jsonl --jwks …}; {@code witness …} runs the
+ * checkpoint witness service (its own small HTTP server, no database) until the JVM is stopped.
  */
 @QuarkusMain
 public class CountersignMain {
@@ -33,6 +35,7 @@ public class CountersignMain {
         return switch (args[0]) {
             case "verify-release" -> VerifyReleaseCommand.run(rest, out, err);
             case "verify-audit" -> VerifyAuditCommand.run(rest, out, err);
+            case "witness" -> WitnessCommand.run(rest, out, err);
             default -> -1;
         };
     }

@@ -3,6 +3,9 @@ package io.countersign.audit;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.countersign.audit.merkle.CompactRange;
+import io.countersign.audit.witness.CheckpointPublisher;
+import io.countersign.audit.witness.Cosignature;
+import io.countersign.audit.witness.CosignatureStore;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -50,6 +54,10 @@ public class AuditExporter {
     AuditSequencer sequencer;
     @Inject
     AuditConfig config;
+    @Inject
+    CosignatureStore cosignatures;
+    @Inject
+    CheckpointPublisher witnesses;
 
     /**
      * What to export: a contiguous range of sequence numbers, optionally filtered by agent,
@@ -70,6 +78,7 @@ public class AuditExporter {
             UUID requestId, String actor) {
         try {
             long head = sequencer.checkpointNow();
+            witnesses.awaitCosigned(head); // bounded: without the cosignatures the export still verifies, just not witnessed
             long from = fromSeq != null ? Math.max(1, fromSeq) : 1;
             long to = toSeq != null ? Math.min(toSeq, head) : head;
             try (Connection c = queries.readConnection()) {
@@ -182,7 +191,7 @@ public class AuditExporter {
                         }
                     }
                     g.writeEndArray();
-                    g.writeStringField("note", cover.note());
+                    g.writeStringField("note", cosignatures.withCosignatures(c, cover.treeSize(), cover.note()));
                     g.writeEndObject();
                     newline(g);
                 }
@@ -212,7 +221,7 @@ public class AuditExporter {
      */
     private long streamEvents(Connection c, ExportRequest req, Sink<Cp> checkpoint, Sink<Row> event)
             throws SQLException, IOException {
-        List<Cp> cps = checkpointsIn(c, req.fromSeq(), req.toSeq());
+        List<Cp> cps = withCosignatures(c, checkpointsIn(c, req.fromSeq(), req.toSeq()));
         int next = 0;
         long count = 0;
         try (PreparedStatement ps = eventQuery(c, req); ReadAhead rows = new ReadAhead(ps, config.fetchSize())) {
@@ -432,6 +441,17 @@ public class AuditExporter {
             }
         }
         return out;
+    }
+
+    /** The checkpoints' notes with the witness cosignatures stored for them (extra note signature lines). */
+    private List<Cp> withCosignatures(Connection c, List<Cp> cps) throws SQLException {
+        if (cps.isEmpty()) {
+            return cps;
+        }
+        Map<Long, List<String>> lines = cosignatures.linesIn(c, cps.get(0).treeSize(), cps.get(cps.size() - 1).treeSize());
+        return lines.isEmpty() ? cps : cps.stream().map(cp -> new Cp(cp.treeSize(),
+                Cosignature.withSignatures(cp.note(), lines.getOrDefault(cp.treeSize(), List.of()))))
+                .toList();
     }
 
     private static String hashOf(Connection c, long seq) throws SQLException {

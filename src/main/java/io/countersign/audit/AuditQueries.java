@@ -71,7 +71,7 @@ public class AuditQueries {
     }
 
     /** A read-only connection with autocommit off, so fetch sizes stream on PostgreSQL. */
-    Connection readConnection() throws SQLException {
+    public Connection readConnection() throws SQLException {
         Connection c = dataSource.getConnection();
         c.setAutoCommit(false);
         c.setReadOnly(true);
@@ -259,7 +259,7 @@ public class AuditQueries {
     }
 
     /** Consistency proof nodes from {@code first} to {@code second} events (sizes need not be checkpoints). */
-    List<byte[]> consistencyNodes(Connection c, long first, long second) {
+    public List<byte[]> consistencyNodes(Connection c, long first, long second) {
         return Merkle.resolve(Merkle.consistencyRanges(first, second), rangeHasher(c));
     }
 

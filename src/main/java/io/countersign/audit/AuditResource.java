@@ -1,5 +1,6 @@
 package io.countersign.audit;
 
+import io.countersign.audit.witness.WitnessRequirement;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.CallerIdentity;
@@ -88,8 +89,15 @@ public class AuditResource {
     @GET
     @Path("verify")
     @RolesAllowed("auditor")
-    public AuditViews.Verification verify() {
-        return verifier.verify(caller.id());
+    public AuditViews.Verification verify(@QueryParam("witness") List<String> witness,
+            @QueryParam("witnessQuorum") Integer witnessQuorum, @QueryParam("minTreeSize") Long minTreeSize) {
+        WitnessRequirement required;
+        try {
+            required = WitnessRequirement.of(witness, witnessQuorum, minTreeSize);
+        } catch (WitnessRequirement.Invalid e) {
+            throw ProblemException.validation(List.of(new Problem.FieldError(e.field(), e.getMessage())));
+        }
+        return verifier.verify(caller.id(), required);
     }
 
     @GET

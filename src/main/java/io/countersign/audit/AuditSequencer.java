@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
-import io.countersign.common.ProblemMappers;
 import io.countersign.common.json.Jcs;
 import io.countersign.common.json.JsonSupport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,11 +55,8 @@ public class AuditSequencer {
     @Inject
     MeterRegistry registry;
 
-    private final Object wakeSignal = new Object();
-    private boolean wakeRequested;
     private final Object progress = new Object();
-    private volatile boolean running;
-    private Thread thread;
+    private BackgroundLoop loop;
     private Timer mergeDelay;
 
     /** The chain head as stored in audit_chain_head. */
@@ -78,29 +74,21 @@ public class AuditSequencer {
             Log.info("Audit sequencer disabled in this instance");
             return;
         }
-        running = true;
-        thread = new Thread(this::loop, "audit-sequencer");
-        thread.setDaemon(true);
-        thread.start();
+        // a full batch means more are waiting: no pause
+        loop = new BackgroundLoop("audit-sequencer", config.sequencerPoll(), () -> sequenceBatch() >= config.sequencerBatch());
+        loop.start();
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.stop();
         }
     }
 
     /** Asks the sequencer to run now (called after a transaction with audit events committed). */
     public void wake() {
-        synchronized (wakeSignal) {
-            wakeRequested = true;
-            wakeSignal.notifyAll();
+        if (loop != null) {
+            loop.wake();
         }
     }
 
@@ -108,46 +96,6 @@ public class AuditSequencer {
     void awaitProgress(long millis) throws InterruptedException {
         synchronized (progress) {
             progress.wait(Math.max(1, millis));
-        }
-    }
-
-    private void loop() {
-        long backoff = 100;
-        while (running) {
-            try {
-                int n = sequenceBatch();
-                backoff = 100;
-                if (n >= config.sequencerBatch()) {
-                    continue; // more are waiting: no pause
-                }
-                synchronized (wakeSignal) {
-                    if (!wakeRequested) {
-                        wakeSignal.wait(config.sequencerPoll().toMillis());
-                    }
-                    wakeRequested = false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                if (!running) {
-                    return;
-                }
-                if (ProblemMappers.databaseUnavailable(e)) {
-                    // An outage: nothing is lost (events stay unsequenced in their committed rows)
-                    // and the loop resumes by itself, so this is not an error of the application.
-                    Log.warnf("Audit sequencer cannot reach the database (%s); retrying in %d ms", e.getMessage(), backoff);
-                } else {
-                    Log.errorf(e, "Audit sequencer batch failed; retrying in %d ms", backoff);
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = Math.min(backoff * 2, 5000);
-            }
         }
     }
 

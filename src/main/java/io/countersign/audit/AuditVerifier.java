@@ -3,6 +3,8 @@ package io.countersign.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.countersign.audit.merkle.CompactRange;
+import io.countersign.audit.witness.WitnessRequirement;
+import io.countersign.audit.witness.WitnessVerification;
 import io.countersign.common.json.JsonSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,9 +37,16 @@ public class AuditVerifier {
     AuditConfig config;
     @Inject
     CheckpointSigner signer;
+    @Inject
+    WitnessVerification witnessVerification;
 
-    /** Verifies the whole chain now and stores the result. */
+    /** Verifies the whole chain now (and what the configured witnesses know about it) and stores the result. */
     public AuditViews.Verification verify(String requestedBy) {
+        return verify(requestedBy, WitnessRequirement.NONE);
+    }
+
+    /** Verifies the whole chain now, then the witness requirements (docs/audit.md, "Witnesses"), and stores the result. */
+    public AuditViews.Verification verify(String requestedBy, WitnessRequirement witnesses) {
         ChainVerifier.Result r;
         long pending;
         try (Connection c = queries.readConnection()) {
@@ -46,6 +55,7 @@ public class AuditVerifier {
                 if (r.ok()) {
                     r = foreignRows(c, r);
                 }
+                r = witnessVerification.check(c, r, witnesses);
                 pending = count(c, "SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
             } finally {
                 c.rollback();

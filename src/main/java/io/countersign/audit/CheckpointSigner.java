@@ -118,17 +118,29 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
         byte[] d = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
         String jwk = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + B64URL.encodeToString(pub)
                 + "\",\"d\":\"" + B64URL.encodeToString(d) + "\"}\n";
+        writePrivateKeyFile(file, jwk);
+        Log.infof("Generated a new audit checkpoint signing key in %s", file.toAbsolutePath());
+    }
+
+    /**
+     * Writes a new private key file readable by its owner only (mode 0600 where the file system
+     * has POSIX permissions), complete or not at all, and never over an existing file.
+     */
+    public static void writePrivateKeyFile(Path file, String text) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "audit-key", ".tmp");
+        Path tmp = Files.createTempFile(dir, "key", ".tmp");
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
-            Log.warn("Cannot restrict permissions of the audit key file on this file system");
+            Log.warnf("Cannot restrict permissions of the key file %s on this file system", file);
         }
-        Files.writeString(tmp, jwk, StandardCharsets.UTF_8);
-        Files.move(tmp, file);
-        Log.infof("Generated a new audit checkpoint signing key in %s", file.toAbsolutePath());
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private void load(String jwkText) throws IOException, GeneralSecurityException {

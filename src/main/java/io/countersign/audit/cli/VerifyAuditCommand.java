@@ -7,6 +7,7 @@ import io.countersign.audit.ChainVerifier;
 import io.countersign.audit.CheckpointSigner;
 import io.countersign.audit.SignedNote;
 import io.countersign.audit.merkle.CompactRange;
+import io.countersign.audit.witness.WitnessRequirement;
 import io.countersign.common.json.JsonSupport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,13 +58,16 @@ public final class VerifyAuditCommand {
     /** The input is not a Countersign audit export of a supported format. */
     public static final int NOT_AN_EXPORT = 4;
 
+    /** The required witness cosignatures on the newest checkpoint are missing ({@code --witness}). */
+    public static final int NOT_WITNESSED = 5;
+
     /** Size of the chunks the reader cuts the export into (at line ends) for the worker threads. */
     public static final int CHUNK_BYTES = 1 << 20;
 
     private static final String USAGE_TEXT = "usage: verify-audit <export.jsonl|-> (--jwks <file|URL> | --key <note verifier key>...) "
-            + "[--origin <name>] [--threads <n>]\n"
+            + "[--origin <name>] [--threads <n>] [--witness <witness vkey>]... [--witness-quorum <k>] [--min-tree-size <n>]\n"
             + "exit codes: 0 verified, 1 altered (first bad sequence number printed), 2 usage, 3 unreadable input or keys, "
-            + "4 not a Countersign audit export";
+            + "4 not a Countersign audit export, 5 the newest checkpoint lacks the required witness cosignatures";
 
     private VerifyAuditCommand() {
     }
@@ -80,12 +84,34 @@ public final class VerifyAuditCommand {
         List<String> noteKeys = new ArrayList<>();
         String origin = null;
         int threads = Runtime.getRuntime().availableProcessors();
+        List<String> witnessKeys = new ArrayList<>();
+        Integer witnessQuorum = null;
+        Long minTreeSize = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i == 0 && a.equals("verify-audit")) {
                 continue;
             }
             switch (a) {
+                case "--witness", "--witness-quorum", "--min-tree-size" -> {
+                    if (i + 1 >= args.length) {
+                        err.println(a + " needs a value\n" + USAGE_TEXT);
+                        return USAGE;
+                    }
+                    String v = args[++i];
+                    try {
+                        if (a.equals("--witness")) {
+                            witnessKeys.add(v);
+                        } else if (a.equals("--witness-quorum")) {
+                            witnessQuorum = Integer.parseInt(v);
+                        } else {
+                            minTreeSize = Long.parseLong(v);
+                        }
+                    } catch (NumberFormatException e) {
+                        err.println(a + " needs a number, not " + v + "\n" + USAGE_TEXT);
+                        return USAGE;
+                    }
+                }
                 case "--jwks", "--key", "--origin", "--threads" -> {
                     if (i + 1 >= args.length) {
                         err.println(a + " needs a value\n" + USAGE_TEXT);
@@ -127,6 +153,13 @@ public final class VerifyAuditCommand {
             err.println(USAGE_TEXT);
             return USAGE;
         }
+        WitnessRequirement witnesses;
+        try {
+            witnesses = WitnessRequirement.of(witnessKeys, witnessQuorum, minTreeSize);
+        } catch (WitnessRequirement.Invalid e) {
+            err.println(e.getMessage() + "\n" + USAGE_TEXT);
+            return USAGE;
+        }
         List<byte[]> jwkKeys = new ArrayList<>();
         List<SignedNote.VerifierKey> parsedNoteKeys = new ArrayList<>();
         try {
@@ -149,7 +182,7 @@ public final class VerifyAuditCommand {
             return UNREADABLE;
         }
         try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
-            return verify(in, threads, jwkKeys, parsedNoteKeys, origin, out, err);
+            return verify(in, threads, jwkKeys, parsedNoteKeys, origin, witnesses, out, err);
         } catch (NoSuchFileException e) {
             err.println("no such file: " + file);
             return UNREADABLE;
@@ -163,14 +196,14 @@ public final class VerifyAuditCommand {
     }
 
     private static int verify(InputStream in, int threads, List<byte[]> jwkKeys, List<SignedNote.VerifierKey> noteKeys,
-            String originArg, PrintStream out, PrintStream err) throws IOException {
+            String originArg, WitnessRequirement witnesses, PrintStream out, PrintStream err) throws IOException {
         try (Pipeline records = new Pipeline(in, threads)) {
-            return verify(records, jwkKeys, noteKeys, originArg, out, err);
+            return verify(records, jwkKeys, noteKeys, originArg, witnesses, out, err);
         }
     }
 
     private static int verify(Pipeline records, List<byte[]> jwkKeys, List<SignedNote.VerifierKey> noteKeys, String originArg,
-            PrintStream out, PrintStream err) throws IOException {
+            WitnessRequirement witnesses, PrintStream out, PrintStream err) throws IOException {
         Rec first = records.next();
         JsonNode header = first == null ? null : first.node();
         String format = header == null ? "" : header.path("format").asText();
@@ -211,6 +244,7 @@ public final class VerifyAuditCommand {
         boolean ended = false;
         boolean covered = false;
         long lastCoveringSize = -1;
+        String lastCoveringNote = null;
         Rec r;
         while (v.ok() && (r = records.next()) != null) {
             if (ended) {
@@ -238,6 +272,7 @@ public final class VerifyAuditCommand {
                     if (v.covering(n.path("note").asText(), n.path("fromSize").asLong(-1), proof)) {
                         covered = true;
                         lastCoveringSize = n.path("treeSize").asLong(-1);
+                        lastCoveringNote = n.path("note").asText();
                     }
                 }
                 case END -> {
@@ -261,8 +296,35 @@ public final class VerifyAuditCommand {
             out.println("FAILED at sequence number " + res.firstBadSeq() + ": " + res.message());
             return TAMPERED;
         }
+        if (witnesses.any()) {
+            int code = checkWitnesses(witnesses, Math.max(lastCoveringSize, 0), lastCoveringNote, out);
+            if (code != OK) {
+                return code;
+            }
+        }
         out.println("OK: " + res.message() + (filtered ? "" : "; events " + fromSeq + ".." + v.size()
                 + " are included in the signed log of " + lastCoveringSize + " events"));
+        return OK;
+    }
+
+    /**
+     * The witness requirements on the export's covering checkpoint, the newest of the log when
+     * the export was made: at least the minimum size, and the required cosignatures.
+     */
+    private static int checkWitnesses(WitnessRequirement witnesses, long newestSize, String newestNote, PrintStream out) {
+        String problem = witnesses.sizeProblem(newestSize);
+        if (problem != null) {
+            out.println("FAILED at sequence number " + (newestSize + 1) + ": " + problem);
+            return TAMPERED;
+        }
+        problem = witnesses.cosignatureProblem(newestSize, newestNote);
+        if (problem != null) {
+            out.println("NOT WITNESSED: " + problem);
+            return NOT_WITNESSED;
+        }
+        out.println("witnessed: the newest checkpoint (" + newestSize + " events) carries " + witnesses.quorum()
+                + " required witness cosignature(s)" + (witnesses.minTreeSize() > 0 ? ", and the log has at least "
+                        + witnesses.minTreeSize() + " events" : ""));
         return OK;
     }
 
