@@ -1,6 +1,8 @@
 package io.countersign.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.sql.SqlClassifier;
+import io.countersign.common.text.RequestText;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +23,9 @@ final class FeelContext {
 
     /** Every variable a condition may reference; anything else is refused at load. */
     static final Set<String> VARIABLES = Set.of("type", "target", "environment", "agent", "summary", "payload",
-            "amount", "currency");
+            "amount", "currency", "hiddenCharacters", "lookalikeCharacters", "sqlStatements");
+
+    static final String SQL_TYPE = "db.schema.change";
 
     static final String PAYMENT_TYPE = "payment.transfer";
 
@@ -56,7 +60,36 @@ final class FeelContext {
         }
         vars.put("amount", amount);
         vars.put("currency", currency);
+        // the same count and classification the reviewer's page shows (common.text, common.sql)
+        RequestText.Counts counts = RequestText.count(in.type(), in.target(), in.environment(), in.summary(),
+                in.justification(), in.payload());
+        vars.put("hiddenCharacters", BigDecimal.valueOf(counts.hidden()));
+        vars.put("lookalikeCharacters", BigDecimal.valueOf(counts.lookalike()));
+        vars.put("sqlStatements", sqlStatements(in));
         return vars;
+    }
+
+    /** Every statement of a db.schema.change payload as {kind, destructive, understood, reason}; else empty. */
+    private static List<Object> sqlStatements(PolicyInput in) {
+        JsonNode list = in.payload() == null ? null : in.payload().get("statements");
+        if (!SQL_TYPE.equals(in.type()) || list == null || !list.isArray()) {
+            return List.of();
+        }
+        List<Object> out = new ArrayList<>();
+        for (JsonNode s : list) {
+            if (!s.isTextual()) {
+                continue;
+            }
+            for (SqlClassifier.Classification c : SqlClassifier.classify(s.textValue())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("kind", c.kind());
+                m.put("destructive", c.destructive());
+                m.put("understood", c.understood());
+                m.put("reason", c.reason());
+                out.add(Collections.unmodifiableMap(m));
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     static Object toJava(JsonNode node, int depth) {

@@ -49,7 +49,7 @@ class PolicyResourceTest {
         given().auth().oauth2(Tokens.auditor())
                 .when().get(POLICY)
                 .then().statusCode(200)
-                .body("version", startsWith("2026-11-25.1+sha256:"))
+                .body("version", startsWith("2026-12-01.1+sha256:"))
                 .body("source", equalTo("classpath:policy/default-policy.yaml"))
                 .body("rules", hasSize(6))
                 .body("contentSha256", matchesPattern("[0-9a-f]{64}"))
