@@ -46,6 +46,12 @@ class IdentifierFieldsTest {
         submit(payment("\u202E12345678", "INV-1"))
                 .statusCode(400)
                 .contentType("application/problem+json")
+                // the example of docs/api.md
+                .body("type", equalTo("https://countersign.dev/problems/validation"))
+                .body("title", equalTo("Request is invalid"))
+                .body("detail", equalTo("payload.beneficiary.account: contains U+202E RIGHT-TO-LEFT OVERRIDE at "
+                        + "character 1; identifiers must be printable ASCII"))
+                .body("instance", equalTo("/api/v1/actions"))
                 .body("errors.find { it.field == 'payload.beneficiary.account' }.message",
                         equalTo("contains U+202E RIGHT-TO-LEFT OVERRIDE at character 1; identifiers must be printable ASCII"));
     }

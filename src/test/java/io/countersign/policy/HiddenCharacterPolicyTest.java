@@ -49,4 +49,39 @@ class HiddenCharacterPolicyTest {
         PolicyDecision d = POLICY.decide(schemaChange("staging", "VACUUM FULL orders"));
         assertEquals(PolicyOutcome.REVIEW, d.outcome(), d.reason());
     }
+
+    @Test
+    void theDocumentedExampleRulesDecideAsDescribed() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/policy.md"));
+        int at = doc.indexOf("<!-- example: sql-and-hidden-characters -->");
+        String yaml = doc.substring(doc.indexOf("```yaml\n", at) + 8, doc.indexOf("```\n", doc.indexOf("```yaml\n", at) + 8));
+        CompiledPolicy p = Policies.compile(Policies.withDefault(yaml));
+        assertEquals("destructive-sql-in-production",
+                p.decide(schemaChange("production", "ALTER TABLE t DROP COLUMN c")).ruleName());
+        assertEquals("destructive-sql-in-production", p.decide(schemaChange("production", "VACUUM t")).ruleName(),
+                "not understood counts as destructive");
+        assertEquals("fallback", p.decide(schemaChange("production", "ALTER TABLE t ADD COLUMN c INT")).ruleName());
+        assertEquals(PolicyOutcome.DENY, p.decide(schemaChange("staging", "SELECT 1; delete from t where id = 1"))
+                .outcome());
+        assertEquals("hidden-characters", p.decide(input("ops.restart", "svc:a\u200B", "staging", "{}")).ruleName());
+        assertEquals("fallback", p.decide(input("ops.restart", "svc:a", "staging", "{\"who\":\"M\u00fcller\"}"))
+                .ruleName());
+    }
+
+    @Test
+    void policyInputCarriesTheParsersReadingOfEveryStatement() {
+        java.util.Map<String, Object> vars = FeelContext.of(schemaChange("staging", "SELECT 1; DELETE FROM t", "VACUUM t"));
+        assertEquals(java.util.List.of(
+                java.util.Map.of("kind", "SELECT", "destructive", false, "understood", true),
+                java.util.Map.of("kind", "DELETE", "destructive", true, "understood", true),
+                java.util.Map.of("kind", "VACUUM", "destructive", true, "understood", false)),
+                ((java.util.List<?>) vars.get("sqlStatements")).stream().map(o -> {
+                    java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+                    return java.util.Map.of("kind", m.get("kind"), "destructive", m.get("destructive"),
+                            "understood", m.get("understood"));
+                }).toList());
+        assertEquals(java.util.List.of(), FeelContext.of(input("ops.restart", "x", "dev", "{\"statements\":[\"DROP TABLE t\"]}"))
+                .get("sqlStatements"));
+        assertEquals(new java.math.BigDecimal(0), FeelContext.of(input("ops.restart", "x", "dev", "{}")).get("hiddenCharacters"));
+    }
 }
