@@ -44,7 +44,8 @@ class HiddenCharacterBrowserTest {
     void requestAndAuditPagesShowTheOverrideAsAMarkedEscapeUnderABanner() throws Exception {
         String agent = agents.register();
         String dora = "dora-" + UUID.randomUUID().toString().substring(0, 8);
-        UUID id = fixture.submit(agent, Payloads.schemaChange("production", "DELETE FROM accounts \u202E;-- 24 = di EREHW"));
+        UUID id = fixture.submit(agent, Payloads.schemaChange("production", "DELETE FROM accounts \u202E;-- 24 = di EREHW")
+                .replace("test summary", "Clean up\u200B old accounts"));
         fixture.awaitTask(ReviewFixture.reviewer(dora, "dba"), id);
         try (Browser b = new Browser(base.toString())) {
             b.signIn(Tokens.reviewer(dora, "dba"));
@@ -53,11 +54,12 @@ class HiddenCharacterBrowserTest {
             assertTrue(statement.contains("DELETE FROM accounts \u27E8U+202E\u27E9;-- 24 = di EREHW"), statement);
             assertFalse(statement.contains("WHERE id = 42"), "the override must not reverse the text: " + statement);
             String banner = b.driver.findElement(By.id("hidden-characters")).getText();
-            assertTrue(banner.contains("1 hidden or direction-changing character"), banner);
+            assertTrue(banner.contains("2 hidden or direction-changing characters"), banner);
+            assertTrue(b.driver.findElement(By.id("summary")).getText().equals("Clean up\u27E8U+200B\u27E9 old accounts"));
+            b.screenshot("request-hidden-characters");
             b.driver.findElement(By.cssSelector("#raw-json")).findElement(By.xpath("./ancestor::details")).click();
             assertTrue(b.driver.findElement(By.id("raw-json")).getText().contains("\u27E8U+202E\u27E9"));
             assertTrue(b.seriousAccessibilityViolations().isEmpty(), "accessible with the banner");
-            b.screenshot("request-hidden-characters");
         }
         // an agent's outcome report is untrusted text that lands in the decision trail
         String staging = fixture.submit(agent, Payloads.schemaChange("staging", "ALTER TABLE t ADD COLUMN c INT"))
