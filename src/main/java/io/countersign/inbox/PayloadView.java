@@ -47,12 +47,13 @@ public record PayloadView(String kind, Rendering database, List<Statement> state
         }
         switch (type) {
             case "db.schema.change": {
+                List<String> sqls = new ArrayList<>();
+                payload.path("statements").forEach(n -> sqls.add(n.asText()));
+                List<List<SqlClassifier.Classification>> classified = SqlClassifier.classifyAll(sqls);
                 List<Statement> st = new ArrayList<>();
-                JsonNode list = payload.path("statements");
-                for (int i = 0; i < list.size(); i++) {
-                    String sql = list.get(i).asText();
-                    List<SqlClassifier.Classification> parts = SqlClassifier.classify(sql);
-                    st.add(new Statement(i + 1, field(type, "statements", sql), parts, reason(parts)));
+                for (int i = 0; i < sqls.size(); i++) {
+                    List<SqlClassifier.Classification> parts = classified.get(i);
+                    st.add(new Statement(i + 1, field(type, "statements", sqls.get(i)), parts, reason(parts)));
                 }
                 return new PayloadView("sql", field(type, "database", payload.path("database").asText(null)), st,
                         st.stream().filter(Statement::destructive).count(), List.of(), null, raw);

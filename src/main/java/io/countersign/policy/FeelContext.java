@@ -21,11 +21,12 @@ import java.util.regex.Pattern;
  */
 final class FeelContext {
 
+    static final String SQL_TYPE = "db.schema.change";
+    static final String SQL_STATEMENTS = "sqlStatements";
+
     /** Every variable a condition may reference; anything else is refused at load. */
     static final Set<String> VARIABLES = Set.of("type", "target", "environment", "agent", "summary", "payload",
-            "amount", "currency", "hiddenCharacters", "lookalikeCharacters", "sqlStatements");
-
-    static final String SQL_TYPE = "db.schema.change";
+            "amount", "currency", "hiddenCharacters", "lookalikeCharacters", SQL_STATEMENTS);
 
     static final String PAYMENT_TYPE = "payment.transfer";
 
@@ -39,6 +40,11 @@ final class FeelContext {
     }
 
     static Map<String, Object> of(PolicyInput in) {
+        return of(in, true);
+    }
+
+    /** As {@link #of(PolicyInput)}; {@code sqlStatements} stays an empty list unless {@code withSql}. */
+    static Map<String, Object> of(PolicyInput in, boolean withSql) {
         Map<String, Object> vars = new HashMap<>(16);
         vars.put("type", in.type());
         vars.put("target", in.target());
@@ -65,7 +71,7 @@ final class FeelContext {
                 in.justification(), in.payload());
         vars.put("hiddenCharacters", BigDecimal.valueOf(counts.hidden()));
         vars.put("lookalikeCharacters", BigDecimal.valueOf(counts.lookalike()));
-        vars.put("sqlStatements", sqlStatements(in));
+        vars.put(SQL_STATEMENTS, withSql ? sqlStatements(in) : List.of());
         return vars;
     }
 
@@ -76,11 +82,14 @@ final class FeelContext {
             return List.of();
         }
         List<Object> out = new ArrayList<>();
-        for (JsonNode s : list) {
-            if (!s.isTextual()) {
-                continue;
+        List<String> texts = new ArrayList<>();
+        list.forEach(s -> {
+            if (s.isTextual()) {
+                texts.add(s.textValue());
             }
-            for (SqlClassifier.Classification c : SqlClassifier.classify(s.textValue())) {
+        });
+        for (List<SqlClassifier.Classification> statement : SqlClassifier.classifyAll(texts)) {
+            for (SqlClassifier.Classification c : statement) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("kind", c.kind());
                 m.put("destructive", c.destructive());

@@ -42,7 +42,10 @@ public final class SqlClassifier {
     static final int MAX_STATEMENT_CHARS = 100_000;
 
     /** A statement whose parse takes longer than this is not understood. */
-    static final long PARSE_TIMEOUT_MILLIS = 2_000;
+    static final long PARSE_TIMEOUT_MILLIS = 1_000;
+
+    /** All statements of one payload together get this long; the rest are not understood (no slow-SQL DoS). */
+    static final long BUDGET_MILLIS = 3_000;
 
     /** Words after CREATE/DROP/ALTER that qualify rather than name the object. */
     private static final Set<String> MODIFIERS = Set.of("OR", "REPLACE", "UNIQUE", "TEMP", "TEMPORARY", "UNLOGGED",
@@ -60,12 +63,30 @@ public final class SqlClassifier {
 
     /** Classifies every statement in {@code sql} (several may be separated by semicolons); empty for comments only. */
     public static List<Classification> classify(String sql) {
+        return classify(sql, System.nanoTime() + BUDGET_MILLIS * 1_000_000);
+    }
+
+    /** {@link #classify(String)} for each string of a payload, all within one time budget. */
+    public static List<List<Classification>> classifyAll(List<String> sqls) {
+        return classifyAll(sqls, BUDGET_MILLIS);
+    }
+
+    static List<List<Classification>> classifyAll(List<String> sqls, long budgetMillis) {
+        long deadline = System.nanoTime() + budgetMillis * 1_000_000;
+        List<List<Classification>> out = new ArrayList<>(sqls.size());
+        for (String sql : sqls) {
+            out.add(classify(sql, deadline));
+        }
+        return out;
+    }
+
+    private static List<Classification> classify(String sql, long deadline) {
         List<Classification> out = new ArrayList<>();
         if (sql == null) {
             return out;
         }
         for (SqlLexer.Piece piece : SqlLexer.split(sql)) {
-            out.add(classify(piece));
+            out.add(classify(piece, deadline));
         }
         return out;
     }
@@ -75,14 +96,16 @@ public final class SqlClassifier {
         return classifications.stream().anyMatch(Classification::destructive);
     }
 
-    private static Classification classify(SqlLexer.Piece piece) {
+    private static Classification classify(SqlLexer.Piece piece, long deadline) {
         String kind = kind(piece.words());
+        long left = (deadline - System.nanoTime()) / 1_000_000;
         Statement st;
         try {
-            if (piece.text().length() > MAX_STATEMENT_CHARS) {
+            if (piece.text().length() > MAX_STATEMENT_CHARS || left <= 0) {
                 return notUnderstood(kind);
             }
-            st = CCJSqlParserUtil.parse(piece.text(), PARSER, p -> p.withTimeOut(PARSE_TIMEOUT_MILLIS));
+            long timeout = Math.min(PARSE_TIMEOUT_MILLIS, left);
+            st = CCJSqlParserUtil.parse(piece.text(), PARSER, p -> p.withTimeOut(timeout));
         } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
             return notUnderstood(kind);
         }

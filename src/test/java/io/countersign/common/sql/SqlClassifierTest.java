@@ -74,4 +74,16 @@ class SqlClassifierTest {
         assertEquals("CREATE FUNCTION", SqlClassifier.classify("CREATE FUNCTION f() RETURNS void AS $$ SELECT 1 $$ "
                 + "LANGUAGE sql").get(0).kind());
     }
+
+    @Test
+    void statementsLeftWhenThePayloadsTimeBudgetIsSpentAreNotUnderstood() {
+        List<List<SqlClassifier.Classification>> all = SqlClassifier.classifyAll(
+                List.of("SELECT 1", "CREATE TABLE t (id INT); SELECT 2"), 0);
+        assertEquals(List.of(1, 2), all.stream().map(List::size).toList());
+        all.stream().flatMap(List::stream).forEach(c -> {
+            assertFalse(c.understood(), c.kind());
+            assertTrue(c.destructive(), c.kind());
+        });
+        assertEquals("CREATE TABLE", all.get(1).get(0).kind());
+    }
 }
