@@ -91,11 +91,6 @@ public final class SqlClassifier {
         return out;
     }
 
-    /** True when any statement of {@code classifications} is destructive (not understood counts). */
-    public static boolean anyDestructive(List<Classification> classifications) {
-        return classifications.stream().anyMatch(Classification::destructive);
-    }
-
     private static Classification classify(SqlLexer.Piece piece, long deadline) {
         String kind = kind(piece.words());
         long left = (deadline - System.nanoTime()) / 1_000_000;
