@@ -114,7 +114,7 @@ public class ActionService {
             r.decidedAt = now;
         } else {
             PolicyDecision d = policy.evaluate(new PolicyInput(agent.id(), s.type(), s.target(), s.environment(),
-                    s.summary(), s.payload()));
+                    s.summary(), s.justification(), s.payload()));
             r.policyVersion = d.policyVersion();
             r.policyRule = d.ruleName();
             r.risk = d.risk() == null ? null : d.risk().name();
@@ -302,7 +302,7 @@ public class ActionService {
         ActionRequest current = owned(agentId, id);
         String previousDigest = current.payloadSha256;
         PolicyDecision d = policy.evaluate(new PolicyInput(agentId, s.type(), s.target(), s.environment(),
-                s.summary(), s.payload()));
+                s.summary(), s.justification(), s.payload()));
         boolean review = d.outcome() == PolicyOutcome.REVIEW;
         int updated = em.createQuery("update ActionRequest set status = ?1, summary = ?2, justification = ?3, "
                 + "payload = ?4, payloadSha256 = ?5, updatedAt = ?6, statusReason = ?7, "

@@ -2,6 +2,8 @@ package io.countersign.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.Violations;
+import io.countersign.common.text.RequestText;
+import io.countersign.common.text.VisibleText;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Iterator;
@@ -41,12 +43,31 @@ public final class PayloadSchemas {
             v.add("payload", "must be a JSON object");
             return;
         }
+        identifiers(type, payload, v);
         switch (type) {
             case DB_SCHEMA_CHANGE -> schemaChange(payload, v);
             case PAYMENT_TRANSFER -> payment(payload, v);
             case CODE_PUSH -> codePush(payload, v);
             default -> {
                 // generic type: any object
+            }
+        }
+    }
+
+    /**
+     * Identifier fields (IBAN, account, SHA, branch, currency, reference...; the list is
+     * common.text.RequestText's, which also renders them) must be printable ASCII: a hidden,
+     * direction-changing or look-alike character there is refused, naming it, before any format check.
+     */
+    private static void identifiers(String type, JsonNode payload, Violations v) {
+        for (String path : RequestText.identifierFields(type)) {
+            JsonNode n = payload;
+            for (String name : path.split("\\.")) {
+                n = n == null || !n.isObject() ? null : n.get(name);
+            }
+            String problem = n != null && n.isTextual() ? VisibleText.identifierProblem(n.textValue()) : null;
+            if (problem != null) {
+                v.add("payload." + path, problem + "; identifiers must be printable ASCII");
             }
         }
     }

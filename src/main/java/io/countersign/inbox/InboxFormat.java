@@ -39,6 +39,12 @@ public final class InboxFormat {
         return t.risk() == null ? "risk" : "risk risk-" + t.risk().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Hidden, direction-changing and look-alike characters over the whole request, for the banner. */
+    static io.countersign.common.text.RequestText.Counts textCounts(io.countersign.action.ActionView a) {
+        return io.countersign.common.text.RequestText.count(a.type(), a.target(), a.environment(), a.summary(),
+                a.justification(), a.payload());
+    }
+
     /** CSS class of a request's risk badge. */
     static String riskClass(io.countersign.action.ActionView a) {
         return a.risk() == null ? "risk" : "risk risk-" + a.risk().toLowerCase(java.util.Locale.ROOT);

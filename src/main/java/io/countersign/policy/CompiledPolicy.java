@@ -30,6 +30,8 @@ final class CompiledPolicy {
     private final CompiledRule defaultRule;
     private final FeelEngineApi feel;
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
+    /** Parsing SQL costs far more than the rest of an evaluation: only done when a condition names it. */
+    private final boolean needsSql;
 
     CompiledPolicy(String label, String contentSha256, String source, String description, Instant loadedAt,
             List<CompiledRule> rules, FeelEngineApi feel) {
@@ -42,6 +44,8 @@ final class CompiledPolicy {
         this.rules = List.copyOf(rules);
         this.defaultRule = this.rules.get(this.rules.size() - 1);
         this.feel = feel;
+        this.needsSql = this.rules.stream().anyMatch(r -> r.whenSource() != null
+                && r.whenSource().contains(FeelContext.SQL_STATEMENTS));
         if (!defaultRule.isDefault()) {
             throw new IllegalArgumentException("last rule must be the default rule");
         }
@@ -66,7 +70,7 @@ final class CompiledPolicy {
      * risk among the rules that failed, so a broken condition can never open the gate.
      */
     PolicyDecision decide(PolicyInput input) {
-        Map<String, Object> variables = FeelContext.of(input);
+        Map<String, Object> variables = FeelContext.of(input, needsSql);
         List<String> failures = null;
         Risk failedRisk = null;
         for (CompiledRule rule : rules) {

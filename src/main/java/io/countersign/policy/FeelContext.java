@@ -1,6 +1,8 @@
 package io.countersign.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.sql.SqlClassifier;
+import io.countersign.common.text.RequestText;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,9 +21,12 @@ import java.util.regex.Pattern;
  */
 final class FeelContext {
 
+    static final String SQL_TYPE = "db.schema.change";
+    static final String SQL_STATEMENTS = "sqlStatements";
+
     /** Every variable a condition may reference; anything else is refused at load. */
     static final Set<String> VARIABLES = Set.of("type", "target", "environment", "agent", "summary", "payload",
-            "amount", "currency");
+            "amount", "currency", "hiddenCharacters", "lookalikeCharacters", SQL_STATEMENTS);
 
     static final String PAYMENT_TYPE = "payment.transfer";
 
@@ -35,6 +40,11 @@ final class FeelContext {
     }
 
     static Map<String, Object> of(PolicyInput in) {
+        return of(in, true);
+    }
+
+    /** As {@link #of(PolicyInput)}; {@code sqlStatements} stays an empty list unless {@code withSql}. */
+    static Map<String, Object> of(PolicyInput in, boolean withSql) {
         Map<String, Object> vars = new HashMap<>(16);
         vars.put("type", in.type());
         vars.put("target", in.target());
@@ -56,7 +66,39 @@ final class FeelContext {
         }
         vars.put("amount", amount);
         vars.put("currency", currency);
+        // the same count and classification the reviewer's page shows (common.text, common.sql)
+        RequestText.Counts counts = RequestText.count(in.type(), in.target(), in.environment(), in.summary(),
+                in.justification(), in.payload());
+        vars.put("hiddenCharacters", BigDecimal.valueOf(counts.hidden()));
+        vars.put("lookalikeCharacters", BigDecimal.valueOf(counts.lookalike()));
+        vars.put(SQL_STATEMENTS, withSql ? sqlStatements(in) : List.of());
         return vars;
+    }
+
+    /** Every statement of a db.schema.change payload as {kind, destructive, understood, reason}; else empty. */
+    private static List<Object> sqlStatements(PolicyInput in) {
+        JsonNode list = in.payload() == null ? null : in.payload().get("statements");
+        if (!SQL_TYPE.equals(in.type()) || list == null || !list.isArray()) {
+            return List.of();
+        }
+        List<Object> out = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        list.forEach(s -> {
+            if (s.isTextual()) {
+                texts.add(s.textValue());
+            }
+        });
+        for (List<SqlClassifier.Classification> statement : SqlClassifier.classifyAll(texts)) {
+            for (SqlClassifier.Classification c : statement) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("kind", c.kind());
+                m.put("destructive", c.destructive());
+                m.put("understood", c.understood());
+                m.put("reason", c.reason());
+                out.add(Collections.unmodifiableMap(m));
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     static Object toJava(JsonNode node, int depth) {

@@ -47,7 +47,7 @@ class DefaultPolicyTest {
         assertEquals(Risk.HIGH, d.risk());
         assertEquals(new ReviewRequirement(List.of("dba"), 1, Duration.ofHours(24), "security"), d.review());
         assertEquals("Schema changes to production need a DBA's approval.", d.reason());
-        assertTrue(d.policyVersion().startsWith("2026-11-25.1+sha256:"), d.policyVersion());
+        assertTrue(d.policyVersion().startsWith("2026-12-01.1+sha256:"), d.policyVersion());
     }
 
     @ParameterizedTest

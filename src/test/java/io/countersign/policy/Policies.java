@@ -36,7 +36,8 @@ final class Policies {
     }
 
     static PolicyInput input(String type, String target, String environment, String payloadJson) {
-        return new PolicyInput("agent-1", type, target, environment, "test action", json(payloadJson));
+        return new PolicyInput("agent-1", type, target, environment, "test action", "test justification",
+                json(payloadJson));
     }
 
     static PolicyInput schemaChange(String environment, String... statements) {

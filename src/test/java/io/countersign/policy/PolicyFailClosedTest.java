@@ -54,7 +54,7 @@ class PolicyFailClosedTest {
 
     @Test
     void missingEnvironmentIsNotAutoApproved() {
-        PolicyDecision d = BUNDLED.decide(new PolicyInput("agent-1", "generic", "x", null, null, null));
+        PolicyDecision d = BUNDLED.decide(new PolicyInput("agent-1", "generic", "x", null, null, null, null));
         assertEquals(PolicyOutcome.REVIEW, d.outcome());
         assertEquals("security-review", d.ruleName());
         assertTrue(d.reason().contains("rule 'non-production-auto-approve'"), d.reason());

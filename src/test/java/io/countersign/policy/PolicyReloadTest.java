@@ -207,9 +207,10 @@ class PolicyReloadTest {
                 });
         PolicySummary s = evaluator.active();
         assertEquals("classpath:policy/default-policy.yaml", s.source());
-        assertEquals(List.of("deny-drop-database", "production-schema-change", "large-payment", "protected-branch-push",
-                "non-production-auto-approve", "security-review"), s.rules().stream().map(PolicySummary.RuleSummary::name).toList());
-        assertTrue(s.rules().get(5).defaultRule());
-        assertSame(PolicyOutcome.REVIEW, s.rules().get(5).outcome());
+        assertEquals(List.of("deny-drop-database", "production-schema-change", "large-payment", "hidden-characters",
+                "unreadable-sql", "protected-branch-push", "non-production-auto-approve", "security-review"),
+                s.rules().stream().map(PolicySummary.RuleSummary::name).toList());
+        assertTrue(s.rules().get(7).defaultRule());
+        assertSame(PolicyOutcome.REVIEW, s.rules().get(7).outcome());
     }
 }

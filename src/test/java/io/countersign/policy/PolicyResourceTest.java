@@ -49,15 +49,15 @@ class PolicyResourceTest {
         given().auth().oauth2(Tokens.auditor())
                 .when().get(POLICY)
                 .then().statusCode(200)
-                .body("version", startsWith("2026-11-25.1+sha256:"))
+                .body("version", startsWith("2026-12-01.1+sha256:"))
                 .body("source", equalTo("classpath:policy/default-policy.yaml"))
-                .body("rules", hasSize(6))
+                .body("rules", hasSize(8))
                 .body("contentSha256", matchesPattern("[0-9a-f]{64}"))
                 .body("loadedAt", matchesPattern("\\d{4}-\\d{2}-\\d{2}T.*"))
                 .body("rules[2].name", equalTo("large-payment"))
                 .body("rules[2].review.approvals", equalTo(2))
                 .body("rules[2].review.timeout", equalTo("PT24H"))
-                .body("rules[5].defaultRule", equalTo(true));
+                .body("rules[7].defaultRule", equalTo(true));
         given().auth().oauth2(Tokens.auditor())
                 .when().post(RELOAD)
                 .then().statusCode(403).contentType("application/problem+json");
@@ -72,7 +72,7 @@ class PolicyResourceTest {
                 .when().post(RELOAD)
                 .then().statusCode(200)
                 .body("version", equalTo(version))
-                .body("rules", hasSize(6));
+                .body("rules", hasSize(8));
     }
 
     @Test

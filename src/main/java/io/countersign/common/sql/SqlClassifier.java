@@ -1,0 +1,170 @@
+package io.countersign.common.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.statement.Block;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.execute.Execute;
+import net.sf.jsqlparser.statement.grant.Grant;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.merge.MergeDelete;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * Classifies SQL with a real parser (JSqlParser), for the reviewer's page and for policy alike:
+ * each statement of a string gets a kind ({@code DROP TABLE}, {@code DELETE}...), whether it
+ * destroys data or rights, and whether the parser understood it. A statement the parser cannot
+ * read is never called safe: it counts as destructive and "not understood".
+ */
+public final class SqlClassifier {
+
+    /** One statement's classification; {@code reason} says why it is destructive, null when it is not. */
+    public record Classification(String kind, boolean destructive, boolean understood, String reason) {
+    }
+
+    /** Ends the reason of a statement the parser cannot read. */
+    static final String NOT_UNDERSTOOD = "not understood: the SQL parser cannot read it, so it is treated as "
+            + "destructive";
+
+    /** Statements longer than this are not parsed (the parser's lookahead grows with nesting). */
+    static final int MAX_STATEMENT_CHARS = 100_000;
+
+    /** A statement whose parse takes longer than this is not understood. */
+    static final long PARSE_TIMEOUT_MILLIS = 1_000;
+
+    /** All statements of one payload together get this long; the rest are not understood (no slow-SQL DoS). */
+    static final long BUDGET_MILLIS = 3_000;
+
+    /** Words after CREATE/DROP/ALTER that qualify rather than name the object. */
+    private static final Set<String> MODIFIERS = Set.of("OR", "REPLACE", "UNIQUE", "TEMP", "TEMPORARY", "UNLOGGED",
+            "GLOBAL", "LOCAL", "MATERIALIZED", "FOREIGN", "CONSTRAINT", "IF", "EXISTS", "NOT", "RECURSIVE");
+
+    /** Parses with a timeout without starting a thread per call; daemon threads never hold the JVM up. */
+    private static final ExecutorService PARSER = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "countersign-sql-parser");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private SqlClassifier() {
+    }
+
+    /** Classifies every statement in {@code sql} (several may be separated by semicolons); empty for comments only. */
+    public static List<Classification> classify(String sql) {
+        return classify(sql, System.nanoTime() + BUDGET_MILLIS * 1_000_000);
+    }
+
+    /** {@link #classify(String)} for each string of a payload, all within one time budget. */
+    public static List<List<Classification>> classifyAll(List<String> sqls) {
+        return classifyAll(sqls, BUDGET_MILLIS);
+    }
+
+    static List<List<Classification>> classifyAll(List<String> sqls, long budgetMillis) {
+        long deadline = System.nanoTime() + budgetMillis * 1_000_000;
+        List<List<Classification>> out = new ArrayList<>(sqls.size());
+        for (String sql : sqls) {
+            out.add(classify(sql, deadline));
+        }
+        return out;
+    }
+
+    private static List<Classification> classify(String sql, long deadline) {
+        List<Classification> out = new ArrayList<>();
+        if (sql == null) {
+            return out;
+        }
+        for (SqlLexer.Piece piece : SqlLexer.split(sql)) {
+            out.add(classify(piece, deadline));
+        }
+        return out;
+    }
+
+    private static Classification classify(SqlLexer.Piece piece, long deadline) {
+        String kind = kind(piece.words());
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        Statement st;
+        try {
+            if (piece.text().length() > MAX_STATEMENT_CHARS || left <= 0) {
+                return notUnderstood(kind);
+            }
+            long timeout = Math.min(PARSE_TIMEOUT_MILLIS, left);
+            st = CCJSqlParserUtil.parse(piece.text(), PARSER, p -> p.withTimeOut(timeout));
+        } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
+            return notUnderstood(kind);
+        }
+        if (st == null || st instanceof UnsupportedStatement || st instanceof Block) {
+            return notUnderstood(kind);
+        }
+        String reason = destructiveReason(st);
+        return new Classification(kind, reason != null, true, reason);
+    }
+
+    private static Classification notUnderstood(String kind) {
+        return new Classification(kind, true, false, kind + " statement " + NOT_UNDERSTOOD);
+    }
+
+    private static String destructiveReason(Statement st) {
+        if (st instanceof Drop) {
+            return "DROP removes an object and its data";
+        }
+        if (st instanceof Truncate) {
+            return "TRUNCATE deletes every row";
+        }
+        if (st instanceof Delete d && d.getWhere() == null) {
+            return "DELETE without WHERE deletes every row";
+        }
+        if (st instanceof Update u && u.getWhere() == null) {
+            return "UPDATE without WHERE changes every row";
+        }
+        if (st instanceof Alter a && a.getAlterExpressions() != null) {
+            for (AlterExpression e : a.getAlterExpressions()) {
+                String op = e.getOperation() == null ? "" : e.getOperation().name();
+                if (op.contains("DROP") || op.startsWith("TRUNCATE")) {
+                    return "ALTER … DROP removes part of a table";
+                }
+            }
+            return null;
+        }
+        if (st instanceof Grant) {
+            return "GRANT changes who may read or change data";
+        }
+        if (st instanceof Merge m && m.getOperations() != null
+                && m.getOperations().stream().anyMatch(o -> o instanceof MergeDelete)) {
+            return "MERGE … DELETE deletes matching rows";
+        }
+        if (st instanceof Execute) {
+            return "CALL/EXECUTE runs stored code that is not shown here";
+        }
+        return null;
+    }
+
+    /** The statement's kind from its first words: {@code DELETE}, {@code DROP TABLE}, {@code CREATE INDEX}. */
+    static String kind(List<String> words) {
+        if (words.isEmpty()) {
+            return "UNKNOWN";
+        }
+        String verb = words.get(0).toUpperCase(Locale.ROOT);
+        if (!Set.of("CREATE", "DROP", "ALTER").contains(verb)) {
+            return verb;
+        }
+        for (int i = 1; i < words.size(); i++) {
+            String w = words.get(i).toUpperCase(Locale.ROOT);
+            if (!MODIFIERS.contains(w)) {
+                return verb + " " + w;
+            }
+        }
+        return verb;
+    }
+}

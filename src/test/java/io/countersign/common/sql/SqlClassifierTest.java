@@ -1,0 +1,89 @@
+package io.countersign.common.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** SQL read by a parser: kinds, destructive statements and statements that are not understood. */
+class SqlClassifierTest {
+
+    static String summary(String sql) {
+        return SqlClassifier.classify(sql).stream()
+                .map(c -> c.kind() + (c.understood() ? "" : "?") + (c.destructive() ? "!" : ""))
+                .collect(Collectors.joining(", "));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "DELETE FROM orders;                                          | DELETE!",
+            "delete from orders where id = 1                              | DELETE",
+            "DELETE FROM orders -- WHERE id = 1                           | DELETE!",
+            "DELETE FROM orders /* WHERE id = 1 */                        | DELETE!",
+            "UPDATE accounts SET balance = 0                              | UPDATE!",
+            "UPDATE accounts SET balance = 0 WHERE id = 7                 | UPDATE",
+            "DROP TABLE \"Orders\"                                        | DROP TABLE!",
+            "drop index idx_a                                             | DROP INDEX!",
+            "TRUNCATE audit_log                                           | TRUNCATE!",
+            "ALTER TABLE t DROP COLUMN c                                  | ALTER TABLE!",
+            "ALTER TABLE t ADD COLUMN c INT, DROP COLUMN d                | ALTER TABLE!",
+            "ALTER TABLE t ADD COLUMN c INT                               | ALTER TABLE",
+            "ALTER TABLE \"drop\" ADD COLUMN c INT                        | ALTER TABLE",
+            "GRANT SELECT ON orders TO public                             | GRANT!",
+            "REVOKE SELECT ON orders FROM app                             | REVOKE?!",
+            "DROP SCHEMA public CASCADE                                   | DROP SCHEMA!",
+            "DROP DATABASE orders                                         | DROP DATABASE?!",
+            "DROP/* sneaky */DATABASE orders                              | DROP DATABASE?!",
+            "INSERT INTO log VALUES ('DROP TABLE x; TRUNCATE y')          | INSERT",
+            "SELECT 'a;b'; DELETE FROM t                                  | SELECT, DELETE!",
+            "CREATE UNIQUE INDEX i ON t (c); DROP TABLE t                 | CREATE INDEX, DROP TABLE!",
+            "CREATE OR REPLACE VIEW v AS SELECT 1                         | CREATE VIEW",
+            "DO $$ BEGIN DELETE FROM orders; END $$                       | DO?!",
+            "SELECT $tag$ ; DROP TABLE x; $tag$                           | SELECT",
+            "SELECT E'it\\'s; DROP TABLE x'                                | SELECT",
+            "this is not sql                                              | THIS?!",
+            "COMMENT ON TABLE t IS 'never DROP; this'                     | COMMENT",
+            "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE | MERGE!",
+            "CALL cleanup()                                               | CALL!",
+            "/* a /* nested */ comment */ DELETE FROM t                   | DELETE?!",
+    })
+    void classifies(String sql, String expected) {
+        assertEquals(expected, summary(sql));
+    }
+
+    @Test
+    void aStatementHiddenBehindARightToLeftOverrideIsNotUnderstood() {
+        List<SqlClassifier.Classification> c = SqlClassifier.classify("DELETE FROM accounts \u202E;-- 24 = di EREHW");
+        assertEquals(1, c.size(), "the comment after the semicolon is no statement");
+        assertFalse(c.get(0).understood());
+        assertTrue(c.get(0).destructive());
+        assertEquals("DELETE statement not understood: the SQL parser cannot read it, so it is treated as destructive",
+                c.get(0).reason());
+    }
+
+    @Test
+    void commentsAloneAreNoStatementAndDollarQuotedBodiesDoNotSplit() {
+        assertEquals("", summary("-- nothing; here\n/* nor ; here */"));
+        assertEquals(1, SqlClassifier.classify("CREATE FUNCTION f() RETURNS void AS $$ DELETE FROM a; DELETE FROM b $$ "
+                + "LANGUAGE sql").size());
+        assertEquals("CREATE FUNCTION", SqlClassifier.classify("CREATE FUNCTION f() RETURNS void AS $$ SELECT 1 $$ "
+                + "LANGUAGE sql").get(0).kind());
+    }
+
+    @Test
+    void statementsLeftWhenThePayloadsTimeBudgetIsSpentAreNotUnderstood() {
+        List<List<SqlClassifier.Classification>> all = SqlClassifier.classifyAll(
+                List.of("SELECT 1", "CREATE TABLE t (id INT); SELECT 2"), 0);
+        assertEquals(List.of(1, 2), all.stream().map(List::size).toList());
+        all.stream().flatMap(List::stream).forEach(c -> {
+            assertFalse(c.understood(), c.kind());
+            assertTrue(c.destructive(), c.kind());
+        });
+        assertEquals("CREATE TABLE", all.get(1).get(0).kind());
+    }
+}
