@@ -27,6 +27,12 @@ class OperationsTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
+    @TestHTTPResource(value = "/openapi", management = true)
+    URL openapi;
+
+    @TestHTTPResource(value = "/swagger-ui/", management = true)
+    URL swaggerUi;
+
     @Inject
     TestAgents agents;
 
@@ -53,8 +59,21 @@ class OperationsTest {
     }
 
     @Test
-    void publishesOpenApiWithTheActionEndpoints() {
-        given().queryParam("format", "json").when().get("/q/openapi")
+    void apiDescriptionAndSwaggerUiAreNotOnThePublicPort() {
+        given().when().get("/q/openapi").then().statusCode(404);
+        given().when().get("/q/swagger-ui/").then().statusCode(404);
+        given().when().get("/q/swagger-ui").then().statusCode(404);
+        given().when().get("/q/health/ready").then().statusCode(404);
+    }
+
+    @Test
+    void servesSwaggerUiOnTheManagementPort() {
+        given().when().get(swaggerUi).then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void publishesOpenApiWithTheActionEndpointsOnTheManagementPort() {
+        given().queryParam("format", "json").when().get(openapi)
                 .then().statusCode(200)
                 .body(containsString("/api/v1/actions/{id}/cancel"))
                 .body(containsString("Idempotency-Key"))
