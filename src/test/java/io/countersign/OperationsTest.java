@@ -54,6 +54,21 @@ class OperationsTest {
     }
 
     @Test
+    void theNetworkPolicyInTheOperationsGuideOpensTheManagementPortToMonitoringOnly() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/operations.md"));
+        int start = doc.indexOf("```yaml\nkind: NetworkPolicy");
+        String yaml = doc.substring(start + 8, doc.indexOf("```", start + 8));
+        var policy = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(yaml);
+        var ingress = policy.path("spec").path("ingress");
+        org.junit.jupiter.api.Assertions.assertEquals(8080, ingress.path(0).path("ports").path(0).path("port").asInt());
+        org.junit.jupiter.api.Assertions.assertTrue(ingress.path(0).path("from").isMissingNode(), "8080 is open to all");
+        org.junit.jupiter.api.Assertions.assertEquals(9000, ingress.path(1).path("ports").path(0).path("port").asInt());
+        org.junit.jupiter.api.Assertions.assertEquals("monitoring", ingress.path(1).path("from").path(0)
+                .path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText());
+    }
+
+    @Test
     void metricsAndHealthAreNotOnThePublicPort() {
         given().when().get("/q/metrics").then().statusCode(404);
     }

@@ -125,8 +125,7 @@ public class Csrf {
             }
             String authority = u.getRawAuthority().toLowerCase(Locale.ROOT);
             String h = host.strip().toLowerCase(Locale.ROOT);
-            return authority.equals(h) || authority.equals(withoutDefaultPort(h, scheme))
-                    || withoutDefaultPort(authority, scheme).equals(withoutDefaultPort(h, scheme));
+            return withoutDefaultPort(authority, scheme).equals(withoutDefaultPort(h, scheme));
         } catch (IllegalArgumentException e) {
             return false; // "null" parses, garbage does not: both are foreign
         }

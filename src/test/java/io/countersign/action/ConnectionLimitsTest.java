@@ -56,14 +56,25 @@ class ConnectionLimitsTest {
     @Test
     void closesAConnectionWhoseBodyTrickles() throws Exception {
         String agent = agents.register();
-        byte[] body = Payloads.payment("1.00", "sandbox").getBytes(StandardCharsets.UTF_8);
+        trickle("/api/v1/actions", "Authorization: Bearer " + Tokens.agent(agent) + "\r\nContent-Type: application/json"
+                + "\r\nIdempotency-Key: " + UUID.randomUUID(), Payloads.payment("1.00", "sandbox"));
+    }
+
+    @Test
+    void closesAnInboxFormConnectionWhoseBodyTrickles() throws Exception {
+        trickle("/inbox/sign-in", "Content-Type: application/x-www-form-urlencoded\r\nOrigin: http://" + base.getHost()
+                + ":" + base.getPort(), "_csrf=" + "x".repeat(43) + "&token=" + "y".repeat(200));
+    }
+
+    /** Sends {@code body} one byte every 200 ms and expects a 408 problem before the body is complete. */
+    private void trickle(String path, String headers, String text) throws Exception {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         AtomicInteger sent = new AtomicInteger();
         try (Socket s = new Socket(base.getHost(), base.getPort())) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST /api/v1/actions HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nAuthorization: Bearer " + Tokens.agent(agent) + "\r\nContent-Type: application/json"
-                    + "\r\nIdempotency-Key: " + UUID.randomUUID() + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\n" + headers + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             // One byte every 200 ms: the whole body would take about a minute.
