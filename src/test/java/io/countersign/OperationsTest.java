@@ -27,6 +27,12 @@ class OperationsTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
+    @TestHTTPResource(value = "/openapi", management = true)
+    URL openapi;
+
+    @TestHTTPResource(value = "/swagger-ui/", management = true)
+    URL swaggerUi;
+
     @Inject
     TestAgents agents;
 
@@ -48,13 +54,41 @@ class OperationsTest {
     }
 
     @Test
+    void theNetworkPolicyInTheOperationsGuideOpensTheManagementPortToMonitoringOnly() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/operations.md"));
+        int start = doc.indexOf("```yaml\nkind: NetworkPolicy");
+        String yaml = doc.substring(start + 8, doc.indexOf("```", start + 8));
+        var policy = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(yaml);
+        var ingress = policy.path("spec").path("ingress");
+        org.junit.jupiter.api.Assertions.assertEquals(8080, ingress.path(0).path("ports").path(0).path("port").asInt());
+        org.junit.jupiter.api.Assertions.assertTrue(ingress.path(0).path("from").isMissingNode(), "8080 is open to all");
+        org.junit.jupiter.api.Assertions.assertEquals(9000, ingress.path(1).path("ports").path(0).path("port").asInt());
+        org.junit.jupiter.api.Assertions.assertEquals("monitoring", ingress.path(1).path("from").path(0)
+                .path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText());
+    }
+
+    @Test
     void metricsAndHealthAreNotOnThePublicPort() {
         given().when().get("/q/metrics").then().statusCode(404);
     }
 
     @Test
-    void publishesOpenApiWithTheActionEndpoints() {
-        given().queryParam("format", "json").when().get("/q/openapi")
+    void apiDescriptionAndSwaggerUiAreNotOnThePublicPort() {
+        given().when().get("/q/openapi").then().statusCode(404);
+        given().when().get("/q/swagger-ui/").then().statusCode(404);
+        given().when().get("/q/swagger-ui").then().statusCode(404);
+        given().when().get("/q/health/ready").then().statusCode(404);
+    }
+
+    @Test
+    void servesSwaggerUiOnTheManagementPort() {
+        given().when().get(swaggerUi).then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void publishesOpenApiWithTheActionEndpointsOnTheManagementPort() {
+        given().queryParam("format", "json").when().get(openapi)
                 .then().statusCode(200)
                 .body(containsString("/api/v1/actions/{id}/cancel"))
                 .body(containsString("Idempotency-Key"))

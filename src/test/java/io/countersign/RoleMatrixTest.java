@@ -93,8 +93,9 @@ class RoleMatrixTest {
     }
 
     @Test
-    void publicDocumentationEndpoints() {
-        check("GET", "/q/openapi", null, 200, 200, 200, 200, 200, 200);
+    void apiDocumentationIsOnlyOnTheManagementPort() {
+        // Production settings: /q/openapi and Swagger UI live on the management interface (OperationsTest).
+        check("GET", "/q/openapi", null, 404, 404, 404, 404, 404, 404);
     }
 
     @Test

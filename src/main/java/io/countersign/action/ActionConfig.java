@@ -20,6 +20,13 @@ public interface ActionConfig {
     @WithDefault("PT60S")
     Duration maxWait();
 
+    /**
+     * Most long-polls ({@code GET ...?wait=}) one agent may have waiting at once on one replica;
+     * the next gets 429 {@code too-many-long-polls} with Retry-After.
+     */
+    @WithDefault("20")
+    int maxLongPollsPerAgent();
+
     /** Largest page size of the list endpoint. */
     @WithDefault("200")
     int maxPageSize();

@@ -116,6 +116,8 @@ public class ActionRequestResource {
                     + "request is decided, or with the unchanged request when the wait ends.")
     @APIResponse(responseCode = "200", description = "The request with its current status")
     @APIResponse(responseCode = "404", description = "No such request for this agent")
+    @APIResponse(responseCode = "429", description = "The agent already has countersign.actions.max-long-polls-per-agent "
+            + "long-polls waiting; see Retry-After")
     public Uni<ActionView> get(@PathParam("id") String id, @QueryParam("wait") String wait) {
         UUID requestId = parseId(id);
         Duration waitFor = parseWait(wait);
@@ -135,11 +137,21 @@ public class ActionRequestResource {
             waiters.unregister(requestId, woken);
             return Uni.createFrom().item(now);
         }
+        int max = config.maxLongPollsPerAgent();
+        if (!waiters.tryPark(agentId, max)) {
+            waiters.unregister(requestId, woken);
+            throw new ProblemException(429, "too-many-long-polls", "Too many long-polls",
+                    "This agent already has " + max + " long-polls waiting here; let one return (or read without wait) "
+                            + "before starting another.", List.of(), java.util.Map.of("Retry-After", "5"));
+        }
         return DecisionWaiters.asUni(woken)
                 .ifNoItem().after(waitFor).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(x -> actions.get(agentId, requestId))
-                .onTermination().invoke(() -> waiters.unregister(requestId, woken));
+                .onTermination().invoke(() -> {
+                    waiters.unregister(requestId, woken);
+                    waiters.unpark(agentId);
+                });
     }
 
     @GET

@@ -53,6 +53,9 @@ public record ActionSubmission(String type, String target, String environment, S
             v.check(TYPE.matcher(type).matches(), "type", "must be lower-case dotted words, e.g. payment.transfer");
         }
         String target = text(root, "target", 512, v, "what the action touches, e.g. db://prod/orders");
+        if (target != null) {
+            io.countersign.identity.TargetGlob.whyNotNormal(target).ifPresent(why -> v.add("target", why));
+        }
         String environment = text(root, "environment", 64, v, "an environment name such as production");
         if (environment != null) {
             v.check(ENVIRONMENT.matcher(environment).matches(), "environment",
@@ -65,6 +68,7 @@ public record ActionSubmission(String type, String target, String environment, S
             PayloadSchemas.validate(type, payload, v);
         }
         v.throwIfAny();
+        PayloadText.refuseControlCharacters(payload);
         String canonicalPayload;
         String requestSha;
         try {

@@ -22,6 +22,9 @@ public class DecisionWaiters {
 
     private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
 
+    /** Long-polls parked per agent on this replica (countersign.actions.max-long-polls-per-agent). */
+    private final ConcurrentHashMap<String, Integer> parkedPerAgent = new ConcurrentHashMap<>();
+
     @Inject
     MeterRegistry registry;
 
@@ -58,6 +61,25 @@ public class DecisionWaiters {
         if (set != null) {
             set.forEach(f -> f.complete(null));
         }
+    }
+
+    /** Takes one of {@code agentId}'s {@code max} long-poll slots; false when all are taken. */
+    public boolean tryPark(String agentId, int max) {
+        boolean[] taken = { false };
+        parkedPerAgent.compute(agentId, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= max) {
+                return n;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    /** Gives back a slot taken by {@link #tryPark}. */
+    public void unpark(String agentId) {
+        parkedPerAgent.computeIfPresent(agentId, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Number of parked waiters (the gauge {@code countersign_longpoll_waiting}). */

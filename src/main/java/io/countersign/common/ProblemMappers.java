@@ -97,7 +97,14 @@ public class ProblemMappers {
                     "The form body is not valid application/x-www-form-urlencoded (a malformed percent-escape).",
                     path(uri), null), null);
         }
-        String state = dataExceptionState(e);
+        if (clientWentAway(e)) {
+            // The client closed the connection (or the body deadline did) while its body was read:
+            // nobody is left to answer, and it is no fault of the application.
+            Log.debugf("Client went away while %s was read: %s", path(uri), rootMessage(e));
+            return build(new Problem(Problem.typeUri("unreadable-body"), "Unreadable body", 400,
+                    "The connection closed before the request body was read.", path(uri), null), null);
+        }
+                String state = dataExceptionState(e);
         if (state != null) {
             // SQLState class 22: a value that passed validation but that the database cannot store or
             // compare (a NUL character, a timestamp beyond its range). The client's input, not a bug.
@@ -110,6 +117,16 @@ public class ProblemMappers {
         Log.errorf(e, "Unexpected failure (incident %s) on %s", incident, path(uri));
         return build(new Problem(Problem.typeUri("internal"), "Internal error", 500,
                 "An unexpected error occurred; quote incident " + incident + " to the operator.", path(uri), null), null);
+    }
+
+    /** True when {@code e} was caused by the connection closing under a body read. */
+    static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Seconds a client should wait before retrying while the database is unavailable. */

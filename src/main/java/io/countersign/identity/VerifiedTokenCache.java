@@ -1,6 +1,8 @@
 package io.countersign.identity;
 
 import io.countersign.common.ExpiringMap;
+import io.countersign.common.ProblemException;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -12,6 +14,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -43,6 +47,9 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
     @Inject
     IdentityConfig config;
 
+    @Inject
+    JwtKeySource keys;
+
     @Override
     public Class<TokenAuthenticationRequest> getRequestType() {
         return TokenAuthenticationRequest.class;
@@ -61,7 +68,26 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
         if (cached != null) {
             return Uni.createFrom().item(identity(cached, request));
         }
-        return validator.authenticate(request, context).invoke(identity -> remember(token, identity));
+        return validator.authenticate(request, context).invoke(identity -> remember(token, identity))
+                .onFailure().recoverWithUni(e -> keys.remote()
+                        ? context.runBlocking(() -> keysUnavailableOr(e))
+                        : Uni.createFrom().failure(e));
+    }
+
+    /**
+     * A token that failed while the JWKS URL does not answer says nothing about the token: the
+     * caller gets 503 (retry), not 401 (your token is bad) and not 500.
+     */
+    private SecurityIdentity keysUnavailableOr(Throwable failure) {
+        keys.unavailable().ifPresent(why -> {
+            throw new ProblemException(503, "service-unavailable", "Service unavailable",
+                    "Bearer tokens cannot be verified right now: the identity provider's keys cannot be fetched. "
+                            + "Retry after the indicated delay.", List.of(), Map.of("Retry-After", "5"));
+        });
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        throw new AuthenticationFailedException(failure);
     }
 
     private void remember(String token, SecurityIdentity identity) {

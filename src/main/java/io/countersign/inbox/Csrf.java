@@ -1,23 +1,46 @@
 package io.countersign.inbox;
 
 import io.countersign.common.ProblemException;
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.NewCookie;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
 
 /**
- * CSRF protection of the inbox forms: a random token in an HttpOnly, SameSite=Strict cookie
- * that every form must echo in its {@code _csrf} field (double submit), plus an Origin check
- * when the browser sends one. Inbox GETs never change state.
+ * CSRF protection of the inbox and auditor forms. Every form carries {@code _csrf} =
+ * HMAC-SHA256(server key, the session): the reviewer's session cookie once signed in, before
+ * that a random pre-session cookie. A token is therefore worthless in any other session and
+ * cannot be made up without the key, even by someone who can plant cookies in the browser. The
+ * key is kept in the database ({@code inbox_secret}), so every replica accepts every other's
+ * tokens and a restart does not break open pages. Every form POST must also come from this
+ * site: its {@code Origin} (or, when a browser sends none, its {@code Referer}) must name this
+ * host. Inbox GETs never change state.
  */
 @ApplicationScoped
 public class Csrf {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String KEY_NAME = "csrf-hmac";
+    private static final String NEW_SEED = "countersign.csrf.new-seed";
 
     @Inject
     InboxConfig config;
@@ -25,37 +48,160 @@ public class Csrf {
     @Inject
     InboxSession session;
 
-    /** The current token, or a new one when the browser has none (set it with {@link #cookie}). */
-    public String tokenFor(String cookieValue) {
-        if (cookieValue != null && cookieValue.matches("[A-Za-z0-9_-]{43}")) {
-            return cookieValue;
+    @Inject
+    CurrentVertxRequest current;
+
+    @Inject
+    DataSource dataSource;
+
+    private volatile byte[] key;
+
+    /** The token that this request's forms must carry (bound to its session or pre-session cookie). */
+    public String token() {
+        RoutingContext rc = current.getCurrent();
+        String sessionValue = cookie(rc.request(), config.sessionCookie());
+        if (sessionValue != null) {
+            return sign("session", sessionValue);
         }
+        String seed = cookie(rc.request(), config.csrfCookie());
+        if (seed == null || !seed.matches("[A-Za-z0-9_-]{43}")) {
+            seed = rc.get(NEW_SEED);
+            if (seed == null) {
+                seed = random();
+                rc.put(NEW_SEED, seed);
+            }
+        }
+        return sign("pre-session", seed);
+    }
+
+    /** The pre-session cookie that {@link #token} created for this response, scoped to {@code path}, if it did. */
+    public Optional<NewCookie> newSeedCookie(String path) {
+        String seed = current.getCurrent().get(NEW_SEED);
+        return Optional.ofNullable(seed).map(s -> session.cookie(config.csrfCookie(), s, -1, path));
+    }
+
+    /**
+     * Refuses (403) a form that does not come from this site, or whose token is missing or not
+     * the one of this request's session.
+     */
+    public void verify(String formValue) {
+        HttpServerRequest request = current.getCurrent().request();
+        if (!sameOrigin(request)) {
+            throw ProblemException.forbidden("cross-origin-form", "Forms are only accepted from this site (the "
+                    + "Origin or Referer header must name it).");
+        }
+        String sessionValue = cookie(request, config.sessionCookie());
+        String seed = cookie(request, config.csrfCookie());
+        String expected = sessionValue != null ? sign("session", sessionValue)
+                : seed != null ? sign("pre-session", seed) : null;
+        if (expected == null || formValue == null || !MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), formValue.getBytes(StandardCharsets.US_ASCII))) {
+            throw ProblemException.forbidden("csrf-token-invalid", "The form's security token is missing or does not "
+                    + "belong to this session; reload the page and try again.");
+        }
+    }
+
+    /**
+     * True when the request's Origin, or without one its Referer, names the host the request was
+     * sent to (either scheme: TLS may end at a proxy). Neither header present is refused: every
+     * browser that Countersign supports sends Origin with a form POST.
+     */
+    static boolean sameOrigin(HttpServerRequest request) {
+        String host = request.getHeader("Host");
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        String origin = request.getHeader("Origin");
+        String claimed = origin != null ? origin : request.getHeader("Referer");
+        if (claimed == null) {
+            return false;
+        }
+        try {
+            URI u = URI.create(claimed.strip());
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || u.getRawAuthority() == null
+                    || u.getRawUserInfo() != null) {
+                return false;
+            }
+            String authority = u.getRawAuthority().toLowerCase(Locale.ROOT);
+            String h = host.strip().toLowerCase(Locale.ROOT);
+            return withoutDefaultPort(authority, scheme).equals(withoutDefaultPort(h, scheme));
+        } catch (IllegalArgumentException e) {
+            return false; // "null" parses, garbage does not: both are foreign
+        }
+    }
+
+    private static String withoutDefaultPort(String authority, String scheme) {
+        String suffix = scheme.equals("https") ? ":443" : ":80";
+        return authority.endsWith(suffix) ? authority.substring(0, authority.length() - suffix.length()) : authority;
+    }
+
+    private static String cookie(HttpServerRequest request, String name) {
+        Cookie c = request.getCookie(name);
+        return c == null || c.getValue() == null || c.getValue().isBlank() ? null : c.getValue();
+    }
+
+    private String sign(String kind, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            mac.update(kind.getBytes(StandardCharsets.US_ASCII));
+            mac.update((byte) 0);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
+    private static String random() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** The cookie carrying {@code token}. */
-    public NewCookie cookie(String token) {
-        return session.cookie(config.csrfCookie(), token, -1);
-    }
-
-    /** The cookie carrying {@code token}, scoped to {@code path} (the auditor pages live outside /inbox). */
-    public NewCookie cookie(String token, String path) {
-        return session.cookie(config.csrfCookie(), token, -1, path);
-    }
-
-    /** Refuses (403) a form whose token is missing or differs from the cookie, or that comes from another origin. */
-    public void verify(String cookieValue, String formValue, String origin, String host) {
-        boolean ok = cookieValue != null && formValue != null && cookieValue.length() == 43
-                && MessageDigest.isEqual(cookieValue.getBytes(StandardCharsets.US_ASCII),
-                        formValue.getBytes(StandardCharsets.US_ASCII));
-        if (!ok) {
-            throw ProblemException.forbidden("csrf-token-invalid", "The form's security token is missing or does not "
-                    + "match; reload the page and try again.");
+    /** The shared key: read from the database, or created there by the first replica that needs it. */
+    private byte[] key() {
+        byte[] k = key;
+        if (k == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = loadOrCreateKey();
+                }
+                k = key;
+            }
         }
-        if (origin != null && host != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
-            throw ProblemException.forbidden("cross-origin-form", "Forms are only accepted from this site.");
+        return k;
+    }
+
+    private byte[] loadOrCreateKey() {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<String> existing = readKey(c);
+            if (existing.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_secret (name, secret) VALUES (?, ?)")) {
+                    ps.setString(1, KEY_NAME);
+                    ps.setString(2, random());
+                    ps.executeUpdate();
+                    Log.info("Created the inbox CSRF key (table inbox_secret)");
+                } catch (SQLException e) {
+                    // Another replica created it at the same moment: use theirs.
+                    Log.debugf("CSRF key insert lost a race: %s", e.getMessage());
+                }
+                existing = readKey(c);
+            }
+            return Base64.getUrlDecoder().decode(existing.orElseThrow(
+                    () -> new IllegalStateException("the CSRF key could not be created in inbox_secret")));
+        } catch (SQLException e) {
+            throw new IllegalStateException("the CSRF key could not be read from inbox_secret", e);
+        }
+    }
+
+    private static Optional<String> readKey(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM inbox_secret WHERE name = ?")) {
+            ps.setString(1, KEY_NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
         }
     }
 }

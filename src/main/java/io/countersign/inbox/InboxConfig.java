@@ -11,7 +11,7 @@ public interface InboxConfig {
     @WithDefault("countersign_session")
     String sessionCookie();
 
-    /** Name of the CSRF double-submit cookie (its value must come back in every form's _csrf field). */
+    /** Name of the random pre-session cookie that the CSRF token of the sign-in form is bound to (Csrf). */
     @WithDefault("countersign_csrf")
     String csrfCookie();
 

@@ -18,7 +18,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -81,11 +80,6 @@ public class InboxResource {
     @Context
     HttpHeaders headers;
 
-    @HeaderParam("Origin")
-    String origin;
-
-    @HeaderParam("Host")
-    String host;
 
     // ------------------------------------------------------------------ sign-in
 
@@ -99,7 +93,7 @@ public class InboxResource {
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signIn(@FormParam("_csrf") String formToken, @FormParam("token") String token) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        csrf.verify(formToken);
         return session.verify(token)
                 .map(s -> s.isAgentClaimingAPersonsRole() ? page(signIn(InboxSession.AGENT_REFUSAL), 403)
                         : s.isReviewer() || s.isAuditor() ? signedIn(token, s)
@@ -113,7 +107,7 @@ public class InboxResource {
     @Path("sign-in/demo")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signInDemo(@FormParam("_csrf") String formToken, @FormParam("user") String user) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        csrf.verify(formToken);
         if (!demo.isResolvable()) {
             throw ProblemException.notFound("Demo sign-in exists only in the dev profile.");
         }
@@ -128,7 +122,7 @@ public class InboxResource {
     @Path("sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        csrf.verify(formToken);
         return Response.seeOther(URI.create("/inbox/sign-in")).cookie(session.clearedSessionCookie()).build();
     }
 
@@ -204,8 +198,8 @@ public class InboxResource {
     public Response decide(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey, @FormParam("digest") String digest,
             @FormParam("decision") String decision, @FormParam("comment") String comment) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         Reviewer me = session.require(cookie(config.sessionCookie()));
+        csrf.verify(formToken);
         UUID requestId = parseId(id);
         if (requestId == null) {
             return notFound(me, "No request " + id + ".");
@@ -226,8 +220,8 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response claim(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         Reviewer me = session.require(cookie(config.sessionCookie()));
+        csrf.verify(formToken);
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
                 : act(me, requestId, () -> reviews.claim(me, requestId, taskKey), "claimed");
@@ -238,8 +232,8 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response unclaim(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         Reviewer me = session.require(cookie(config.sessionCookie()));
+        csrf.verify(formToken);
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
                 : act(me, requestId, () -> reviews.unclaim(me, requestId, taskKey), "unclaimed");
@@ -250,8 +244,8 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response reassign(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey, @FormParam("assignee") String assignee) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         Reviewer me = session.require(cookie(config.sessionCookie()));
+        csrf.verify(formToken);
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
                 : act(me, requestId, () -> reviews.reassign(me, requestId, taskKey, assignee), "reassigned");
@@ -294,16 +288,14 @@ public class InboxResource {
     }
 
     private String token() {
-        return csrf.tokenFor(cookie(config.csrfCookie()));
+        return csrf.token();
     }
 
     private Response page(TemplateInstance t, int status) {
         String tok = token();
         Response.ResponseBuilder rb = Response.status(status).entity(t.data("csrf", tok)).type(MediaType.TEXT_HTML_TYPE
                 .withCharset("UTF-8"));
-        if (!tok.equals(cookie(config.csrfCookie()))) {
-            rb.cookie(csrf.cookie(tok));
-        }
+        csrf.newSeedCookie("/inbox").ifPresent(rb::cookie);
         return rb.build();
     }
 

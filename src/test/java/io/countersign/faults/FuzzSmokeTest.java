@@ -25,6 +25,9 @@ class FuzzSmokeTest {
 
     static final long DEFAULT_SEED = 20261125L;
 
+    @TestHTTPResource(value = "/openapi", management = true)
+    URL openapi;
+
     @TestHTTPResource("/")
     URL base;
 
@@ -75,7 +78,7 @@ class FuzzSmokeTest {
 
     @Test
     void everyApiEndpointIsFuzzed() throws Exception {
-        JsonNode api = new ObjectMapper().readTree(new URL(base, "/q/openapi?format=json"));
+        JsonNode api = new ObjectMapper().readTree(new URL(openapi + "?format=json"));
         Set<String> documented = new TreeSet<>();
         api.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
             if (Set.of("get", "post", "put", "delete", "patch").contains(m) && !p.getKey().startsWith("/dev/")) {

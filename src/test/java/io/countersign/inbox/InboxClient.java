@@ -55,14 +55,14 @@ public final class InboxClient {
         return r;
     }
 
-    /** POSTs a form with the current CSRF token. */
+    /** POSTs a form with the current CSRF token, from this site's origin (as a browser does). */
     public Response post(String path, Map<String, String> form) {
         Map<String, String> f = new LinkedHashMap<>(form);
         if (csrf != null) {
             f.putIfAbsent("_csrf", csrf);
         }
-        Response r = spec().contentType("application/x-www-form-urlencoded; charset=UTF-8").formParams(f)
-                .when().post(path);
+        Response r = spec().header("Origin", origin()).contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                .formParams(f).when().post(path);
         remember(r);
         return r;
     }
@@ -73,10 +73,32 @@ public final class InboxClient {
                 "digest", field(page, "digest"), "decision", decision, "comment", comment));
     }
 
-    /** POSTs a form without any CSRF token. */
+    /** POSTs a form without any CSRF token (unless {@code form} has one), from this site's origin. */
     public Response postWithoutCsrf(String path, Map<String, String> form) {
-        return spec().contentType("application/x-www-form-urlencoded; charset=UTF-8").formParams(form)
-                .when().post(path);
+        return spec().header("Origin", origin()).contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                .formParams(form).when().post(path);
+    }
+
+    /** POSTs a form with the current CSRF token and exactly these extra headers (no Origin unless given). */
+    public Response postWithHeaders(String path, Map<String, String> form, Map<String, String> headers) {
+        Map<String, String> f = new LinkedHashMap<>(form);
+        if (csrf != null) {
+            f.putIfAbsent("_csrf", csrf);
+        }
+        return spec().headers(headers).contentType("application/x-www-form-urlencoded; charset=UTF-8")
+                .formParams(f).when().post(path);
+    }
+
+    /** The CSRF token of the last page. */
+    public String csrf() {
+        return csrf;
+    }
+
+    /** The origin this client's requests go to, e.g. http://localhost:8081. */
+    public String origin() {
+        java.net.URI u = java.net.URI.create(baseUri != null ? baseUri
+                : io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
     }
 
     public Map<String, String> cookies() {

@@ -345,7 +345,8 @@ class InboxPagesTest {
                 "{\"database\":\"" + evil + "\",\"statements\":[\"DROP TABLE t; -- " + evil + "\",\"ALTER TABLE t DROP COLUMN c\"]}")
                 .replace("\"summary\":\"test summary\"", "\"summary\":\"" + evil + "\"")
                 .replace("\"justification\":\"test justification\"", "\"justification\":\"" + evil + "\"");
-        String pay = Payloads.submission("payment.transfer", "acct:" + evil.replace("\\\"", ""), "production",
+        // Targets are printable ASCII without spaces (TargetGlob.whyNotNormal): the tags stay, the spaces go.
+        String pay = Payloads.submission("payment.transfer", "acct:" + evil.replace("\\\"", "").replace(' ', '/'), "production",
                 "{\"amount\":\"20000\",\"currency\":\"EUR\",\"beneficiary\":{\"name\":\"" + evil + "\",\"account\":\""
                         + evil + "\"},\"reference\":\"" + evil + "\"}");
         String push = Payloads.submission("code.push", "github.com/acme/api", "production",

@@ -125,6 +125,19 @@ class ReplicasIT {
     }
 
     @Test
+    void aFormTokenIssuedByOneReplicaIsAcceptedByTheOther() {
+        // The CSRF key is shared through the database (inbox_secret), not generated per process.
+        String token = tokens.valid("rita-" + UUID.randomUUID().toString().substring(0, 8), "reviewer", "dba");
+        InboxClient onA = InboxClient.signedIn(a.base(), token);
+        assertThat(onA.get("/inbox").statusCode()).isEqualTo(200);
+        Response signedOutOnB = io.restassured.RestAssured.given().baseUri(b.base()).redirects().follow(false)
+                .cookies(onA.cookies()).header("Origin", b.base()).contentType("application/x-www-form-urlencoded")
+                .formParam("_csrf", onA.csrf())
+                .when().post("/inbox/sign-out");
+        assertThat(signedOutOnB.statusCode()).as(signedOutOnB.body().asString()).isEqualTo(303);
+    }
+
+    @Test
     void anApprovalOnOneReplicaWakesTheLongPollAndTheInboxStreamOfTheOther() throws Exception {
         String reviewer = "rita-" + UUID.randomUUID().toString().substring(0, 8);
         String token = tokens.valid(reviewer, "reviewer", "dba");

@@ -20,8 +20,13 @@ public class TestAgents {
     }
 
     public String register(List<String> types, int requestsPerMinute, int maxPendingReviews) {
+        return register(types, List.of("**"), requestsPerMinute, maxPendingReviews);
+    }
+
+    /** An agent allowed {@code types} on the targets matching {@code targets} (globs). */
+    public String register(List<String> types, List<String> targets, int requestsPerMinute, int maxPendingReviews) {
         String id = "agent-" + UUID.randomUUID().toString().substring(0, 13);
-        registry.create(new AgentInput(id, "Test agent", "owner-" + id, types, List.of("**"),
+        registry.create(new AgentInput(id, "Test agent", "owner-" + id, types, targets,
                 List.of("staging", "production", "sandbox"),
                 new AgentInput.Quotas(requestsPerMinute, maxPendingReviews), true), "test");
         return id;

@@ -22,7 +22,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -103,11 +102,6 @@ public class AuditPages {
     @Context
     HttpHeaders headers;
 
-    @HeaderParam("Origin")
-    String origin;
-
-    @HeaderParam("Host")
-    String host;
 
     @GET
     public Response search(@QueryParam("type") String type, @QueryParam("agent") String agent,
@@ -180,8 +174,8 @@ public class AuditPages {
     @Path("verify")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response verify(@FormParam("_csrf") String formToken) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
         Reviewer me = session.requireAuditor(cookie(config.sessionCookie()));
+        csrf.verify(formToken);
         verifier.verify(me.userId());
         return Response.seeOther(URI.create("/audit?notice=verified")).build();
     }
@@ -190,7 +184,7 @@ public class AuditPages {
     @Path("sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
-        csrf.verify(cookie(config.csrfCookie()), formToken, origin, host);
+        csrf.verify(formToken);
         return Response.seeOther(URI.create("/inbox/sign-in"))
                 .cookie(session.clearedSessionCookie(InboxSession.AUDIT_PATH)).build();
     }
@@ -298,16 +292,14 @@ public class AuditPages {
     }
 
     private String token() {
-        return csrf.tokenFor(cookie(config.csrfCookie()));
+        return csrf.token();
     }
 
     private Response page(TemplateInstance t, int status) {
         String tok = token();
         Response.ResponseBuilder rb = Response.status(status).entity(t.data("csrf", tok).data("audit", true))
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
-        if (!tok.equals(cookie(config.csrfCookie()))) {
-            rb.cookie(csrf.cookie(tok, InboxSession.AUDIT_PATH));
-        }
+        csrf.newSeedCookie(InboxSession.AUDIT_PATH).ifPresent(rb::cookie);
         return rb.build();
     }
 

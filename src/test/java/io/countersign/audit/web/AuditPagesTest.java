@@ -267,7 +267,7 @@ class AuditPagesTest {
     void verifyNowRefusesAFormFromAnotherOrigin() {
         InboxClient c = auditor();
         c.get("/audit").then().statusCode(200);
-        String token = c.cookies().get("countersign_csrf");
+        String token = c.csrf();
         given().redirects().follow(false).cookies(c.cookies()).header("Origin", "https://evil.example")
                 .contentType("application/x-www-form-urlencoded").formParam("_csrf", token)
                 .when().post("/audit/verify").then().statusCode(403).body(containsString("cross-origin-form"));
