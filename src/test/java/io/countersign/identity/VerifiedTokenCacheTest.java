@@ -69,6 +69,9 @@ class VerifiedTokenCacheTest {
     private VerifiedTokenCache cache(Duration ttl) {
         VerifiedTokenCache c = new VerifiedTokenCache();
         c.validator = validator;
+        // keys from a file, as in the test profile: a refused token is the token's fault, never a JWKS outage
+        c.keys = new JwtKeySource();
+        c.keys.location = "keys/dev-issuer-jwks.json";
         c.config = new IdentityConfig() {
             @Override
             public String reviewerGroupsClaim() {

@@ -104,6 +104,7 @@ class SeparationOfDutiesTest {
                 .then().statusCode(403).body(containsString("is an agent"));
         // the same id in another case or Unicode form is the same agent
         InboxClient upper = InboxClient.signedIn(Tokens.reviewer(agent.toUpperCase(), "dba"));
+        upper.get("/inbox"); // as a browser would: a page of this session carries its form token
         upper.decide(id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
     }
