@@ -55,7 +55,9 @@ import org.junit.jupiter.api.Test;
  * <li>twice the pool size of verifications requiring that witness, plus exports, all wait the
  * full await-cosignatures (8 s) for it and still answer 200 — a wait that holds its connection
  * leaves the others without one beyond the acquisition timeout (503), and keeps the active count
- * above 0 while they wait.</li>
+ * above 0 while they wait. The exports also catch an export that, holding its connection, asks
+ * the pool for a second one: three at once on a pool of three wait for each other until the
+ * acquisition timeout.</li>
  * </ul>
  */
 @QuarkusTest
