@@ -232,21 +232,21 @@ public class CheckpointPublisher {
                 w.cosignedSize.set(w.known);
             }
         }
-        long newest = read(c -> {
+        read(c -> {
             if (sink != null) {
                 appendToSink(c);
             }
             for (Witness w : witnesses) {
                 w.pending.set(countAbove(c, w.known));
             }
-            return newestSize(c);
+            return null;
         });
         for (Witness w : witnesses) {
             if (System.nanoTime() - w.nextAttemptNanos < 0) {
                 continue;
             }
             try {
-                submit(w, newest);
+                submit(w);
                 w.lastError = null;
                 w.backoffMillis = 0;
             } catch (IOException e) {
@@ -311,38 +311,48 @@ public class CheckpointPublisher {
         }
     }
 
-    /** What one submission sends, read before the request: the checkpoint and the consistency proof from the witness's size. */
-    private record Next(boolean forked, Cp target, List<byte[]> proof) {
+    /**
+     * What one submission sends, read before the request: the newest checkpoint's size, whether
+     * the witness's tree is another than ours, our checkpoint to send and the consistency proof
+     * from the witness's size.
+     */
+    private record Next(long newest, boolean forked, Cp target, List<byte[]> proof) {
     }
 
     /**
      * Submits the checkpoints above the witness's size one by one, each with a consistency proof
      * from the previous; follows a 409's size once, and records conflicts. Each round reads what
      * it sends in a short transaction, sends with no connection held, and stores the answer in a
-     * transaction of its own.
+     * transaction of its own. The newest size is read in each round, after the checkpoint the
+     * previous round sent was read: a size read once per pass would be older than a checkpoint
+     * made meanwhile and sent, and its cosignature would look like a truncation.
      */
-    private void submit(Witness w, long newest) throws SQLException, IOException, InterruptedException {
+    private void submit(Witness w) throws SQLException, IOException, InterruptedException {
         int conflictsFollowed = 0;
         while (loop.running()) {
-            if (w.known > newest) {
-                conflict(w, "it has cosigned a tree of " + w.known + " events but the newest checkpoint has " + newest
-                        + ": events and checkpoints were removed from the tail (truncation or rollback)");
-                return;
-            }
             long known = w.known;
             byte[] knownRoot = w.knownRoot;
             Next next = read(c -> {
+                long newest = newestSize(c);
+                if (known > newest) {
+                    return new Next(newest, false, null, List.of());
+                }
                 Cp same = known > 0 ? checkpointAt(c, known) : null;
                 if (same != null && knownRoot != null && !Arrays.equals(same.root(), knownRoot)) {
-                    return new Next(true, null, List.of());
+                    return new Next(newest, true, null, List.of());
                 }
                 // After a 409 we know the witness's size but not its root: resubmit our checkpoint of that
                 // size (the witness compares the roots) before building on it.
                 Cp target = same != null && knownRoot == null ? same : firstAbove(c, known);
                 List<byte[]> proof = target == null || known == 0 || target.size() == known ? List.of()
                         : queries.consistencyNodes(c, known, target.size());
-                return new Next(false, target, proof);
+                return new Next(newest, false, target, proof);
             });
+            if (known > next.newest()) {
+                conflict(w, "it has cosigned a tree of " + known + " events but the newest checkpoint has " + next.newest()
+                        + ": events and checkpoints were removed from the tail (truncation or rollback)");
+                return;
+            }
             if (next.forked()) {
                 conflict(w, "it cosigned another tree of " + w.known + " events than the checkpoint now stored: the history was rewritten (fork)");
                 return;
@@ -399,11 +409,9 @@ public class CheckpointPublisher {
                     if (++conflictsFollowed > 2) {
                         throw new IOException("keeps answering 409 (size " + size + ")");
                     }
+                    // the next round resubmits at that size, or reports a size beyond our newest checkpoint as a truncation
                     w.known = size;
                     w.knownRoot = null;
-                    if (size > newest) {
-                        continue; // reported as a truncation at the top of the loop
-                    }
                 }
                 case 422 -> {
                     conflict(w, "the consistency proof from its tree of " + w.known + " events to " + target.size()
