@@ -178,7 +178,7 @@ public class AuditExporter {
                         writeEvent(g, row);
                         newline(g);
                     });
-                    AuditViews.CheckpointView cover = queries.coveringCheckpoint(req.toSeq())
+                    AuditViews.CheckpointView cover = queries.coveringCheckpoint(c, req.toSeq())
                             .orElseThrow(() -> new IllegalStateException("no checkpoint covers " + req.toSeq()));
                     g.writeStartObject();
                     g.writeStringField("kind", "covering");

@@ -184,24 +184,40 @@ public class AuditQueries {
 
     /** The smallest checkpoint covering at least {@code treeSize} events. */
     public Optional<CheckpointView> coveringCheckpoint(long treeSize) {
-        return queryCheckpoint("SELECT tree_size, root_hash, issued_at, key_id, note FROM audit_checkpoint WHERE tree_size >= ? "
-                + "ORDER BY tree_size LIMIT 1", treeSize);
+        return queryCheckpoint(COVERING_CHECKPOINT, treeSize);
+    }
+
+    private static final String COVERING_CHECKPOINT = "SELECT tree_size, root_hash, issued_at, key_id, note FROM audit_checkpoint "
+            + "WHERE tree_size >= ? ORDER BY tree_size LIMIT 1";
+
+    /**
+     * The checkpoint covering {@code treeSize}, read on the caller's connection: a caller that
+     * holds one must not wait for a second (a full pool of such callers would wait for ever).
+     */
+    public Optional<CheckpointView> coveringCheckpoint(Connection c, long treeSize) throws SQLException {
+        return queryCheckpoint(c, COVERING_CHECKPOINT, treeSize);
     }
 
     private Optional<CheckpointView> queryCheckpoint(String sql, Long arg) {
         try (Connection c = readConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (arg != null) {
-                    ps.setLong(1, arg);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(checkpointView(rs)) : Optional.empty();
-                }
+            try {
+                return queryCheckpoint(c, sql, arg);
             } finally {
                 c.rollback();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<CheckpointView> queryCheckpoint(Connection c, String sql, Long arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (arg != null) {
+                ps.setLong(1, arg);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(checkpointView(rs)) : Optional.empty();
+            }
         }
     }
 

@@ -49,13 +49,20 @@ public class AuditVerifier {
     public AuditViews.Verification verify(String requestedBy, WitnessRequirement witnesses) {
         ChainVerifier.Result r;
         long pending;
+        long awaited;
+        try {
+            // the (bounded) wait for cosignatures first, with no connection held; then the read transaction
+            awaited = witnessVerification.awaitCosignatures(witnesses);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         try (Connection c = queries.readConnection()) {
             try {
                 r = run(c);
                 if (r.ok()) {
                     r = foreignRows(c, r);
                 }
-                r = witnessVerification.check(c, r, witnesses);
+                r = witnessVerification.check(c, r, witnesses, awaited);
                 pending = count(c, "SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
             } finally {
                 c.rollback();

@@ -219,39 +219,66 @@ public class CheckpointPublisher {
         return true;
     }
 
-    /** One pass: the file first (it needs nobody else), then every witness that is not backing off. */
+    /**
+     * One pass: the file first (it needs nobody else), then every witness that is not backing off.
+     * Reads happen in short read transactions and no connection is held during a request to a
+     * witness (up to the request timeout each): the pool is fixed-size, and a connection pinned
+     * by a slow witness would be missing for everyone else (docs/operations.md).
+     */
     void publishOnce() throws SQLException, IOException, InterruptedException {
-        try (Connection c = queries.readConnection()) {
-            try {
-                if (sink != null) {
-                    appendToSink(c);
-                }
-                long newest = newestSize(c);
-                for (Witness w : witnesses) {
-                    if (w.known < 0) {
-                        w.known = store.lastCosigned(w.key);
-                        w.cosignedSize.set(w.known);
-                    }
-                    w.pending.set(countAbove(c, w.known));
-                    if (System.nanoTime() - w.nextAttemptNanos < 0) {
-                        continue;
-                    }
-                    try {
-                        submit(c, w, newest);
-                        w.lastError = null;
-                        w.backoffMillis = 0;
-                    } catch (IOException e) {
-                        fail(w, e.getMessage());
-                    }
-                    w.pending.set(countAbove(c, w.known));
-                }
-            } finally {
-                c.rollback();
+        for (Witness w : witnesses) {
+            if (w.known < 0) {
+                w.known = store.lastCosigned(w.key);
+                w.cosignedSize.set(w.known);
             }
+        }
+        read(c -> {
+            if (sink != null) {
+                appendToSink(c);
+            }
+            for (Witness w : witnesses) {
+                w.pending.set(countAbove(c, w.known));
+            }
+            return null;
+        });
+        for (Witness w : witnesses) {
+            if (System.nanoTime() - w.nextAttemptNanos < 0) {
+                continue;
+            }
+            try {
+                submit(w);
+                w.lastError = null;
+                w.backoffMillis = 0;
+            } catch (IOException e) {
+                fail(w, e.getMessage());
+            }
+            updatePending(w);
         }
         synchronized (progress) {
             progress.notifyAll();
         }
+    }
+
+    /** A database read of the publisher. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T apply(Connection c) throws SQLException, IOException;
+    }
+
+    /** Runs {@code read} in its own short read-only transaction and gives the connection back. */
+    private <T> T read(Read<T> read) throws SQLException, IOException {
+        try (Connection c = queries.readConnection()) {
+            try {
+                return read.apply(c);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private void updatePending(Witness w) throws SQLException, IOException {
+        long known = w.known;
+        w.pending.set(read(c -> countAbove(c, known)));
     }
 
     private void fail(Witness w, String why) {
@@ -285,29 +312,56 @@ public class CheckpointPublisher {
     }
 
     /**
-     * Submits the checkpoints above the witness's size one by one, each with a consistency proof
-     * from the previous; follows a 409's size once, and records conflicts.
+     * What one submission sends, read before the request: the newest checkpoint's size, whether
+     * the witness's tree is another than ours, our checkpoint to send and the consistency proof
+     * from the witness's size.
      */
-    private void submit(Connection c, Witness w, long newest) throws SQLException, IOException, InterruptedException {
+    private record Next(long newest, boolean forked, Cp target, List<byte[]> proof) {
+    }
+
+    /**
+     * Submits the checkpoints above the witness's size one by one, each with a consistency proof
+     * from the previous; follows a 409's size once, and records conflicts. Each round reads what
+     * it sends in a short transaction, sends with no connection held, and stores the answer in a
+     * transaction of its own. The newest size is read in each round, after the checkpoint the
+     * previous round sent was read: a size read once per pass would be older than a checkpoint
+     * made meanwhile and sent, and its cosignature would look like a truncation.
+     */
+    private void submit(Witness w) throws SQLException, IOException, InterruptedException {
         int conflictsFollowed = 0;
         while (loop.running()) {
-            if (w.known > newest) {
-                conflict(w, "it has cosigned a tree of " + w.known + " events but the newest checkpoint has " + newest
+            long known = w.known;
+            byte[] knownRoot = w.knownRoot;
+            Next next = read(c -> {
+                long newest = newestSize(c);
+                if (known > newest) {
+                    return new Next(newest, false, null, List.of());
+                }
+                Cp same = known > 0 ? checkpointAt(c, known) : null;
+                if (same != null && knownRoot != null && !Arrays.equals(same.root(), knownRoot)) {
+                    return new Next(newest, true, null, List.of());
+                }
+                // After a 409 we know the witness's size but not its root: resubmit our checkpoint of that
+                // size (the witness compares the roots) before building on it.
+                Cp target = same != null && knownRoot == null ? same : firstAbove(c, known);
+                List<byte[]> proof = target == null || known == 0 || target.size() == known ? List.of()
+                        : queries.consistencyNodes(c, known, target.size());
+                return new Next(newest, false, target, proof);
+            });
+            if (known > next.newest()) {
+                conflict(w, "it has cosigned a tree of " + known + " events but the newest checkpoint has " + next.newest()
                         + ": events and checkpoints were removed from the tail (truncation or rollback)");
                 return;
             }
-            Cp same = w.known > 0 ? checkpointAt(c, w.known) : null;
-            if (same != null && w.knownRoot != null && !Arrays.equals(same.root(), w.knownRoot)) {
+            if (next.forked()) {
                 conflict(w, "it cosigned another tree of " + w.known + " events than the checkpoint now stored: the history was rewritten (fork)");
                 return;
             }
-            // After a 409 we know the witness's size but not its root: resubmit our checkpoint of that
-            // size (the witness compares the roots) before building on it.
-            Cp target = same != null && w.knownRoot == null ? same : firstAbove(c, w.known);
+            Cp target = next.target();
             if (target == null) {
                 return;
             }
-            List<byte[]> proof = w.known == 0 || target.size() == w.known ? List.of() : queries.consistencyNodes(c, w.known, target.size());
+            List<byte[]> proof = next.proof();
             StringBuilder body = new StringBuilder("old ").append(w.known).append('\n');
             for (byte[] p : proof) {
                 body.append(Base64.getEncoder().encodeToString(p)).append('\n');
@@ -335,7 +389,7 @@ public class CheckpointPublisher {
                     w.cosignedSize.accumulateAndGet(target.size(), Math::max);
                     w.witnessedSize.accumulateAndGet(target.size(), Math::max);
                     w.conflict = null;
-                    w.pending.set(countAbove(c, w.known));
+                    updatePending(w);
                     synchronized (progress) {
                         progress.notifyAll();
                     }
@@ -355,11 +409,9 @@ public class CheckpointPublisher {
                     if (++conflictsFollowed > 2) {
                         throw new IOException("keeps answering 409 (size " + size + ")");
                     }
+                    // the next round resubmits at that size, or reports a size beyond our newest checkpoint as a truncation
                     w.known = size;
                     w.knownRoot = null;
-                    if (size > newest) {
-                        continue; // reported as a truncation at the top of the loop
-                    }
                 }
                 case 422 -> {
                     conflict(w, "the consistency proof from its tree of " + w.known + " events to " + target.size()
