@@ -312,8 +312,17 @@ public class AuditSequencer {
     }
 
     static Head lockHead(Connection c) throws SQLException {
+        return head(c, " FOR UPDATE");
+    }
+
+    /** The chain head as committed, without locking it (verification, health). */
+    static Head head(Connection c) throws SQLException {
+        return head(c, "");
+    }
+
+    private static Head head(Connection c, String lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, hash, frontier, checkpoint_size, checkpoint_at FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+                "SELECT seq, hash, frontier, checkpoint_size, checkpoint_at FROM audit_chain_head WHERE id = 1" + lock);
                 ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("audit_chain_head row is missing");

@@ -45,14 +45,9 @@ public class AuditTrailHealthCheck implements HealthCheck {
     }
 
     private HealthCheckResponse check(Connection c) throws SQLException {
-        long headSeq;
-        long headCheckpoint;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, checkpoint_size FROM audit_chain_head WHERE id = 1");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            headSeq = rs.getLong(1);
-            headCheckpoint = rs.getLong(2);
-        }
+        AuditSequencer.Head head = AuditSequencer.head(c);
+        long headSeq = head.seq();
+        long headCheckpoint = head.checkpointSize();
         long foreign = 0;
         Long firstForeign = null;
         // two range scans of the seq index (an OR may be planned as a full scan, on every probe)

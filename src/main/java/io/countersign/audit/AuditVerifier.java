@@ -122,16 +122,10 @@ public class AuditVerifier {
                 notes.add(rs.getString(2));
             }
         }
-        long headSeq;
-        String headHash;
-        long headCheckpoint;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash, checkpoint_size FROM audit_chain_head WHERE id = 1");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            headSeq = rs.getLong(1);
-            headHash = rs.getString(2);
-            headCheckpoint = rs.getLong(3);
-        }
+        AuditSequencer.Head head = AuditSequencer.head(c);
+        long headSeq = head.seq();
+        String headHash = head.hash();
+        long headCheckpoint = head.checkpointSize();
         ChainVerifier v = new ChainVerifier(signer.verifiers(), config.origin(), 1, AuditCodec.GENESIS_HASH,
                 new CompactRange());
         int next = 0;
@@ -209,14 +203,18 @@ public class AuditVerifier {
         long count = 0;
         Long firstSeq = null;
         long firstId = 0;
+        // two range scans of the seq index, as the audit-trail health check (an OR may be planned as a full scan)
         try (PreparedStatement ps = c.prepareStatement("SELECT id, seq FROM audit_event WHERE seq < 1 "
-                + "OR seq > (SELECT seq FROM audit_chain_head WHERE id = 1)"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                count++;
-                long seq = claimed.getOrDefault(rs.getLong(1), rs.getLong(2));
-                if (firstSeq == null || seq < firstSeq) {
-                    firstSeq = seq;
-                    firstId = rs.getLong(1);
+                + "UNION ALL SELECT id, seq FROM audit_event WHERE seq > ?")) {
+            ps.setLong(1, AuditSequencer.head(c).seq());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    count++;
+                    long seq = claimed.getOrDefault(rs.getLong(1), rs.getLong(2));
+                    if (firstSeq == null || seq < firstSeq) {
+                        firstSeq = seq;
+                        firstId = rs.getLong(1);
+                    }
                 }
             }
         }
