@@ -59,8 +59,16 @@ public class AuditSequencer {
     private BackgroundLoop loop;
     private Timer mergeDelay;
 
-    /** The chain head as stored in audit_chain_head. */
-    record Head(long seq, String hash, CompactRange frontier, long checkpointSize, Instant checkpointAt) {
+    /**
+     * The chain head as stored in audit_chain_head. The frontier is parsed only when asked for:
+     * readers that need the sizes and hash (verification, health) must still report a head whose
+     * frontier was edited out of step with its seq, not fail on it.
+     */
+    record Head(long seq, String hash, String frontierText, long checkpointSize, Instant checkpointAt) {
+        /** A fresh compact range of events 1..seq; throws if the stored frontier does not fit seq. */
+        CompactRange frontier() {
+            return CompactRange.parse(seq, frontierText);
+        }
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -186,8 +194,9 @@ public class AuditSequencer {
                 Head head = lockHead(c);
                 if (head.seq() > head.checkpointSize()) {
                     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                    writeCheckpoint(c, head.seq(), head.frontier(), now, head.checkpointSize());
-                    updateHead(c, head.seq(), head.hash(), head.frontier(), head.seq(), now);
+                    CompactRange frontier = head.frontier();
+                    writeCheckpoint(c, head.seq(), frontier, now, head.checkpointSize());
+                    updateHead(c, head.seq(), head.hash(), frontier, head.seq(), now);
                 }
                 c.commit();
                 return head.seq();
@@ -334,7 +343,7 @@ public class AuditSequencer {
     static Head readHead(ResultSet rs) throws SQLException {
         long seq = rs.getLong(1);
         OffsetDateTime at = rs.getObject(5, OffsetDateTime.class);
-        return new Head(seq, rs.getString(2), CompactRange.parse(seq, rs.getString(3)), rs.getLong(4),
+        return new Head(seq, rs.getString(2), rs.getString(3), rs.getLong(4),
                 at == null ? null : at.toInstant());
     }
 
