@@ -50,17 +50,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Countersign with two witnesses on loopback. The witnesses run the {@code witness} command's
- * own code path ({@link WitnessCommand#start}, what {@code java -jar quarkus-run.jar witness}
- * runs) in this JVM, each with its own JDK HTTP server, key and state directory; Countersign
- * reaches them over real HTTP. Each test tampers straight in the database like an operator
- * with full access would, checks that the witnesses expose it, and restores the rows.
+ * Countersign with two witnesses on loopback, each its own process ({@link WitnessProcess}: the
+ * {@code witness} command of the packaged entry point, its own key and state directory);
+ * Countersign reaches them over real HTTP. Each test tampers straight in the database like an
+ * operator with full access would, checks that the witnesses expose it, and restores the rows.
  */
 @QuarkusTest
 @TestProfile(WitnessedTrailProfile.class)
 class WitnessedTrailTest {
 
-    static final Map<String, WitnessCommand.Running> WITNESSES = new HashMap<>();
+    static final Map<String, WitnessProcess> WITNESSES = new HashMap<>();
 
     @Inject
     AuditTrail trail;
@@ -99,8 +98,8 @@ class WitnessedTrailTest {
     /** Starts witness {@code w} exactly as docs/audit.md runs it, on the port the profile gave it. */
     static void startWitness(String w) throws Exception {
         URI url = URI.create(config("countersign.audit.witness.targets." + w + ".url"));
-        WITNESSES.put(w, WitnessCommand.start(new String[] { "--key", dir().resolve(w + ".key").toString(), "--log-key", logKey(),
-                "--state-dir", dir().resolve(w + "-state").toString(), "--listen", "127.0.0.1:" + url.getPort() }));
+        WITNESSES.put(w, WitnessProcess.start(List.of("--key", dir().resolve(w + ".key").toString(), "--log-key", logKey(),
+                "--state-dir", dir().resolve(w + "-state").toString(), "--listen", "127.0.0.1:" + url.getPort())));
     }
 
     @BeforeAll
@@ -110,8 +109,10 @@ class WitnessedTrailTest {
     }
 
     @AfterAll
-    static void stopWitnesses() {
-        WITNESSES.values().forEach(WitnessCommand.Running::close);
+    static void stopWitnesses() throws InterruptedException {
+        for (WitnessProcess w : WITNESSES.values()) {
+            w.close();
+        }
         WITNESSES.clear();
     }
 
@@ -431,7 +432,11 @@ class WitnessedTrailTest {
 
     @Test
     void aWitnessThatIsDownDelaysCosigningButLosesNothing() throws Exception {
-        WITNESSES.remove("w2").close();
+        long older = recordAndCheckpoint(2);
+        long beforeCrash = recordAndCheckpoint(2);
+        assertTrue(publisher.awaitCosigned(beforeCrash));
+        // kill -9: the restart below reads the state the crashed process left on disk
+        WITNESSES.remove("w2").kill();
         long first;
         long second;
         try {
@@ -449,6 +454,13 @@ class WitnessedTrailTest {
             assertTrue(m.lines().anyMatch(l -> l.startsWith("countersign_audit_witness_failures_total{witness=\"w2\"}")), m);
         } finally {
             startWitness("w2");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            // the restarted process still knows the size it cosigned before it was killed
+            HttpResponse<String> rollback = addCheckpoint("w2", "old 0\n\n" + note(c, older));
+            assertEquals(409, rollback.statusCode(), rollback.body());
+            // (or a newer size: the publisher may already have caught it up)
+            assertTrue(Long.parseLong(rollback.body().strip()) >= beforeCrash, rollback.body());
         }
         assertTrue(publisher.awaitCosigned(second), "w2 catches up");
         try (Connection c = dataSource.getConnection()) {
