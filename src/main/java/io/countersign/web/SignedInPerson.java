@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * A person signed in to the web pages: the token's subject (the id every decision and audit
  * event records), a name for display only (the token's {@code name} claim, else the subject;
- * never compared), their reviewer groups and their roles.
+ * never compared), their reviewer groups and their roles (the role names in the token's groups,
+ * {@link Roles#ALL}).
  */
 public record SignedInPerson(String subject, String displayName, Set<String> groups, Set<String> roles) {
 

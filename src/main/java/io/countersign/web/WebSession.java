@@ -3,6 +3,7 @@ package io.countersign.web;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.IdentityConfig;
 import io.countersign.identity.ReviewerGroups;
+import io.countersign.identity.Roles;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -68,7 +70,8 @@ public class WebSession {
         }
         try {
             JsonWebToken jwt = parser.parse(token.strip());
-            Set<String> roles = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
+            Set<String> roles = jwt.getGroups() == null ? Set.of()
+                    : jwt.getGroups().stream().filter(Roles.ALL::contains).collect(Collectors.toSet());
             SignedInPerson person = new SignedInPerson(jwt.getSubject(), displayName(jwt),
                     ReviewerGroups.of(jwt.getClaim(identity.reviewerGroupsClaim())), roles);
             return Optional.of(new Session(person, Instant.ofEpochSecond(jwt.getExpirationTime())));

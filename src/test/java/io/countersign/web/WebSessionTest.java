@@ -29,7 +29,7 @@ class WebSessionTest {
         assertEquals("rita", p.subject());
         assertEquals("rita", p.displayName());
         assertEquals(Set.of("dba", "finance"), p.groups());
-        assertEquals(Set.of("reviewer", "dba", "finance"), p.roles());
+        assertEquals(Set.of("reviewer"), p.roles());
         assertTrue(p.hasRole("reviewer"));
         assertFalse(p.isAgent());
     }
