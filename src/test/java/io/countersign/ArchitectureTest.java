@@ -48,6 +48,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void devOnlyIdentitiesStayOutOfProductionCode() {
+        noClasses().that().resideOutsideOfPackage("io.countersign.identity.dev..")
+                .should().dependOnClassesThat().resideInAPackage("io.countersign.identity.dev..")
+                .check(classes);
+    }
+
+    @Test
     void entitiesAreNotUsedByResources() {
         noClasses().that().haveSimpleNameEndingWith("Resource")
                 .should().dependOnClassesThat().areAnnotatedWith(jakarta.persistence.Entity.class)

@@ -2,9 +2,7 @@ package io.countersign.identity;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import java.util.Collection;
 import java.util.Set;
-import java.util.TreeSet;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Who is calling: the verified token's subject, roles and reviewer groups. */
@@ -28,14 +26,6 @@ public class CallerIdentity {
 
     /** Reviewer groups from the configured claim, without the role names. */
     public Set<String> reviewerGroups() {
-        Object claim = jwt.getClaim(config.reviewerGroupsClaim());
-        Set<String> groups = new TreeSet<>();
-        if (claim instanceof Collection<?> c) {
-            c.forEach(g -> groups.add(String.valueOf(g).replace("\"", "")));
-        } else if (claim instanceof jakarta.json.JsonArray a) {
-            a.forEach(v -> groups.add(v.toString().replace("\"", "")));
-        }
-        groups.removeAll(Roles.ALL);
-        return groups;
+        return ReviewerGroups.of(jwt.getClaim(config.reviewerGroupsClaim()));
     }
 }

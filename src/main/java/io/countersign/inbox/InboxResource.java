@@ -1,7 +1,8 @@
 package io.countersign.inbox;
 
 import io.countersign.common.ProblemException;
-import io.countersign.identity.dev.DemoIdentities;
+import io.countersign.identity.DemoPeople;
+import io.countersign.identity.Roles;
 import io.countersign.review.Decision;
 import io.countersign.review.ReviewService;
 import io.countersign.review.Views.DecisionView;
@@ -9,6 +10,10 @@ import io.countersign.review.Views.InboxPage;
 import io.countersign.review.Views.InboxQuery;
 import io.countersign.review.Views.RequestDetail;
 import io.countersign.review.Views.Reviewer;
+import io.countersign.web.Csrf;
+import io.countersign.web.Pages;
+import io.countersign.web.SignedInPerson;
+import io.countersign.web.WebSession;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
@@ -23,8 +28,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -45,24 +48,27 @@ public class InboxResource {
 
     @CheckedTemplate(basePath = "inbox")
     static class Templates {
-        static native TemplateInstance inbox(Reviewer me, InboxPage page, InboxQuery query, String csrf);
+        static native TemplateInstance inbox(SignedInPerson me, InboxPage page, InboxQuery query, String csrf);
 
-        static native TemplateInstance request(Reviewer me, RequestDetail d, PayloadView payload, String csrf,
+        static native TemplateInstance request(SignedInPerson me, RequestDetail d, PayloadView payload, String csrf,
                 String error, String notice);
 
-        static native TemplateInstance decisions(Reviewer me, List<DecisionView> decisions, String csrf);
+        static native TemplateInstance decisions(SignedInPerson me, List<DecisionView> decisions, String csrf);
 
         static native TemplateInstance signin(List<String> demoUsers, Map<String, String> demoDescriptions,
                 String csrf, String error);
 
-        static native TemplateInstance notfound(Reviewer me, String csrf, String detail);
+        static native TemplateInstance notfound(SignedInPerson me, String csrf, String detail);
     }
 
     @Inject
-    InboxSession session;
+    WebSession session;
 
     @Inject
     Csrf csrf;
+
+    @Inject
+    Pages pages;
 
     @Inject
     InboxConfig config;
@@ -70,16 +76,11 @@ public class InboxResource {
     @Inject
     ReviewService reviews;
 
-
     @Inject
-    Instance<DemoIdentities> demo;
+    Instance<DemoPeople> demo;
 
     @Inject
     InboxEvents events;
-
-    @Context
-    HttpHeaders headers;
-
 
     // ------------------------------------------------------------------ sign-in
 
@@ -95,8 +96,8 @@ public class InboxResource {
     public Response signIn(@FormParam("_csrf") String formToken, @FormParam("token") String token) {
         csrf.verify(formToken);
         return session.verify(token)
-                .map(s -> s.isAgentClaimingAPersonsRole() ? page(signIn(InboxSession.AGENT_REFUSAL), 403)
-                        : s.isReviewer() || s.isAuditor() ? signedIn(token, s)
+                .map(s -> s.person().isAgentClaimingAPersonsRole() ? page(signIn(WebSession.AGENT_REFUSAL), 403)
+                        : s.person().hasRole(Roles.REVIEWER) || s.person().hasRole(Roles.AUDITOR) ? signedIn(token, s)
                         : page(signIn("This account has no reviewer role and no auditor role; ask an administrator for "
                                 + "access."), 403))
                 .orElseGet(() -> page(signIn("The token is not valid: it must be a current token from the configured "
@@ -111,11 +112,8 @@ public class InboxResource {
         if (!demo.isResolvable()) {
             throw ProblemException.notFound("Demo sign-in exists only in the dev profile.");
         }
-        String token = demo.get().tokens().get(user);
-        if (token == null || demo.get().descriptions().get(user).startsWith("agent")) {
-            return page(signIn("Unknown demo user."), 400);
-        }
-        return signIn(formToken, token);
+        return demo.get().token(user).map(token -> signIn(formToken, token))
+                .orElseGet(() -> page(signIn("Unknown demo user."), 400));
     }
 
     @POST
@@ -123,33 +121,28 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
         csrf.verify(formToken);
-        return Response.seeOther(URI.create("/inbox/sign-in")).cookie(session.clearedSessionCookie()).build();
+        return Response.seeOther(URI.create(WebSession.SIGN_IN_PATH))
+                .cookie(session.clearedSessionCookie(WebSession.INBOX_PATH)).build();
     }
 
-    private Response signedIn(String token, InboxSession.Session s) {
-        if (!s.isReviewer()) {
+    private Response signedIn(String token, WebSession.Session s) {
+        if (!s.person().hasRole(Roles.REVIEWER)) {
             // An auditor without the reviewer role goes to the auditor pages; the cookie is scoped to them only.
-            return Response.seeOther(URI.create(InboxSession.AUDIT_PATH))
-                    .cookie(session.sessionCookie(token, s.expiresAt(), InboxSession.AUDIT_PATH)).build();
+            return Response.seeOther(URI.create(WebSession.AUDIT_PATH))
+                    .cookie(session.sessionCookie(token, s.expiresAt(), WebSession.AUDIT_PATH)).build();
         }
-        reviews.rememberMember(s.reviewer());
-        Response.ResponseBuilder rb = Response.seeOther(URI.create("/inbox"))
-                .cookie(session.sessionCookie(token, s.expiresAt()));
-        if (s.isAuditor()) {
-            rb.cookie(session.sessionCookie(token, s.expiresAt(), InboxSession.AUDIT_PATH));
+        reviews.rememberMember(reviewer(s.person()));
+        Response.ResponseBuilder rb = Response.seeOther(URI.create(WebSession.INBOX_PATH))
+                .cookie(session.sessionCookie(token, s.expiresAt(), WebSession.INBOX_PATH));
+        if (s.person().hasRole(Roles.AUDITOR)) {
+            rb.cookie(session.sessionCookie(token, s.expiresAt(), WebSession.AUDIT_PATH));
         }
         return rb.build();
     }
 
     private TemplateInstance signIn(String error) {
-        List<String> users = List.of();
-        Map<String, String> descriptions = Map.of();
-        if (demo.isResolvable()) {
-            descriptions = demo.get().descriptions();
-            users = descriptions.keySet().stream().filter(u -> !demo.get().descriptions().get(u).startsWith("agent"))
-                    .toList();
-        }
-        return Templates.signin(users, descriptions, token(), error);
+        Map<String, String> people = demo.isResolvable() ? demo.get().people() : Map.of();
+        return Templates.signin(List.copyOf(people.keySet()), people, token(), error);
     }
 
     // ------------------------------------------------------------------ pages
@@ -157,16 +150,16 @@ public class InboxResource {
     @GET
     public Response inbox(@QueryParam("type") String type, @QueryParam("environment") String environment,
             @QueryParam("agent") String agent, @QueryParam("risk") String risk, @QueryParam("page") Integer page) {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
+        SignedInPerson me = reviewerSignedIn();
         InboxQuery q = new InboxQuery(blankToNull(type), blankToNull(environment), blankToNull(agent),
                 blankToNull(risk), page == null ? 1 : page, config.pageSize());
-        return page(Templates.inbox(me, reviews.inbox(me, q), q, token()), 200);
+        return page(Templates.inbox(me, reviews.inbox(reviewer(me), q), q, token()), 200);
     }
 
     @GET
     @Path("requests/{id}")
     public Response request(@PathParam("id") String id, @QueryParam("notice") String notice) {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
+        SignedInPerson me = reviewerSignedIn();
         UUID requestId = parseId(id);
         if (requestId == null) {
             return notFound(me, "No request " + id + ".");
@@ -177,8 +170,8 @@ public class InboxResource {
     @GET
     @Path("decisions")
     public Response myDecisions() {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
-        return page(Templates.decisions(me, reviews.myDecisions(me.userId(), 200), token()), 200);
+        SignedInPerson me = reviewerSignedIn();
+        return page(Templates.decisions(me, reviews.myDecisions(me.subject(), 200), token()), 200);
     }
 
     @GET
@@ -186,8 +179,8 @@ public class InboxResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     public Multi<String> events() {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
-        return events.stream(me);
+        SignedInPerson me = reviewerSignedIn();
+        return events.stream(reviewer(me));
     }
 
     // ------------------------------------------------------------------ actions (POST only)
@@ -198,7 +191,7 @@ public class InboxResource {
     public Response decide(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey, @FormParam("digest") String digest,
             @FormParam("decision") String decision, @FormParam("comment") String comment) {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
+        SignedInPerson me = reviewerSignedIn();
         csrf.verify(formToken);
         UUID requestId = parseId(id);
         if (requestId == null) {
@@ -208,11 +201,12 @@ public class InboxResource {
         if (d == null || taskKey == null) {
             return requestPage(me, requestId, "Choose approve, reject or request changes.", null, 400);
         }
-        return act(me, requestId, () -> reviews.recordDecision(me, requestId, taskKey, d, comment, digest), switch (d) {
-            case APPROVE -> "approved";
-            case REJECT -> "rejected";
-            case REQUEST_CHANGES -> "changes-requested";
-        });
+        return act(me, requestId, () -> reviews.recordDecision(reviewer(me), requestId, taskKey, d, comment, digest),
+                switch (d) {
+                    case APPROVE -> "approved";
+                    case REJECT -> "rejected";
+                    case REQUEST_CHANGES -> "changes-requested";
+                });
     }
 
     @POST
@@ -220,11 +214,11 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response claim(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey) {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
+        SignedInPerson me = reviewerSignedIn();
         csrf.verify(formToken);
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
-                : act(me, requestId, () -> reviews.claim(me, requestId, taskKey), "claimed");
+                : act(me, requestId, () -> reviews.claim(reviewer(me), requestId, taskKey), "claimed");
     }
 
     @POST
@@ -232,11 +226,11 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response unclaim(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey) {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
+        SignedInPerson me = reviewerSignedIn();
         csrf.verify(formToken);
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
-                : act(me, requestId, () -> reviews.unclaim(me, requestId, taskKey), "unclaimed");
+                : act(me, requestId, () -> reviews.unclaim(reviewer(me), requestId, taskKey), "unclaimed");
     }
 
     @POST
@@ -244,17 +238,18 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response reassign(@PathParam("id") String id, @FormParam("_csrf") String formToken,
             @FormParam("taskKey") Long taskKey, @FormParam("assignee") String assignee) {
-        Reviewer me = session.require(cookie(config.sessionCookie()));
+        SignedInPerson me = reviewerSignedIn();
         csrf.verify(formToken);
         UUID requestId = parseId(id);
         return requestId == null || taskKey == null ? notFound(me, "No such review step.")
-                : act(me, requestId, () -> reviews.reassign(me, requestId, taskKey, assignee), "reassigned");
+                : act(me, requestId, () -> reviews.reassign(reviewer(me), requestId, taskKey, assignee),
+                        "reassigned");
     }
 
     // ------------------------------------------------------------------ helpers
 
     /** Runs a state change; success → 303 back to the request (PRG), refusal → the page with the reason. */
-    private Response act(Reviewer me, UUID requestId, Runnable change, String notice) {
+    private Response act(SignedInPerson me, UUID requestId, Runnable change, String notice) {
         try {
             change.run();
         } catch (ProblemException e) {
@@ -272,10 +267,10 @@ public class InboxResource {
         return Response.seeOther(URI.create("/inbox/requests/" + requestId + "?notice=" + notice)).build();
     }
 
-    private Response requestPage(Reviewer me, UUID requestId, String error, String notice, int status) {
+    private Response requestPage(SignedInPerson me, UUID requestId, String error, String notice, int status) {
         RequestDetail d;
         try {
-            d = reviews.detail(me, requestId);
+            d = reviews.detail(reviewer(me), requestId);
         } catch (ProblemException e) {
             return notFound(me, "No request " + requestId + " in your inbox.");
         }
@@ -283,7 +278,7 @@ public class InboxResource {
                 notice), status);
     }
 
-    private Response notFound(Reviewer me, String detail) {
+    private Response notFound(SignedInPerson me, String detail) {
         return page(Templates.notfound(me, token(), detail), 404);
     }
 
@@ -292,16 +287,17 @@ public class InboxResource {
     }
 
     private Response page(TemplateInstance t, int status) {
-        String tok = token();
-        Response.ResponseBuilder rb = Response.status(status).entity(t.data("csrf", tok)).type(MediaType.TEXT_HTML_TYPE
-                .withCharset("UTF-8"));
-        csrf.newSeedCookie("/inbox").ifPresent(rb::cookie);
-        return rb.build();
+        return pages.render(t, status, WebSession.INBOX_PATH);
     }
 
-    private String cookie(String name) {
-        jakarta.ws.rs.core.Cookie c = headers.getCookies().get(name);
-        return c == null ? null : c.getValue();
+    /** The signed-in reviewer; anyone else is sent to sign in. */
+    private SignedInPerson reviewerSignedIn() {
+        return session.requireOrRedirect(Roles.REVIEWER);
+    }
+
+    /** The person as the review service sees a reviewer. */
+    private static Reviewer reviewer(SignedInPerson p) {
+        return new Reviewer(p.subject(), p.groups(), p.isAgent());
     }
 
     private static String noticeText(String notice) {

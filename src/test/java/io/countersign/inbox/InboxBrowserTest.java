@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countersign.review.ReviewFixture;
+import io.countersign.testsupport.Browser;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;

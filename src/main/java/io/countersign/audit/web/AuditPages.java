@@ -11,10 +11,11 @@ import io.countersign.audit.AuditViews.EventView;
 import io.countersign.audit.AuditViews.Verification;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
-import io.countersign.inbox.Csrf;
-import io.countersign.inbox.InboxConfig;
-import io.countersign.inbox.InboxSession;
-import io.countersign.review.Views.Reviewer;
+import io.countersign.identity.Roles;
+import io.countersign.web.Csrf;
+import io.countersign.web.Pages;
+import io.countersign.web.SignedInPerson;
+import io.countersign.web.WebSession;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
@@ -27,8 +28,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -48,8 +47,8 @@ import java.util.UUID;
 
 /**
  * The auditor pages: search the decision trail, open one request's trail, export, and verify
- * the chain. Server-rendered (no JavaScript), auditor role only, on the inbox's cookie session
- * (scoped to /audit), CSRF tokens and security headers. GETs never change the trail.
+ * the chain. Server-rendered (no JavaScript), auditor role only, on the shared web session
+ * (its cookie scoped to /audit), CSRF tokens and security headers. GETs never change the trail.
  */
 @Path("/audit")
 @Produces(MediaType.TEXT_HTML)
@@ -60,11 +59,11 @@ public class AuditPages {
 
     @CheckedTemplate(basePath = "audit")
     static class Templates {
-        static native TemplateInstance search(Reviewer me, Filters f, List<EventRow> rows, String nextQuery,
+        static native TemplateInstance search(SignedInPerson me, Filters f, List<EventRow> rows, String nextQuery,
                 CheckpointView checkpoint, Verification verification, String exportJsonl, String exportCsv,
                 String error, String notice, String csrf);
 
-        static native TemplateInstance trail(Reviewer me, String requestId, List<EventRow> rows, String error,
+        static native TemplateInstance trail(SignedInPerson me, String requestId, List<EventRow> rows, String error,
                 String csrf);
     }
 
@@ -87,11 +86,11 @@ public class AuditPages {
     }
 
     @Inject
-    InboxSession session;
+    WebSession session;
     @Inject
     Csrf csrf;
     @Inject
-    InboxConfig config;
+    Pages pages;
     @Inject
     AuditQueries queries;
     @Inject
@@ -99,15 +98,11 @@ public class AuditPages {
     @Inject
     AuditExporter exporter;
 
-    @Context
-    HttpHeaders headers;
-
-
     @GET
     public Response search(@QueryParam("type") String type, @QueryParam("agent") String agent,
             @QueryParam("request") String request, @QueryParam("actor") String actor, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("before") String before, @QueryParam("notice") String notice) {
-        Reviewer me = session.requireAuditor(cookie(config.sessionCookie()));
+        SignedInPerson me = auditor();
         Filters f = new Filters(trim(type), trim(agent), trim(request), trim(actor), trim(from), trim(to));
         List<String> errors = new ArrayList<>();
         UUID requestId = requestId(f.request(), errors);
@@ -151,7 +146,7 @@ public class AuditPages {
     @GET
     @Path("requests/{id}")
     public Response trail(@PathParam("id") String id) {
-        Reviewer me = session.requireAuditor(cookie(config.sessionCookie()));
+        SignedInPerson me = auditor();
         UUID requestId;
         try {
             requestId = UUID.fromString(id);
@@ -174,9 +169,9 @@ public class AuditPages {
     @Path("verify")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response verify(@FormParam("_csrf") String formToken) {
-        Reviewer me = session.requireAuditor(cookie(config.sessionCookie()));
+        SignedInPerson me = auditor();
         csrf.verify(formToken);
-        verifier.verify(me.userId());
+        verifier.verify(me.subject());
         return Response.seeOther(URI.create("/audit?notice=verified")).build();
     }
 
@@ -185,8 +180,8 @@ public class AuditPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
         csrf.verify(formToken);
-        return Response.seeOther(URI.create("/inbox/sign-in"))
-                .cookie(session.clearedSessionCookie(InboxSession.AUDIT_PATH)).build();
+        return Response.seeOther(URI.create(WebSession.SIGN_IN_PATH))
+                .cookie(session.clearedSessionCookie(WebSession.AUDIT_PATH)).build();
     }
 
     @GET
@@ -195,7 +190,7 @@ public class AuditPages {
     public Response export(@QueryParam("format") String format, @QueryParam("type") String type,
             @QueryParam("agent") String agent, @QueryParam("request") String request, @QueryParam("actor") String actor,
             @QueryParam("from") String from, @QueryParam("to") String to) {
-        session.requireAuditor(cookie(config.sessionCookie()));
+        auditor();
         String fmt = format == null || format.isBlank() ? "jsonl" : format.strip();
         List<String> errors = new ArrayList<>();
         if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
@@ -296,15 +291,12 @@ public class AuditPages {
     }
 
     private Response page(TemplateInstance t, int status) {
-        String tok = token();
-        Response.ResponseBuilder rb = Response.status(status).entity(t.data("csrf", tok).data("audit", true))
-                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
-        csrf.newSeedCookie(InboxSession.AUDIT_PATH).ifPresent(rb::cookie);
-        return rb.build();
+        return pages.render(t.data("audit", true), status, WebSession.AUDIT_PATH);
     }
 
-    private String cookie(String name) {
-        jakarta.ws.rs.core.Cookie c = headers.getCookies().get(name);
-        return c == null ? null : c.getValue();
+    /** The signed-in auditor (another role's session gets 403), or a 303 to the sign-in page. */
+    private SignedInPerson auditor() {
+        return session.requireOrRefuse(Roles.AUDITOR,
+                "The auditor pages need the auditor role; sign in with an auditor account.");
     }
 }

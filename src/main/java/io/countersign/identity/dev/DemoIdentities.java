@@ -2,6 +2,7 @@ package io.countersign.identity.dev;
 
 import io.countersign.identity.AgentInput;
 import io.countersign.identity.AgentRegistry;
+import io.countersign.identity.DemoPeople;
 import io.countersign.identity.Roles;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
@@ -16,17 +17,19 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Dev profile only (`mvn quarkus:dev`): seeds demo agents and mints tokens for demo agents and
- * people with the fixture issuer key, so a newcomer can act as an agent or reviewer at once.
- * Never built into the packaged application.
+ * people with the fixture issuer key, so a newcomer can act as an agent or reviewer at once; the
+ * people are the sign-in page's one-click demo accounts ({@link DemoPeople}). Never built into the
+ * packaged application.
  */
 @IfBuildProfile("dev")
 @ApplicationScoped
-public class DemoIdentities {
+public class DemoIdentities implements DemoPeople {
 
     /** A demo identity: subject and the groups claim (roles + reviewer groups). */
     public record DemoIdentity(String subject, String description, List<String> groups) {
@@ -86,6 +89,19 @@ public class DemoIdentities {
                 + a.allowedTypes() + ", environments " + a.allowedEnvironments() + ")"));
         PEOPLE.forEach(p -> out.put(p.subject(), p.description()));
         return out;
+    }
+
+    @Override
+    public Map<String, String> people() {
+        Map<String, String> out = new LinkedHashMap<>();
+        PEOPLE.forEach(p -> out.put(p.subject(), p.description()));
+        return out;
+    }
+
+    @Override
+    public Optional<String> token(String subject) {
+        return PEOPLE.stream().filter(p -> p.subject().equals(subject)).findFirst()
+                .map(p -> mint(p.subject(), new LinkedHashSet<>(p.groups())));
     }
 
     private String mint(String subject, Set<String> groups) {

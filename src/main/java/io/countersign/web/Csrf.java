@@ -1,15 +1,13 @@
-package io.countersign.inbox;
+package io.countersign.web;
 
 import io.countersign.common.ProblemException;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.NewCookie;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -19,21 +17,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 
 /**
- * CSRF protection of the inbox and auditor forms. Every form carries {@code _csrf} =
- * HMAC-SHA256(server key, the session): the reviewer's session cookie once signed in, before
- * that a random pre-session cookie. A token is therefore worthless in any other session and
+ * CSRF protection of every web form (inbox, auditor pages, admin pages). Every form carries
+ * {@code _csrf} = HMAC-SHA256(server key, the session): the session cookie once signed in,
+ * before that a random pre-session cookie. A token is therefore worthless in any other session and
  * cannot be made up without the key, even by someone who can plant cookies in the browser. The
  * key is kept in the database ({@code inbox_secret}), so every replica accepts every other's
  * tokens and a restart does not break open pages. Every form POST must also come from this
  * site: its {@code Origin} (or, when a browser sends none, its {@code Referer}) must name this
- * host. Inbox GETs never change state.
+ * host ({@link SameOrigin}). Page GETs never change state.
  */
 @ApplicationScoped
 public class Csrf {
@@ -43,10 +40,10 @@ public class Csrf {
     private static final String NEW_SEED = "countersign.csrf.new-seed";
 
     @Inject
-    InboxConfig config;
+    WebConfig config;
 
     @Inject
-    InboxSession session;
+    WebSession session;
 
     @Inject
     CurrentVertxRequest current;
@@ -59,11 +56,11 @@ public class Csrf {
     /** The token that this request's forms must carry (bound to its session or pre-session cookie). */
     public String token() {
         RoutingContext rc = current.getCurrent();
-        String sessionValue = cookie(rc.request(), config.sessionCookie());
+        String sessionValue = WebSession.cookie(rc.request(), config.sessionCookie());
         if (sessionValue != null) {
             return sign("session", sessionValue);
         }
-        String seed = cookie(rc.request(), config.csrfCookie());
+        String seed = WebSession.cookie(rc.request(), config.csrfCookie());
         if (seed == null || !seed.matches("[A-Za-z0-9_-]{43}")) {
             seed = rc.get(NEW_SEED);
             if (seed == null) {
@@ -86,12 +83,12 @@ public class Csrf {
      */
     public void verify(String formValue) {
         HttpServerRequest request = current.getCurrent().request();
-        if (!sameOrigin(request)) {
+        if (!SameOrigin.matches(request.getHeader("Host"), request.getHeader("Origin"), request.getHeader("Referer"))) {
             throw ProblemException.forbidden("cross-origin-form", "Forms are only accepted from this site (the "
                     + "Origin or Referer header must name it).");
         }
-        String sessionValue = cookie(request, config.sessionCookie());
-        String seed = cookie(request, config.csrfCookie());
+        String sessionValue = WebSession.cookie(request, config.sessionCookie());
+        String seed = WebSession.cookie(request, config.csrfCookie());
         String expected = sessionValue != null ? sign("session", sessionValue)
                 : seed != null ? sign("pre-session", seed) : null;
         if (expected == null || formValue == null || !MessageDigest.isEqual(
@@ -99,46 +96,6 @@ public class Csrf {
             throw ProblemException.forbidden("csrf-token-invalid", "The form's security token is missing or does not "
                     + "belong to this session; reload the page and try again.");
         }
-    }
-
-    /**
-     * True when the request's Origin, or without one its Referer, names the host the request was
-     * sent to (either scheme: TLS may end at a proxy). Neither header present is refused: every
-     * browser that Countersign supports sends Origin with a form POST.
-     */
-    static boolean sameOrigin(HttpServerRequest request) {
-        String host = request.getHeader("Host");
-        if (host == null || host.isBlank()) {
-            return false;
-        }
-        String origin = request.getHeader("Origin");
-        String claimed = origin != null ? origin : request.getHeader("Referer");
-        if (claimed == null) {
-            return false;
-        }
-        try {
-            URI u = URI.create(claimed.strip());
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || u.getRawAuthority() == null
-                    || u.getRawUserInfo() != null) {
-                return false;
-            }
-            String authority = u.getRawAuthority().toLowerCase(Locale.ROOT);
-            String h = host.strip().toLowerCase(Locale.ROOT);
-            return withoutDefaultPort(authority, scheme).equals(withoutDefaultPort(h, scheme));
-        } catch (IllegalArgumentException e) {
-            return false; // "null" parses, garbage does not: both are foreign
-        }
-    }
-
-    private static String withoutDefaultPort(String authority, String scheme) {
-        String suffix = scheme.equals("https") ? ":443" : ":80";
-        return authority.endsWith(suffix) ? authority.substring(0, authority.length() - suffix.length()) : authority;
-    }
-
-    private static String cookie(HttpServerRequest request, String name) {
-        Cookie c = request.getCookie(name);
-        return c == null || c.getValue() == null || c.getValue().isBlank() ? null : c.getValue();
     }
 
     private String sign(String kind, String value) {

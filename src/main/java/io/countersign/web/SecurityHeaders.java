@@ -1,12 +1,14 @@
-package io.countersign.inbox;
+package io.countersign.web;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
 
 /**
- * Security headers of the inbox and auditor pages and assets: a CSP without inline scripts or styles, no
- * framing, no referrer leaks, no MIME sniffing, and no caching of pages with request data.
+ * Security headers of the web pages (inbox, auditor pages) and their assets: a CSP without
+ * inline scripts or styles, no framing, no referrer leaks, no MIME sniffing, and no caching of
+ * pages with request data.
  */
 @ApplicationScoped
 public class SecurityHeaders {
@@ -15,11 +17,16 @@ public class SecurityHeaders {
             + "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
             + "object-src 'none'";
 
+    /** The pages' paths; a new set of pages (the admin pages) adds its path here. */
+    static final List<String> PAGE_PATHS = List.of(WebSession.INBOX_PATH, WebSession.AUDIT_PATH);
+
+    /** Stylesheet and script of every page's layout: cacheable, unlike the pages. */
+    static final String ASSETS_PATH = "/inbox/assets/";
+
     void register(@Observes Filters filters) {
         filters.register(rc -> {
             String path = rc.normalizedPath();
-            // The auditor pages (/audit) share the inbox layout and get the same headers.
-            if (path.equals("/inbox") || path.startsWith("/inbox/") || path.equals("/audit") || path.startsWith("/audit/")) {
+            if (isPage(path)) {
                 rc.response().headers()
                         .set("Content-Security-Policy", CSP)
                         .set("X-Frame-Options", "DENY")
@@ -27,11 +34,15 @@ public class SecurityHeaders {
                         .set("X-Content-Type-Options", "nosniff")
                         .set("Cross-Origin-Opener-Policy", "same-origin")
                         .set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-                if (!path.startsWith("/inbox/assets/")) {
+                if (!path.startsWith(ASSETS_PATH)) {
                     rc.response().headers().set("Cache-Control", "no-store");
                 }
             }
             rc.next();
         }, 100);
+    }
+
+    static boolean isPage(String path) {
+        return PAGE_PATHS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
     }
 }

@@ -1,4 +1,4 @@
-package io.countersign.inbox;
+package io.countersign.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.json.JsonSupport;
@@ -25,17 +25,18 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Headless Debian Chromium driven by Selenium, pointed explicitly at /usr/bin/chromium and
  * /usr/bin/chromedriver so nothing is ever downloaded; a fresh profile directory per browser.
+ * The one Chromium set-up of every browser test (inbox, auditor and admin pages).
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    final WebDriver driver;
-    final String baseUrl;
+    public final WebDriver driver;
+    public final String baseUrl;
     private final Path profile;
 
-    Browser(String baseUrl) throws IOException {
+    public Browser(String baseUrl) throws IOException {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.profile = Files.createTempDirectory("countersign-chromium-");
         ChromeOptions options = new ChromeOptions();
@@ -48,16 +49,17 @@ final class Browser implements AutoCloseable {
         this.driver = new ChromeDriver(service, options);
     }
 
-    static boolean available() {
+    /** Whether Chromium and chromedriver are installed (tests assume it, else they are skipped). */
+    public static boolean available() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
-    void open(String path) {
+    public void open(String path) {
         driver.get(baseUrl + path);
     }
 
-    /** Signs in by pasting the token into the sign-in form. */
-    void signIn(String token) {
+    /** Signs in to the inbox by pasting the token into the sign-in form. */
+    public void signIn(String token) {
         open("/inbox/sign-in");
         WebElement field = driver.findElement(By.id("token"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", field, token);
@@ -71,11 +73,11 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    WebElement waitFor(By by) {
+    public WebElement waitFor(By by) {
         return new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(by));
     }
 
-    void waitForText(By by, String text) {
+    public void waitForText(By by, String text) {
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     }
 
@@ -83,7 +85,7 @@ final class Browser implements AutoCloseable {
      * Saves a PNG screenshot under target/screenshots, or under $COUNTERSIGN_SCREENSHOTS_DIR
      * (set it to docs/img to refresh the documentation's screenshots).
      */
-    void screenshot(String name) throws IOException {
+    public void screenshot(String name) throws IOException {
         String configured = System.getenv("COUNTERSIGN_SCREENSHOTS_DIR");
         Path dir = Path.of(configured == null || configured.isBlank() ? "target/screenshots" : configured);
         Files.createDirectories(dir);
@@ -91,7 +93,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Runs the vendored axe-core on the current page; returns serious and critical violations. */
-    List<String> seriousAccessibilityViolations() throws IOException {
+    public List<String> seriousAccessibilityViolations() throws IOException {
         String axe;
         try (InputStream in = Browser.class.getResourceAsStream("/axe/axe.min.js")) {
             axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
