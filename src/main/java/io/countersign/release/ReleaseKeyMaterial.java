@@ -104,15 +104,16 @@ final class ReleaseKeyMaterial {
             if (!jwk.isPrivate()) {
                 return new LoadedKey(kid, jwk.toECPublicKey(), null);
             }
-            byte[] d = jwk.getD().decode();
-            if (d.length != P256_BYTES) {
+            if (jwk.getD() != null && jwk.getD().decode().length != P256_BYTES) {
                 throw new IllegalArgumentException("JWK \"d\" must be 32 bytes for P-256");
             }
-            ECKey made = PemKeys.fromPrivate(new BigInteger(1, d));
-            if (!coordinates(made).equals(coordinates(jwk))) {
+            if (!(jwk.toPrivateKey() instanceof ECPrivateKey privateKey)) {
+                throw new IllegalArgumentException("the private key of \"" + kid + "\" is not an EC key");
+            }
+            if (!coordinates(PemKeys.fromPrivate(privateKey.getS())).equals(coordinates(jwk))) {
                 throw new IllegalArgumentException("private and public key of \"" + kid + "\" do not match");
             }
-            return new LoadedKey(kid, jwk.toECPublicKey(), jwk.toECPrivateKey());
+            return new LoadedKey(kid, jwk.toECPublicKey(), privateKey);
         } catch (JOSEException e) {
             throw new IllegalArgumentException("unusable key \"" + kid + "\": " + e.getMessage());
         }
