@@ -1,6 +1,8 @@
 package io.countersign.identity;
 
-import io.countersign.common.ExpiringMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -20,28 +22,31 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class AgentCache {
 
-    /** Upper bound on entries; past it the cache starts over (agents are few, ids come from verified tokens). */
+    /**
+     * Upper bound on entries (agents are few, ids come from verified tokens); past it Caffeine
+     * evicts single entries, those least likely to be read again, never the whole cache.
+     */
     static final int MAX_ENTRIES = 10_000;
-
-    private final ExpiringMap<String, RegisteredAgent> entries = new ExpiringMap<>(MAX_ENTRIES);
-    /** Bumped by every invalidation, so a read that raced with a change is not cached. */
-    private final AtomicLong generation = new AtomicLong();
 
     @Inject
     AgentRegistryConfig config;
 
+    /** Agent id to agent, each entry for {@code cache-ttl} from when it is stored. */
+    final Cache<String, RegisteredAgent> entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES)
+            .expireAfter(Expiry.writing((String id, RegisteredAgent agent) -> config.cacheTtl())).build();
+    /** Bumped by every invalidation, so a read that raced with a change is not cached. */
+    private final AtomicLong generation = new AtomicLong();
+
     /** The cached agent {@code id}, or the one {@code load} returns (cached when non-null). */
     public RegisteredAgent get(String id, Supplier<RegisteredAgent> load) {
-        long now = System.nanoTime();
-        RegisteredAgent cached = entries.get(id, now);
+        RegisteredAgent cached = entries.getIfPresent(id);
         if (cached != null) {
             return cached;
         }
-        long ttl = config.cacheTtl().toNanos();
         long gen = generation.get();
         RegisteredAgent agent = load.get();
-        if (agent != null && ttl > 0 && generation.get() == gen) {
-            entries.put(id, agent, now + ttl);
+        if (agent != null && config.cacheTtl().toNanos() > 0 && generation.get() == gen) {
+            entries.put(id, agent);
         }
         return agent;
     }
@@ -49,7 +54,7 @@ public class AgentCache {
     /** Forgets agent {@code id} (changed here or on another replica). */
     public void invalidate(String id) {
         generation.incrementAndGet();
-        entries.remove(id);
+        entries.invalidate(id);
     }
 
     /** After the registry change's transaction ends, whether it committed or not. */

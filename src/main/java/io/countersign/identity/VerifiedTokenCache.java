@@ -1,6 +1,8 @@
 package io.countersign.identity;
 
-import io.countersign.common.ExpiringMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.countersign.common.ProblemException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -14,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -36,10 +39,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationRequest> {
 
-    /** Upper bound on remembered tokens; past it the cache starts over. */
+    /** Upper bound on remembered tokens; past it Caffeine evicts single entries, never the whole cache. */
     static final int MAX_ENTRIES = 10_000;
-
-    private final ExpiringMap<String, JsonWebToken> entries = new ExpiringMap<>(MAX_ENTRIES);
 
     @Inject
     MpJwtValidator validator;
@@ -49,6 +50,10 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
 
     @Inject
     JwtKeySource keys;
+
+    /** Token text to its verified claims, each entry for the {@link #lifetime} it had when stored. */
+    final Cache<String, JsonWebToken> entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES)
+            .expireAfter(Expiry.writing((String token, JsonWebToken jwt) -> lifetime(jwt))).build();
 
     @Override
     public Class<TokenAuthenticationRequest> getRequestType() {
@@ -64,7 +69,7 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String token = request.getToken().getToken();
-        JsonWebToken cached = entries.get(token, System.currentTimeMillis());
+        JsonWebToken cached = entries.getIfPresent(token);
         if (cached != null) {
             return Uni.createFrom().item(identity(cached, request));
         }
@@ -91,16 +96,18 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
     }
 
     private void remember(String token, SecurityIdentity identity) {
-        long ttl = config.tokenCacheTtl().toMillis();
-        if (ttl <= 0 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-            return;
+        // A token already past exp (accepted within the clock skew) is verified every time.
+        if (identity.getPrincipal() instanceof JsonWebToken jwt && lifetime(jwt).compareTo(Duration.ZERO) > 0) {
+            entries.put(token, jwt);
         }
-        long now = System.currentTimeMillis();
-        long expiresAt = Math.min(jwt.getExpirationTime() * 1000, now + ttl);
-        if (expiresAt <= now) {
-            return; // already past exp (accepted within the clock skew): verify it every time
-        }
-        entries.put(token, jwt, expiresAt);
+    }
+
+    /** Until the token's {@code exp} or the configured TTL, whichever comes first; zero once either is over. */
+    private Duration lifetime(JsonWebToken jwt) {
+        Duration ttl = config.tokenCacheTtl();
+        Duration untilExp = Duration.ofMillis(jwt.getExpirationTime() * 1000 - System.currentTimeMillis());
+        Duration lifetime = untilExp.compareTo(ttl) < 0 ? untilExp : ttl;
+        return lifetime.isNegative() ? Duration.ZERO : lifetime;
     }
 
     /** The identity {@link MpJwtValidator} would build for this request. */

@@ -2,14 +2,22 @@ package io.countersign.release;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.util.Base64URL;
 import java.security.interfaces.ECPrivateKey;
+import java.text.ParseException;
 import java.util.Base64;
 import java.util.Map;
 
-/** RFC 7515 compact serialization with ES256 (JDK's P1363 ECDSA gives the raw r||s JWS needs). */
+/**
+ * RFC 7515 compact serialization signed ES256 by Nimbus JOSE+JWT. Header and claims are
+ * written by Jackson exactly as given (member order kept) and Nimbus signs those bytes, so a
+ * token reads the same as the ones Countersign issued before it used Nimbus.
+ */
 final class CompactJws {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -18,17 +26,16 @@ final class CompactJws {
     }
 
     static String sign(Map<String, ?> header, Map<String, ?> claims, ECPrivateKey key) {
-        String signingInput = part(header) + "." + part(claims);
         try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initSign(key);
-            s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + ReleaseKeyMaterial.b64(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ES256 signing failed", e);
+            JWSObject jws = new JWSObject(JWSHeader.parse(new Base64URL(part(header))), new Payload(new Base64URL(part(claims))));
+            jws.sign(new ECDSASigner(key));
+            return jws.serialize();
+        } catch (ParseException | JOSEException e) {
+            throw new IllegalStateException("ES256 signing failed: " + e.getMessage(), e);
         }
     }
 
+    /** One base64url (unpadded) JSON part of a compact JWS. */
     static String part(Map<String, ?> json) {
         try {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(json));

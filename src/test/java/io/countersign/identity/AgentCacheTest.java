@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The registry cache on its own: TTL, invalidation, and a read that races with a change. */
+/** The registry cache on its own: TTL, invalidation, bounded size, and a read that races with a change. */
 class AgentCacheTest {
 
     private static AgentCache cache(Duration ttl) {
@@ -81,5 +81,16 @@ class AgentCacheTest {
         });
         assertThat(stale.requestsPerMinute()).isEqualTo(1);
         assertThat(c.get("a", () -> agent("a", 2)).requestsPerMinute()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullCacheEvictsSingleEntriesNotAllOfThem() {
+        AgentCache c = cache(Duration.ofHours(1));
+        for (int i = 0; i <= AgentCache.MAX_ENTRIES; i++) {
+            String id = "agent-" + i;
+            c.get(id, () -> agent(id, 1));
+        }
+        c.entries.cleanUp();
+        assertThat(c.entries.estimatedSize()).isEqualTo(AgentCache.MAX_ENTRIES);
     }
 }

@@ -159,4 +159,15 @@ class VerifiedTokenCacheTest {
         auth(c, token);
         assertThat(validator.calls).hasValue(2);
     }
+
+    @Test
+    void aFullCacheEvictsSingleEntriesNotAllOfThem() {
+        VerifiedTokenCache c = cache(Duration.ofSeconds(30));
+        long exp = System.currentTimeMillis() / 1000 + 600;
+        for (int i = 0; i <= VerifiedTokenCache.MAX_ENTRIES; i++) {
+            auth(c, "ok-" + (exp + i));
+        }
+        c.entries.cleanUp();
+        assertThat(c.entries.estimatedSize()).isEqualTo(VerifiedTokenCache.MAX_ENTRIES);
+    }
 }

@@ -31,8 +31,8 @@ class JwksResourceTest {
                 .body("keys.kid", hasItem(keys.signing().kid()))
                 .body("keys.find { it.kid == '" + keys.signing().kid() + "' }", equalTo(Map.of(
                         "kty", "EC", "crv", "P-256", "kid", keys.signing().kid(), "use", "sig", "alg", "ES256",
-                        "x", ReleaseKeyMaterial.b64(ReleaseKeyMaterial.coord(keys.signing().publicKey().getW().getAffineX())),
-                        "y", ReleaseKeyMaterial.b64(ReleaseKeyMaterial.coord(keys.signing().publicKey().getW().getAffineY())))))
+                        "x", TestReleases.b64(TestReleases.coordinate(keys.signing().publicKey().getW().getAffineX())),
+                        "y", TestReleases.b64(TestReleases.coordinate(keys.signing().publicKey().getW().getAffineY())))))
                 .body("keys", everyItem(not(hasKey("d"))));
     }
 

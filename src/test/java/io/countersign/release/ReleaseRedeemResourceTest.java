@@ -127,7 +127,7 @@ class ReleaseRedeemResourceTest {
         String t = issued.token();
         byte[] sig = Base64.getUrlDecoder().decode(t.substring(t.lastIndexOf('.') + 1));
         sig[3] ^= 0x40;
-        redeem(issued.jti(), t.substring(0, t.lastIndexOf('.') + 1) + ReleaseKeyMaterial.b64(sig), executor())
+        redeem(issued.jti(), t.substring(0, t.lastIndexOf('.') + 1) + TestReleases.b64(sig), executor())
                 .statusCode(422).contentType(PROBLEM)
                 .body("type", equalTo("https://countersign.dev/problems/release-token-invalid"))
                 .body("detail", containsString("signature"));

@@ -182,7 +182,7 @@ class ReleaseVerifierTest {
         String token = goodToken();
         byte[] sig = Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
         sig[10] ^= 0x01;
-        String tampered = token.substring(0, token.lastIndexOf('.') + 1) + ReleaseKeyMaterial.b64(sig);
+        String tampered = token.substring(0, token.lastIndexOf('.') + 1) + TestReleases.b64(sig);
         ReleaseVerification result = verify(tampered, APPROVED);
         assertEquals(VerificationFailure.BAD_SIGNATURE, result.failure());
         assertEquals(3, result.exitCode());
@@ -208,7 +208,7 @@ class ReleaseVerifierTest {
     @Test
     void refusesZeroSignature() throws Exception {
         String token = goodToken();
-        String zero = token.substring(0, token.lastIndexOf('.') + 1) + ReleaseKeyMaterial.b64(new byte[64]);
+        String zero = token.substring(0, token.lastIndexOf('.') + 1) + TestReleases.b64(new byte[64]);
         assertEquals(VerificationFailure.BAD_SIGNATURE, verify(zero, APPROVED).failure());
     }
 
@@ -229,7 +229,7 @@ class ReleaseVerifierTest {
         String input = CompactJws.part(header) + "." + CompactJws.part(goodClaims());
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(KEY.publicKey().getEncoded(), "HmacSHA256"));
-        String token = input + "." + ReleaseKeyMaterial.b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        String token = input + "." + TestReleases.b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
         assertEquals(VerificationFailure.ALGORITHM, verify(token, APPROVED).failure());
     }
 
@@ -296,7 +296,7 @@ class ReleaseVerifierTest {
         Map<String, Object> jwk = ReleaseKeyMaterial.publicJwk(KEY.kid(), KEY.publicKey());
         byte[] y = Base64.getUrlDecoder().decode((String) jwk.get("y"));
         y[31] ^= 0x01;
-        jwk.put("y", ReleaseKeyMaterial.b64(y));
+        jwk.put("y", TestReleases.b64(y));
         ReleaseVerifier offCurve = new ReleaseVerifier(JwksSource.ofJson("{\"keys\":[" + TestReleases.CompactJwsTestJson.write(jwk) + "]}"))
                 .withClock(Clock.fixed(NOW, ZoneOffset.UTC));
         assertEquals(VerificationFailure.UNKNOWN_KEY,

@@ -2,7 +2,9 @@ package io.countersign.release;
 
 import io.countersign.release.ReleaseKeyMaterial.LoadedKey;
 import io.countersign.release.verify.ReleaseVerifier;
+import java.math.BigInteger;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,20 @@ final class TestReleases {
             sb.append(CompactJwsTestJson.write(ReleaseKeyMaterial.publicJwk(keys[i].kid(), keys[i].publicKey())));
         }
         return sb.append("]}").toString();
+    }
+
+    /** Unpadded base64url, as JWS and JWK use it. */
+    static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A P-256 coordinate as the 32 big-endian bytes of a JWK's "x" or "y", computed here independently of Nimbus. */
+    static byte[] coordinate(BigInteger v) {
+        byte[] raw = v.toByteArray();
+        byte[] out = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, out, 32 - copy, copy);
+        return out;
     }
 
     /** JSON writing for test fixtures. */
