@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Path placeholders are filled from {@link Fixtures}: {@code {id}} a decided request of the
  * fuzz agent, {@code {pendingId}} a pending one, {@code {agentId}} a registered agent,
- * {@code {jti}} an issued release, {@code {treeSize}} a checkpoint size. {@code "{token}"} in a
- * body is the matching release token.
+ * {@code {jti}} an issued release, {@code {treeSize}} a checkpoint size, {@code {instanceKey}} an
+ * engine process instance key. {@code "{token}"} in a body is the matching release token.
  *
  * <p>{@code web} endpoints are the reviewer inbox and auditor pages: the caller is a session
  * cookie (the JWT) plus the CSRF double-submit cookie, and a POST body is an HTML form whose
@@ -91,6 +91,7 @@ public final class FaultEndpoints {
             new Endpoint("GET", "/api/v1/admin/outbox", Role.ADMIN, List.of("status", "limit"), null, 1),
             new Endpoint("POST", "/api/v1/admin/outbox/retry-parked", Role.ADMIN, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/admin/outbox/{outboxId}/retry", Role.ADMIN, List.of(), null, 1),
+            new Endpoint("GET", "/api/v1/admin/engine/instances/{instanceKey}", Role.ADMIN, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/admin/agents", Role.ADMIN, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/admin/agents/{agentId}", Role.ADMIN, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/admin/agents", Role.ADMIN, List.of(), AGENT, 3),
