@@ -91,7 +91,6 @@ public final class FaultEndpoints {
             new Endpoint("GET", "/api/v1/admin/outbox", Role.ADMIN, List.of("status", "limit"), null, 1),
             new Endpoint("POST", "/api/v1/admin/outbox/retry-parked", Role.ADMIN, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/admin/outbox/{outboxId}/retry", Role.ADMIN, List.of(), null, 1),
-            new Endpoint("GET", "/api/v1/admin/engine/instances/{instanceKey}", Role.ADMIN, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/admin/agents", Role.ADMIN, List.of(), null, 1),
             new Endpoint("GET", "/api/v1/admin/agents/{agentId}", Role.ADMIN, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/admin/agents", Role.ADMIN, List.of(), AGENT, 3),
@@ -131,7 +130,9 @@ public final class FaultEndpoints {
             new Endpoint("POST", "/audit/verify", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
             new Endpoint("POST", "/audit/sign-out", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
             new Endpoint("GET", "/audit/export", Role.AUDITOR, List.of("format", "type", "agent", "request", "actor", "from", "to"), null,
-                    1, true));
+                    1, true),
+            // engine operator view
+            new Endpoint("GET", "/api/v1/admin/engine/instances/{instanceKey}", Role.ADMIN, List.of(), null, 1));
 
     private FaultEndpoints() {
     }
