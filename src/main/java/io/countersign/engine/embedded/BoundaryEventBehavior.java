@@ -10,15 +10,10 @@ import java.util.Map;
  * terminates the activity and is activated once it has ended; a non-interrupting one is
  * activated next to it at once. Once active, a boundary event completes and takes its flows.
  */
-final class BoundaryEventBehavior extends FlowNodeBehavior {
+final class BoundaryEventBehavior extends PassThroughBehavior {
 
     BoundaryEventBehavior(Behaviors b) {
         super(b);
-    }
-
-    @Override
-    public void onActivated(ElementRow element, Node node) {
-        b.enqueue(Cmd.COMPLETE, element.key());
     }
 
     /** Triggers a boundary event of an activity; false when the activity is no longer active. */

@@ -4,7 +4,7 @@ import io.countersign.engine.embedded.ProcessModel.Node;
 import io.countersign.engine.embedded.Step.Cmd;
 
 /** End events: complete at once; a terminate end event first terminates everything else in its scope. */
-final class EndEventBehavior extends FlowNodeBehavior {
+final class EndEventBehavior extends PassThroughBehavior {
 
     EndEventBehavior(Behaviors b) {
         super(b);
@@ -21,6 +21,6 @@ final class EndEventBehavior extends FlowNodeBehavior {
                 }
             }
         }
-        b.enqueue(Cmd.COMPLETE, element.key());
+        super.onActivated(element, node);
     }
 }

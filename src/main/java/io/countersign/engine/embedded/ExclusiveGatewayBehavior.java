@@ -3,20 +3,14 @@ package io.countersign.engine.embedded;
 import io.countersign.engine.embedded.Feel.EvaluationException;
 import io.countersign.engine.embedded.ProcessModel.Flow;
 import io.countersign.engine.embedded.ProcessModel.Node;
-import io.countersign.engine.embedded.Step.Cmd;
 import java.util.List;
 import java.util.Map;
 
 /** Exclusive gateways: pass at once and take the first flow whose condition holds, else the default flow. */
-final class ExclusiveGatewayBehavior extends FlowNodeBehavior {
+final class ExclusiveGatewayBehavior extends PassThroughBehavior {
 
     ExclusiveGatewayBehavior(Behaviors b) {
         super(b);
-    }
-
-    @Override
-    public void onActivated(ElementRow element, Node node) {
-        b.enqueue(Cmd.COMPLETE, element.key());
     }
 
     @Override

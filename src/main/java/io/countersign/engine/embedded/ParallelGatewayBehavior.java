@@ -2,21 +2,15 @@ package io.countersign.engine.embedded;
 
 import io.countersign.engine.embedded.ProcessModel.Flow;
 import io.countersign.engine.embedded.ProcessModel.Node;
-import io.countersign.engine.embedded.Step.Cmd;
 
 /**
  * Parallel gateways: fork by taking every outgoing flow; a joining gateway is activated only
  * when a token has arrived on each incoming flow (tokens wait in the store, per flow scope).
  */
-final class ParallelGatewayBehavior extends FlowNodeBehavior {
+final class ParallelGatewayBehavior extends PassThroughBehavior {
 
     ParallelGatewayBehavior(Behaviors b) {
         super(b);
-    }
-
-    @Override
-    public void onActivated(ElementRow element, Node node) {
-        b.enqueue(Cmd.COMPLETE, element.key());
     }
 
     /** Counts a token arriving at a joining gateway; true when it completes the join (one token per flow is used). */
