@@ -8,6 +8,7 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -19,6 +20,25 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         return build(e.toProblem(path(uri)), e);
+    }
+
+    @ServerExceptionMapper
+    public Response domain(DomainException e, UriInfo uri) {
+        return build(toProblem(e, path(uri)), null);
+    }
+
+    /** The problem a domain failure is: its kind gives the status, its code the type. */
+    public static Problem toProblem(DomainException e, String instance) {
+        int status = switch (e.kind()) {
+            case REJECTED -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case UNAVAILABLE -> 503;
+        };
+        List<Problem.FieldError> errors = e.details().stream()
+                .map(d -> new Problem.FieldError(d.subject(), d.reason())).toList();
+        return new Problem(Problem.typeUri(e.code()), e.title(), status, e.getMessage(), instance,
+                errors.isEmpty() ? null : errors);
     }
 
     @ServerExceptionMapper
@@ -82,6 +102,9 @@ public class ProblemMappers {
     public Response unexpected(Throwable e, UriInfo uri) {
         if (e instanceof ProblemException p) {
             return problem(p, uri);
+        }
+        if (e instanceof DomainException d) {
+            return domain(d, uri);
         }
         if (databaseUnavailable(e)) {
             // Expected while the database is down or restarting: no incident, the client retries.

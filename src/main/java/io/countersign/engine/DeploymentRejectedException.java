@@ -1,22 +1,19 @@
 package io.countersign.engine;
 
-import io.countersign.common.Problem;
-import io.countersign.common.ProblemException;
+import io.countersign.common.DomainException;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A deployment refused as a whole (400): invalid BPMN or constructs outside the engine's subset. */
-public class DeploymentRejectedException extends ProblemException {
+/** A deployment refused as a whole: invalid BPMN or constructs outside the engine's subset. */
+public class DeploymentRejectedException extends DomainException {
 
     private final List<BpmnProblem> problems;
 
     public DeploymentRejectedException(List<BpmnProblem> problems) {
-        super(400, "bpmn-rejected", "BPMN deployment rejected",
+        super(Kind.REJECTED, "bpmn-rejected", "BPMN deployment rejected",
                 problems.stream().map(BpmnProblem::toString).collect(Collectors.joining("; ")),
-                problems.stream().map(p -> new Problem.FieldError(p.resourceName() + "#" + p.elementId(), p.reason()))
-                        .toList(),
-                Map.of());
+                problems.stream().map(p -> new Detail(p.resourceName() + "#" + p.elementId(), p.reason())).toList(),
+                null);
         this.problems = List.copyOf(problems);
     }
 

@@ -1,11 +1,11 @@
 package io.countersign.engine;
 
-import io.countersign.common.ProblemException;
+import io.countersign.common.DomainException;
 
-/** The command does not fit the current state (e.g. task not in CREATED, duplicate message id): 409. */
-public class EngineConflictException extends ProblemException {
+/** The command does not fit the current state (e.g. task not in CREATED, duplicate message id). */
+public class EngineConflictException extends DomainException {
 
     public EngineConflictException(String detail) {
-        super(409, "engine-conflict", "Conflict", detail);
+        super(Kind.CONFLICT, "engine-conflict", "Conflict", detail);
     }
 }

@@ -1,11 +1,11 @@
 package io.countersign.engine;
 
-import io.countersign.common.ProblemException;
+import io.countersign.common.DomainException;
 
-/** The addressed process, instance, job, user task or incident does not exist (any more): 404. */
-public class EngineNotFoundException extends ProblemException {
+/** The addressed process, instance, job, user task or incident does not exist (any more). */
+public class EngineNotFoundException extends DomainException {
 
     public EngineNotFoundException(String detail) {
-        super(404, "engine-not-found", "Not found", detail);
+        super(Kind.NOT_FOUND, "engine-not-found", "Not found", detail);
     }
 }

@@ -3,7 +3,6 @@ package io.countersign.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The application's only port to a BPMN workflow engine (Camunda 8 / Zeebe dialect). Two
@@ -19,6 +18,10 @@ import java.util.Optional;
  * 8.8+: the listener's {@code type} is a job type, a handler registered for it with
  * {@link #registerJobHandler} receives jobs of kind {@link JobKind#TASK_LISTENER} carrying
  * {@link ActivatedJob#userTask()}, and the lifecycle transition waits until that job completes.
+ *
+ * <p>The port holds what the application and the engine outbox use. Looking into instances
+ * and repairing them after an incident is {@link WorkflowInspection}, which both adapters also
+ * implement.
  */
 public interface WorkflowEngine {
 
@@ -110,15 +113,6 @@ public interface WorkflowEngine {
             Map<String, Object> variables);
 
     /**
-     * Sets variables from an element instance's scope (use the process instance key for the
-     * root scope), propagating like job variables: each updates the nearest scope that already
-     * has it, else the root. Used, for example, to fix data before resolving an incident.
-     *
-     * @throws EngineNotFoundException when the element instance is unknown or has ended
-     */
-    void setVariables(long elementInstanceKey, Map<String, Object> variables);
-
-    /**
      * Completes a job; its variables are merged into the instance. Completing a job that was
      * already completed, failed past retries, or canceled throws {@link EngineNotFoundException}
      * and changes nothing.
@@ -142,13 +136,6 @@ public interface WorkflowEngine {
     void throwJobError(long jobKey, String errorCode, String errorMessage);
 
     /**
-     * Sets a job's retries (needed before resolving a JOB_NO_RETRIES incident).
-     *
-     * @throws EngineNotFoundException when the job does not exist (any more)
-     */
-    void updateJobRetries(long jobKey, int retries);
-
-    /**
      * Registers a handler for a job type (service tasks and task listeners alike). Jobs are
      * delivered on the engine's worker threads, outside any engine transaction.
      */
@@ -158,51 +145,4 @@ public interface WorkflowEngine {
     default JobWorkerRegistration registerJobHandler(String jobType, JobHandler handler) {
         return registerJobHandler(jobType, JobWorkerOptions.defaults(), handler);
     }
-
-    /**
-     * Resolves an incident: the failed step is retried (a job incident makes the job
-     * activatable again when its retries are above zero; otherwise a new incident is raised,
-     * as in Zeebe).
-     *
-     * @throws EngineNotFoundException when the incident does not exist (any more)
-     */
-    void resolveIncident(long incidentKey);
-
-    /** The instance, or empty when unknown. */
-    Optional<ProcessInstanceView> findInstance(long processInstanceKey);
-
-    /**
-     * Element instances that have not ended (the process itself excluded), oldest first.
-     *
-     * @throws EngineNotFoundException when the instance is unknown
-     */
-    List<ElementInstanceView> activeElements(long processInstanceKey);
-
-    /**
-     * The full element-instance history of an instance in activation order, ended ones included.
-     *
-     * @throws EngineNotFoundException when the instance is unknown
-     */
-    List<ElementInstanceView> history(long processInstanceKey);
-
-    /**
-     * The root-scope (process-level) variables of an instance.
-     *
-     * @throws EngineNotFoundException when the instance is unknown
-     */
-    Map<String, Object> variables(long processInstanceKey);
-
-    /**
-     * Open incidents of an instance.
-     *
-     * @throws EngineNotFoundException when the instance is unknown
-     */
-    List<IncidentView> incidents(long processInstanceKey);
-
-    /**
-     * Open user tasks of an instance (any state before completion or cancellation).
-     *
-     * @throws EngineNotFoundException when the instance is unknown
-     */
-    List<UserTaskView> userTasks(long processInstanceKey);
 }

@@ -27,14 +27,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Engine-neutral conformance scenarios, written only against {@link WorkflowEngine}. Each
- * concrete subclass supplies an engine (embedded, Camunda 8) and inherits every scenario. Every
- * test uses its own process ids, job types and correlation keys, so runs never interfere.
+ * Engine-neutral conformance scenarios, written only against {@link WorkflowEngine} and
+ * {@link WorkflowInspection}. Each concrete subclass supplies an engine (embedded, Camunda 8)
+ * and inherits every scenario. Every test uses its own process ids, job types and correlation
+ * keys, so runs never interfere.
  */
 public abstract class WorkflowEngineConformanceTest {
 
     /** The engine under test. */
     protected abstract WorkflowEngine engine();
+
+    /** The same engine's inspection interface (instances, variables, incidents, repair). */
+    protected abstract WorkflowInspection inspection();
 
     /** Upper bound for asynchronous progress (job delivery, timers); generous on a busy machine. */
     protected Duration patience() {
@@ -82,25 +86,25 @@ public abstract class WorkflowEngineConformanceTest {
 
     protected void awaitState(long instance, ProcessInstanceState state) {
         await().atMost(patience()).pollInterval(Duration.ofMillis(50))
-                .until(() -> engine().findInstance(instance).orElseThrow().state() == state);
+                .until(() -> inspection().findInstance(instance).orElseThrow().state() == state);
     }
 
     protected UserTaskView awaitUserTask(long instance, String elementId, String state) {
-        return awaitValue(() -> engine().userTasks(instance).stream()
+        return awaitValue(() -> inspection().userTasks(instance).stream()
                 .filter(t -> t.elementId().equals(elementId) && t.state().equals(state)).findFirst().orElse(null));
     }
 
     protected IncidentView awaitIncident(long instance) {
-        return awaitValue(() -> engine().incidents(instance).stream().findFirst().orElse(null));
+        return awaitValue(() -> inspection().incidents(instance).stream().findFirst().orElse(null));
     }
 
     protected List<String> historyIds(long instance, ElementInstanceState state) {
-        return engine().history(instance).stream().filter(e -> e.state() == state).map(ElementInstanceView::elementId)
+        return inspection().history(instance).stream().filter(e -> e.state() == state).map(ElementInstanceView::elementId)
                 .collect(Collectors.toList());
     }
 
     protected boolean activeElement(long instance, String elementId) {
-        return engine().activeElements(instance).stream().anyMatch(e -> e.elementId().equals(elementId));
+        return inspection().activeElements(instance).stream().anyMatch(e -> e.elementId().equals(elementId));
     }
 
     // ------------------------------------------------------------------ deployment
@@ -125,7 +129,7 @@ public abstract class WorkflowEngineConformanceTest {
         awaitState(onLatest, ProcessInstanceState.COMPLETED);
         assertTrue(historyIds(onOld, ElementInstanceState.COMPLETED).contains("end1"));
         assertTrue(historyIds(onLatest, ElementInstanceState.COMPLETED).contains("end2"));
-        assertEquals(first.version(), engine().findInstance(onOld).orElseThrow().version());
+        assertEquals(first.version(), inspection().findInstance(onOld).orElseThrow().version());
     }
 
     @Test
@@ -159,8 +163,8 @@ public abstract class WorkflowEngineConformanceTest {
         assertEquals("api", job.customHeaders().get("channel"));
         assertEquals(125, ((Number) job.variables().get("amount")).intValue());
         assertNull(job.userTask());
-        assertEquals("r-125", engine().variables(instance).get("receipt"));
-        assertEquals(List.of(pid, "charge"), engine().history(instance).stream()
+        assertEquals("r-125", inspection().variables(instance).get("receipt"));
+        assertEquals(List.of(pid, "charge"), inspection().history(instance).stream()
                 .filter(e -> e.elementType().equals("PROCESS") || e.elementType().equals("SERVICE_TASK"))
                 .map(ElementInstanceView::elementId).toList());
     }
@@ -191,7 +195,7 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of());
         awaitValue(() -> activeElement(instance, "b") ? Boolean.TRUE : null);
         assertThrows(EngineNotFoundException.class, () -> engine().completeJob(keys.get(0), Map.of("n", 2)));
-        assertEquals(1, ((Number) engine().variables(instance).get("n")).intValue());
+        assertEquals(1, ((Number) inspection().variables(instance).get("n")).intValue());
         assertEquals(1, historyIds(instance, ElementInstanceState.COMPLETED).stream().filter("a"::equals).count());
     }
 
@@ -233,14 +237,14 @@ public abstract class WorkflowEngineConformanceTest {
         assertEquals("JOB_NO_RETRIES", incident.errorType());
         assertEquals("broken", incident.elementId());
         assertTrue(incident.errorMessage().contains("backend unavailable"));
-        assertTrue(engine().findInstance(instance).orElseThrow().hasIncident());
+        assertTrue(inspection().findInstance(instance).orElseThrow().hasIncident());
 
-        engine().updateJobRetries(incident.jobKey(), 1);
-        engine().resolveIncident(incident.key());
+        inspection().updateJobRetries(incident.jobKey(), 1);
+        inspection().resolveIncident(incident.key());
         awaitState(instance, ProcessInstanceState.COMPLETED);
-        assertEquals(true, engine().variables(instance).get("fixed"));
-        assertTrue(engine().incidents(instance).isEmpty());
-        assertThrows(EngineNotFoundException.class, () -> engine().resolveIncident(incident.key()));
+        assertEquals(true, inspection().variables(instance).get("fixed"));
+        assertTrue(inspection().incidents(instance).isEmpty());
+        assertThrows(EngineNotFoundException.class, () -> inspection().resolveIncident(incident.key()));
     }
 
     @Test
@@ -258,7 +262,7 @@ public abstract class WorkflowEngineConformanceTest {
         awaitValue(() -> jobs.isEmpty() ? null : jobs.get(0));
         engine().cancelInstance(instance);
         awaitState(instance, ProcessInstanceState.TERMINATED);
-        assertTrue(engine().activeElements(instance).isEmpty());
+        assertTrue(inspection().activeElements(instance).isEmpty());
         assertTrue(historyIds(instance, ElementInstanceState.TERMINATED).contains("wait"));
         assertThrows(EngineNotFoundException.class, () -> engine().completeJob(jobs.get(0).key(), Map.of()));
         assertThrows(EngineNotFoundException.class, () -> engine().cancelInstance(instance));
@@ -293,9 +297,9 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of("decision", "maybe"));
         IncidentView incident = awaitIncident(instance);
         assertEquals("route", incident.elementId());
-        assertEquals(ProcessInstanceState.ACTIVE, engine().findInstance(instance).orElseThrow().state());
-        engine().setVariables(instance, Map.of("decision", "reject"));
-        engine().resolveIncident(incident.key());
+        assertEquals(ProcessInstanceState.ACTIVE, inspection().findInstance(instance).orElseThrow().state());
+        inspection().setVariables(instance, Map.of("decision", "reject"));
+        inspection().resolveIncident(incident.key());
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertTrue(historyIds(instance, ElementInstanceState.COMPLETED).contains("rejected"));
     }
@@ -333,7 +337,7 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of());
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertEquals(1, afterCalls.get());
-        assertEquals(3, ((Number) engine().variables(instance).get("sum")).intValue());
+        assertEquals(3, ((Number) inspection().variables(instance).get("sum")).intValue());
         assertEquals(1, historyIds(instance, ElementInstanceState.COMPLETED).stream().filter("join"::equals).count());
     }
 
@@ -353,10 +357,10 @@ public abstract class WorkflowEngineConformanceTest {
         assertEquals(OffsetDateTime.parse("2031-01-01T10:00:00Z").toInstant(), task.dueDate().toInstant());
         assertNull(task.assignee());
         engine().assignUserTask(task.userTaskKey(), "alice");
-        awaitValue(() -> "alice".equals(engine().userTasks(instance).get(0).assignee()) ? Boolean.TRUE : null);
+        awaitValue(() -> "alice".equals(inspection().userTasks(instance).get(0).assignee()) ? Boolean.TRUE : null);
         engine().completeUserTask(task.userTaskKey(), Map.of("decision", "approve"));
         awaitState(instance, ProcessInstanceState.COMPLETED);
-        assertEquals("approve", engine().variables(instance).get("decision"));
+        assertEquals("approve", inspection().variables(instance).get("decision"));
         assertThrows(EngineNotFoundException.class, () -> engine().completeUserTask(task.userTaskKey(), Map.of()));
     }
 
@@ -400,7 +404,7 @@ public abstract class WorkflowEngineConformanceTest {
         engine().completeUserTask(task.userTaskKey(), Map.of("decision", "approve"));
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertEquals(ListenerEventType.COMPLETING, listenerJobs.get("completing").listenerEventType());
-        assertEquals("approve", engine().variables(instance).get("decision"));
+        assertEquals("approve", inspection().variables(instance).get("decision"));
     }
 
     @Test
@@ -416,21 +420,21 @@ public abstract class WorkflowEngineConformanceTest {
         engine().assignUserTask(task.userTaskKey(), "dora");
         // no worker yet: the task waits in ASSIGNING and does not take other commands
         awaitUserTask(instance, "review", "ASSIGNING");
-        assertNull(engine().userTasks(instance).get(0).assignee());
+        assertNull(inspection().userTasks(instance).get(0).assignee());
         assertThrows(EngineConflictException.class, () -> engine().assignUserTask(task.userTaskKey(), "erin"));
         List<ActivatedJob> jobs = new CopyOnWriteArrayList<>();
         worker(assigning, job -> {
             jobs.add(job);
             return JobResult.complete();
         });
-        awaitValue(() -> "dora".equals(engine().userTasks(instance).get(0).assignee())
-                && "CREATED".equals(engine().userTasks(instance).get(0).state()) ? Boolean.TRUE : null);
+        awaitValue(() -> "dora".equals(inspection().userTasks(instance).get(0).assignee())
+                && "CREATED".equals(inspection().userTasks(instance).get(0).state()) ? Boolean.TRUE : null);
         assertEquals(ListenerEventType.ASSIGNING, jobs.get(0).listenerEventType());
         assertEquals(task.userTaskKey(), jobs.get(0).userTask().userTaskKey());
 
         engine().assignUserTask(task.userTaskKey(), null);
-        awaitValue(() -> engine().userTasks(instance).get(0).assignee() == null
-                && "CREATED".equals(engine().userTasks(instance).get(0).state()) ? Boolean.TRUE : null);
+        awaitValue(() -> inspection().userTasks(instance).get(0).assignee() == null
+                && "CREATED".equals(inspection().userTasks(instance).get(0).state()) ? Boolean.TRUE : null);
         assertEquals(2, jobs.size());
     }
 
@@ -451,7 +455,7 @@ public abstract class WorkflowEngineConformanceTest {
         assertEquals(List.of("dba"), task.candidateGroups());
 
         engine().updateUserTaskCandidateGroups(task.userTaskKey(), List.of("dba", "oncall"));
-        awaitValue(() -> List.of("dba", "oncall").equals(engine().userTasks(instance).get(0).candidateGroups())
+        awaitValue(() -> List.of("dba", "oncall").equals(inspection().userTasks(instance).get(0).candidateGroups())
                 ? Boolean.TRUE : null);
         engine().completeUserTask(task.userTaskKey(), Map.of());
         awaitState(instance, ProcessInstanceState.COMPLETED);
@@ -471,7 +475,7 @@ public abstract class WorkflowEngineConformanceTest {
         UserTaskView task = awaitUserTask(instance, "review", "CREATED");
         engine().cancelInstance(instance);
         awaitUserTask(instance, "review", "CANCELING");
-        assertEquals(ProcessInstanceState.ACTIVE, engine().findInstance(instance).orElseThrow().state());
+        assertEquals(ProcessInstanceState.ACTIVE, inspection().findInstance(instance).orElseThrow().state());
         List<ActivatedJob> jobs = new CopyOnWriteArrayList<>();
         worker(closed, job -> {
             jobs.add(job);
@@ -537,7 +541,7 @@ public abstract class WorkflowEngineConformanceTest {
         awaitValue(() -> historyIds(instance, ElementInstanceState.COMPLETED).stream().filter("reminded"::equals)
                 .count() == 2 ? Boolean.TRUE : null);
         assertEquals(2, reminders.get());
-        assertEquals(ProcessInstanceState.ACTIVE, engine().findInstance(instance).orElseThrow().state());
+        assertEquals(ProcessInstanceState.ACTIVE, inspection().findInstance(instance).orElseThrow().state());
         engine().completeUserTask(task.userTaskKey(), Map.of());
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertEquals(2, historyIds(instance, ElementInstanceState.COMPLETED).stream().filter("reminder"::equals).count());
@@ -556,8 +560,8 @@ public abstract class WorkflowEngineConformanceTest {
         awaitValue(() -> activeElement(one, "waitPaid") && activeElement(two, "waitPaid") ? Boolean.TRUE : null);
         engine().publishMessage(name, uid("o1"), Duration.ZERO, null, Map.of("paidBy", "card"));
         awaitState(one, ProcessInstanceState.COMPLETED);
-        assertEquals("card", engine().variables(one).get("paidBy"));
-        assertEquals(ProcessInstanceState.ACTIVE, engine().findInstance(two).orElseThrow().state());
+        assertEquals("card", inspection().variables(one).get("paidBy"));
+        assertEquals(ProcessInstanceState.ACTIVE, inspection().findInstance(two).orElseThrow().state());
         engine().cancelInstance(two);
     }
 
@@ -573,7 +577,7 @@ public abstract class WorkflowEngineConformanceTest {
                 () -> engine().publishMessage(name, key, Duration.ofMinutes(5), "m-1", Map.of()));
         long instance = engine().startInstance(pid, Map.of("key", key));
         awaitState(instance, ProcessInstanceState.COMPLETED);
-        assertEquals(true, engine().variables(instance).get("early"));
+        assertEquals(true, inspection().variables(instance).get("early"));
     }
 
     @Test
@@ -592,8 +596,8 @@ public abstract class WorkflowEngineConformanceTest {
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertTrue(historyIds(instance, ElementInstanceState.TERMINATED).contains("review"));
         assertTrue(historyIds(instance, ElementInstanceState.COMPLETED).contains("withdrawnEnd"));
-        assertEquals("agent cancelled", engine().variables(instance).get("reason"));
-        assertTrue(engine().userTasks(instance).isEmpty());
+        assertEquals("agent cancelled", inspection().variables(instance).get("reason"));
+        assertTrue(inspection().userTasks(instance).isEmpty());
     }
 
     // ------------------------------------------------------------------ variables and mappings
@@ -614,7 +618,7 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of("order", Map.of("amount", 21)));
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertEquals(42, ((Number) jobs.get(0).variables().get("doubled")).intValue());
-        Map<String, Object> vars = engine().variables(instance);
+        Map<String, Object> vars = inspection().variables(instance);
         assertEquals("done!", vars.get("final"));
         assertFalse(vars.containsKey("doubled"), "input mappings stay local");
         assertFalse(vars.containsKey("result"), "with outputs, job variables stay local");
@@ -631,8 +635,8 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of());
         IncidentView incident = awaitIncident(instance);
         assertEquals("work", incident.elementId());
-        engine().setVariables(instance, Map.of("x", 1));
-        engine().resolveIncident(incident.key());
+        inspection().setVariables(instance, Map.of("x", 1));
+        inspection().resolveIncident(incident.key());
         awaitState(instance, ProcessInstanceState.COMPLETED);
     }
 
@@ -646,7 +650,7 @@ public abstract class WorkflowEngineConformanceTest {
         worker(type, job -> JobResult.complete(Map.of("local", 2, "global", 3)));
         long instance = engine().startInstance(pid, Map.of());
         awaitState(instance, ProcessInstanceState.COMPLETED);
-        Map<String, Object> vars = engine().variables(instance);
+        Map<String, Object> vars = inspection().variables(instance);
         assertFalse(vars.containsKey("local"), "updated in the sub-process scope, not propagated");
         assertEquals(3, ((Number) vars.get("global")).intValue());
         assertTrue(historyIds(instance, ElementInstanceState.COMPLETED).contains("inner"));
@@ -661,7 +665,7 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of());
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertTrue(historyIds(instance, ElementInstanceState.TERMINATED).contains("slow"));
-        assertTrue(engine().userTasks(instance).isEmpty());
+        assertTrue(inspection().userTasks(instance).isEmpty());
     }
 
     // ------------------------------------------------------------------ multi-instance
@@ -678,16 +682,16 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, Map.of("approvers", List.of("ann", "ben")));
         UserTaskView first = awaitUserTask(instance, "approve", "CREATED");
         assertEquals("ann", first.assignee());
-        assertEquals(1, engine().userTasks(instance).size(), "sequential: one at a time");
+        assertEquals(1, inspection().userTasks(instance).size(), "sequential: one at a time");
         engine().completeUserTask(first.userTaskKey(), Map.of("decision", "yes"));
-        UserTaskView second = awaitValue(() -> engine().userTasks(instance).stream()
+        UserTaskView second = awaitValue(() -> inspection().userTasks(instance).stream()
                 .filter(t -> "CREATED".equals(t.state()) && t.userTaskKey() != first.userTaskKey()).findFirst()
                 .orElse(null));
         assertEquals("ben", second.assignee());
         engine().completeUserTask(second.userTaskKey(), Map.of("decision", "no"));
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertEquals(List.of(Map.of("by", "ann", "decision", "yes"), Map.of("by", "ben", "decision", "no")),
-                engine().variables(instance).get("decisions"));
+                inspection().variables(instance).get("decisions"));
     }
 
     @Test
@@ -706,7 +710,7 @@ public abstract class WorkflowEngineConformanceTest {
         });
         long instance = engine().startInstance(pid, Map.of("items", List.of(1, 2, 3)));
         awaitState(instance, ProcessInstanceState.COMPLETED);
-        List<?> squares = (List<?>) engine().variables(instance).get("squares");
+        List<?> squares = (List<?>) inspection().variables(instance).get("squares");
         assertEquals(List.of(1, 4, 9), squares.stream().map(n -> ((Number) n).intValue()).toList());
     }
 
@@ -785,13 +789,13 @@ public abstract class WorkflowEngineConformanceTest {
         UserTaskView first = awaitUserTask(instance, "review", "CREATED");
         assertEquals(List.of("dba"), first.candidateGroups());
         engine().completeUserTask(first.userTaskKey(), Map.of("decision", "approve", "decidedBy", "ann"));
-        UserTaskView second = awaitValue(() -> engine().userTasks(instance).stream()
+        UserTaskView second = awaitValue(() -> inspection().userTasks(instance).stream()
                 .filter(t -> "CREATED".equals(t.state()) && t.userTaskKey() != first.userTaskKey()).findFirst()
                 .orElse(null));
         engine().completeUserTask(second.userTaskKey(), Map.of("decision", "approve", "decidedBy", "ben"));
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertTrue(historyIds(instance, ElementInstanceState.COMPLETED).contains("approved"));
-        assertEquals(true, engine().variables(instance).get("released"));
+        assertEquals(true, inspection().variables(instance).get("released"));
         assertTrue(inbox.get("open").containsAll(List.of(first.userTaskKey(), second.userTaskKey())));
     }
 
@@ -804,13 +808,13 @@ public abstract class WorkflowEngineConformanceTest {
         long instance = engine().startInstance(pid, approvalVars(uid("r2"), 2, "PT1H"));
         UserTaskView first = awaitUserTask(instance, "review", "CREATED");
         engine().completeUserTask(first.userTaskKey(), Map.of("decision", "approve", "decidedBy", "ann"));
-        UserTaskView second = awaitValue(() -> engine().userTasks(instance).stream()
+        UserTaskView second = awaitValue(() -> inspection().userTasks(instance).stream()
                 .filter(t -> "CREATED".equals(t.state()) && t.userTaskKey() != first.userTaskKey()).findFirst()
                 .orElse(null));
         engine().completeUserTask(second.userTaskKey(), Map.of("decision", "approve", "decidedBy", "ann"));
         awaitState(instance, ProcessInstanceState.COMPLETED);
         assertTrue(historyIds(instance, ElementInstanceState.COMPLETED).contains("rejected"));
-        assertNull(engine().variables(instance).get("released"));
+        assertNull(inspection().variables(instance).get("released"));
     }
 
     @Test
@@ -836,7 +840,7 @@ public abstract class WorkflowEngineConformanceTest {
         Map<String, Object> vars = approvalVars(requestId, 1, "PT1H");
         vars.put("escalateAfter", "PT0.3S");
         long instance = engine().startInstance(pid, vars);
-        awaitValue(() -> "ops".equals(engine().variables(instance).get("escalatedTo")) ? Boolean.TRUE : null);
+        awaitValue(() -> "ops".equals(inspection().variables(instance).get("escalatedTo")) ? Boolean.TRUE : null);
         UserTaskView task = awaitUserTask(instance, "review", "CREATED");
         engine().publishMessage(prefix + "-withdrawn", requestId, Duration.ZERO, null, Map.of());
         awaitState(instance, ProcessInstanceState.COMPLETED);
@@ -850,12 +854,12 @@ public abstract class WorkflowEngineConformanceTest {
     @Test
     void queriesOnUnknownInstanceAreNotFound() {
         long unknown = Long.MAX_VALUE - 7;
-        assertTrue(engine().findInstance(unknown).isEmpty());
-        assertThrows(EngineNotFoundException.class, () -> engine().activeElements(unknown));
-        assertThrows(EngineNotFoundException.class, () -> engine().history(unknown));
-        assertThrows(EngineNotFoundException.class, () -> engine().variables(unknown));
-        assertThrows(EngineNotFoundException.class, () -> engine().incidents(unknown));
-        assertThrows(EngineNotFoundException.class, () -> engine().userTasks(unknown));
+        assertTrue(inspection().findInstance(unknown).isEmpty());
+        assertThrows(EngineNotFoundException.class, () -> inspection().activeElements(unknown));
+        assertThrows(EngineNotFoundException.class, () -> inspection().history(unknown));
+        assertThrows(EngineNotFoundException.class, () -> inspection().variables(unknown));
+        assertThrows(EngineNotFoundException.class, () -> inspection().incidents(unknown));
+        assertThrows(EngineNotFoundException.class, () -> inspection().userTasks(unknown));
         assertThrows(EngineNotFoundException.class, () -> engine().completeUserTask(unknown, Map.of()));
         assertThrows(EngineNotFoundException.class, () -> engine().completeJob(unknown, Map.of()));
         assertThrows(EngineNotFoundException.class, () -> engine().failJob(unknown, 0, Duration.ZERO, "x"));

@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Path placeholders are filled from {@link Fixtures}: {@code {id}} a decided request of the
  * fuzz agent, {@code {pendingId}} a pending one, {@code {agentId}} a registered agent,
- * {@code {jti}} an issued release, {@code {treeSize}} a checkpoint size. {@code "{token}"} in a
- * body is the matching release token.
+ * {@code {jti}} an issued release, {@code {treeSize}} a checkpoint size, {@code {instanceKey}} an
+ * engine process instance key. {@code "{token}"} in a body is the matching release token.
  *
  * <p>{@code web} endpoints are the reviewer inbox and auditor pages: the caller is a session
  * cookie (the JWT) plus the CSRF double-submit cookie, and a POST body is an HTML form whose
@@ -130,7 +130,9 @@ public final class FaultEndpoints {
             new Endpoint("POST", "/audit/verify", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
             new Endpoint("POST", "/audit/sign-out", Role.AUDITOR, List.of(), "_csrf={csrf}", 1, true),
             new Endpoint("GET", "/audit/export", Role.AUDITOR, List.of("format", "type", "agent", "request", "actor", "from", "to"), null,
-                    1, true));
+                    1, true),
+            // engine operator view
+            new Endpoint("GET", "/api/v1/admin/engine/instances/{instanceKey}", Role.ADMIN, List.of(), null, 1));
 
     private FaultEndpoints() {
     }

@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
 import io.countersign.engine.UserTaskView;
-import io.countersign.engine.WorkflowEngine;
+import io.countersign.engine.WorkflowInspection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +32,7 @@ public class ReviewFixture {
     ReviewService reviews;
 
     @Inject
-    WorkflowEngine engine;
+    WorkflowInspection inspection;
 
     @Inject
     DataSource dataSource;
@@ -108,7 +108,7 @@ public class ReviewFixture {
     /** The engine's view of a review task of the request (embedded engine: strongly consistent). */
     public UserTaskView engineTask(UUID requestId, long taskKey) {
         long instance = reviews.process(requestId).orElseThrow().processInstanceKey;
-        return engine.userTasks(instance).stream().filter(t -> t.userTaskKey() == taskKey).findFirst()
+        return inspection.userTasks(instance).stream().filter(t -> t.userTaskKey() == taskKey).findFirst()
                 .orElseThrow(() -> new AssertionError("no open engine task " + taskKey));
     }
 

@@ -3,12 +3,12 @@ package io.countersign.engine.camunda;
 import io.camunda.client.api.command.ClientException;
 import io.camunda.client.api.command.ClientHttpException;
 import io.camunda.client.api.command.ClientStatusException;
-import io.countersign.common.ProblemException;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.EngineNotFoundException;
+import io.countersign.engine.EngineRejectedException;
 import java.util.concurrent.CompletionException;
 
-/** Translates Camunda client failures into the port's exceptions (404, 409, 400) or a 503. */
+/** Translates Camunda client failures into the port's exceptions (not found, conflict, rejected) or unavailable. */
 final class CamundaErrors {
 
     private CamundaErrors() {
@@ -25,8 +25,7 @@ final class CamundaErrors {
             return switch (status.getStatusCode()) {
                 case NOT_FOUND -> new EngineNotFoundException(detail);
                 case ALREADY_EXISTS, FAILED_PRECONDITION -> new EngineConflictException(detail);
-                case INVALID_ARGUMENT -> new ProblemException(400, "engine-invalid-argument",
-                        "Invalid engine command", detail);
+                case INVALID_ARGUMENT -> new EngineRejectedException(detail);
                 default -> new CamundaUnavailableException(what + " failed: " + status.getStatusCode() + " "
                         + status.getStatus().getDescription(), status);
             };
@@ -36,7 +35,7 @@ final class CamundaErrors {
             return switch (http.code()) {
                 case 404 -> new EngineNotFoundException(detail);
                 case 409 -> new EngineConflictException(detail);
-                case 400 -> new ProblemException(400, "engine-invalid-argument", "Invalid engine command", detail);
+                case 400 -> new EngineRejectedException(detail);
                 default -> new CamundaUnavailableException(what + " failed: HTTP " + http.code(), http);
             };
         }

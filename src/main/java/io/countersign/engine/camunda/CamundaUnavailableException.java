@@ -1,22 +1,20 @@
 package io.countersign.engine.camunda;
 
-import io.countersign.common.ProblemException;
+import io.countersign.common.DomainException;
+import java.util.List;
 
 /**
  * The Camunda cluster did not answer or refused for a reason that may pass (unavailable,
- * timeout, overloaded): 503. The outbox relay retries such commands with backoff.
+ * timeout, overloaded). The outbox relay retries such commands with backoff.
  */
-public class CamundaUnavailableException extends ProblemException {
-
-    private final transient Throwable clientFailure;
+public class CamundaUnavailableException extends DomainException {
 
     public CamundaUnavailableException(String detail, Throwable clientFailure) {
-        super(503, "engine-unavailable", "Workflow engine unavailable", detail);
-        this.clientFailure = clientFailure;
+        super(Kind.UNAVAILABLE, "engine-unavailable", "Workflow engine unavailable", detail, List.of(), clientFailure);
     }
 
-    /** The Camunda client's exception (ProblemException keeps no cause, so it is kept here for logs). */
+    /** The Camunda client's exception, for logs. */
     public Throwable clientFailure() {
-        return clientFailure;
+        return getCause();
     }
 }

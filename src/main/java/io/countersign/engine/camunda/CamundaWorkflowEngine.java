@@ -16,6 +16,7 @@ import io.camunda.client.api.search.response.ProcessInstance;
 import io.camunda.client.api.search.response.UserTask;
 import io.camunda.client.api.search.response.Variable;
 import io.camunda.client.api.worker.JobWorker;
+import io.countersign.common.DomainException;
 import io.countersign.common.json.Jcs;
 import io.countersign.engine.ActivatedJob;
 import io.countersign.engine.BpmnProblem;
@@ -38,6 +39,7 @@ import io.countersign.engine.ProcessInstanceView;
 import io.countersign.engine.UserTaskProperties;
 import io.countersign.engine.UserTaskView;
 import io.countersign.engine.WorkflowEngine;
+import io.countersign.engine.WorkflowInspection;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,14 +53,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@link WorkflowEngine} on a Camunda 8 cluster through {@code camunda-client-java}. Commands go
- * over gRPC (or REST with {@code countersign.camunda.prefer-rest}); user-task commands and all
- * queries use the REST API. Queries read Camunda's secondary storage, which is eventually
+ * {@link WorkflowEngine} and {@link WorkflowInspection} on a Camunda 8 cluster through
+ * {@code camunda-client-java}. Commands go over gRPC (or REST with
+ * {@code countersign.camunda.prefer-rest}); user-task commands and all queries use the REST API. Queries read Camunda's secondary storage, which is eventually
  * consistent: a command's effect may show up there a moment later (see docs/camunda.md).
  *
  * <p>Not a CDI bean itself: {@link CamundaEngineProducer} creates it when {@code countersign.engine=camunda}.
  */
-public class CamundaWorkflowEngine implements WorkflowEngine, AutoCloseable {
+public class CamundaWorkflowEngine implements WorkflowEngine, WorkflowInspection, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int QUERY_LIMIT = 1000;
@@ -105,7 +107,7 @@ public class CamundaWorkflowEngine implements WorkflowEngine, AutoCloseable {
             event = command.send().join();
         } catch (RuntimeException e) {
             RuntimeException translated = CamundaErrors.translate(e, "deploy " + names(resources));
-            if (translated instanceof io.countersign.common.ProblemException problem && problem.status() == 400) {
+            if (translated instanceof DomainException refused && refused.kind() == DomainException.Kind.REJECTED) {
                 // Zeebe names the offending element in its message; keep it whole.
                 throw new DeploymentRejectedException(List.of(new BpmnProblem(names(resources), "-",
                         translated.getMessage())));

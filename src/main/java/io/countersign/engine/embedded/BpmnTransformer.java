@@ -5,44 +5,22 @@ import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
 import io.camunda.zeebe.model.bpmn.instance.Activity;
 import io.camunda.zeebe.model.bpmn.instance.BaseElement;
 import io.camunda.zeebe.model.bpmn.instance.BoundaryEvent;
-import io.camunda.zeebe.model.bpmn.instance.BusinessRuleTask;
-import io.camunda.zeebe.model.bpmn.instance.CallActivity;
 import io.camunda.zeebe.model.bpmn.instance.CatchEvent;
-import io.camunda.zeebe.model.bpmn.instance.CompensateEventDefinition;
-import io.camunda.zeebe.model.bpmn.instance.ComplexGateway;
-import io.camunda.zeebe.model.bpmn.instance.ConditionalEventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.EndEvent;
-import io.camunda.zeebe.model.bpmn.instance.ErrorEventDefinition;
-import io.camunda.zeebe.model.bpmn.instance.EscalationEventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.Event;
-import io.camunda.zeebe.model.bpmn.instance.EventBasedGateway;
 import io.camunda.zeebe.model.bpmn.instance.EventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.ExclusiveGateway;
 import io.camunda.zeebe.model.bpmn.instance.ExtensionElements;
 import io.camunda.zeebe.model.bpmn.instance.FlowElement;
 import io.camunda.zeebe.model.bpmn.instance.FlowNode;
-import io.camunda.zeebe.model.bpmn.instance.InclusiveGateway;
-import io.camunda.zeebe.model.bpmn.instance.IntermediateCatchEvent;
 import io.camunda.zeebe.model.bpmn.instance.IntermediateThrowEvent;
-import io.camunda.zeebe.model.bpmn.instance.LinkEventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.LoopCharacteristics;
-import io.camunda.zeebe.model.bpmn.instance.ManualTask;
 import io.camunda.zeebe.model.bpmn.instance.MessageEventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.MultiInstanceLoopCharacteristics;
-import io.camunda.zeebe.model.bpmn.instance.ParallelGateway;
-import io.camunda.zeebe.model.bpmn.instance.ReceiveTask;
-import io.camunda.zeebe.model.bpmn.instance.ScriptTask;
-import io.camunda.zeebe.model.bpmn.instance.SendTask;
 import io.camunda.zeebe.model.bpmn.instance.SequenceFlow;
-import io.camunda.zeebe.model.bpmn.instance.ServiceTask;
-import io.camunda.zeebe.model.bpmn.instance.SignalEventDefinition;
-import io.camunda.zeebe.model.bpmn.instance.StartEvent;
 import io.camunda.zeebe.model.bpmn.instance.SubProcess;
-import io.camunda.zeebe.model.bpmn.instance.Task;
 import io.camunda.zeebe.model.bpmn.instance.TerminateEventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.TimerEventDefinition;
-import io.camunda.zeebe.model.bpmn.instance.Transaction;
-import io.camunda.zeebe.model.bpmn.instance.UserTask;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeAssignmentDefinition;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeHeader;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeInput;
@@ -192,7 +170,7 @@ final class BpmnTransformer {
 
     private Node node(Context ctx, String scopeId, FlowNode fn, Map<String, Node> nodes) {
         String id = fn.getId();
-        Kind kind = kindOf(ctx, fn);
+        Kind kind = BpmnKinds.of(fn, reason -> ctx.refuse(id, reason));
         if (kind == null) {
             return null;
         }
@@ -252,7 +230,7 @@ final class BpmnTransformer {
                 } else if (def instanceof TerminateEventDefinition && kind == Kind.END_EVENT) {
                     terminate = true;
                 } else {
-                    ctx.refuse(id, describe(def) + " on " + fn.getElementType().getTypeName()
+                    ctx.refuse(id, BpmnKinds.describe(def) + " on " + fn.getElementType().getTypeName()
                             + " is not supported by the embedded engine");
                 }
             }
@@ -279,90 +257,6 @@ final class BpmnTransformer {
         return new Node(id, kind, scopeId, List.copyOf(outgoing), ctx.incoming().getOrDefault(id, 0), defaultFlow,
                 ext.inputs, ext.outputs, ext.jobType, ext.jobRetries, ext.headers, ext.userTask, timer, message,
                 terminate, attachedTo, cancelActivity, List.copyOf(boundaryIds), loop, start);
-    }
-
-    private Kind kindOf(Context ctx, FlowNode fn) {
-        String id = fn.getId();
-        // Order matters: specific task types extend Task.
-        if (fn instanceof ScriptTask) {
-            ctx.refuse(id, "script task is not supported by the embedded engine");
-        } else if (fn instanceof BusinessRuleTask) {
-            ctx.refuse(id, "business rule task is not supported by the embedded engine");
-        } else if (fn instanceof SendTask) {
-            ctx.refuse(id, "send task is not supported by the embedded engine");
-        } else if (fn instanceof ReceiveTask) {
-            ctx.refuse(id, "receive task is not supported by the embedded engine (use a message intermediate catch event)");
-        } else if (fn instanceof CallActivity) {
-            ctx.refuse(id, "call activity is not supported by the embedded engine");
-        } else if (fn instanceof InclusiveGateway) {
-            ctx.refuse(id, "inclusive gateway is not supported by the embedded engine");
-        } else if (fn instanceof EventBasedGateway) {
-            ctx.refuse(id, "event-based gateway is not supported by the embedded engine");
-        } else if (fn instanceof ComplexGateway) {
-            ctx.refuse(id, "complex gateway is not supported by the embedded engine");
-        } else if (fn instanceof Transaction) {
-            ctx.refuse(id, "transaction sub-process is not supported by the embedded engine");
-        } else if (fn instanceof ServiceTask) {
-            return Kind.SERVICE_TASK;
-        } else if (fn instanceof UserTask) {
-            return Kind.USER_TASK;
-        } else if (fn instanceof ManualTask) {
-            return Kind.MANUAL_TASK;
-        } else if (fn instanceof SubProcess sp) {
-            if (sp.triggeredByEvent()) {
-                ctx.refuse(id, "event sub-process is not supported by the embedded engine");
-            } else if (!"subProcess".equals(sp.getElementType().getTypeName())) {
-                ctx.refuse(id, sp.getElementType().getTypeName() + " is not supported by the embedded engine");
-            } else {
-                return Kind.SUB_PROCESS;
-            }
-        } else if (fn instanceof Task) {
-            if (!"task".equals(fn.getElementType().getTypeName())) {
-                ctx.refuse(id, fn.getElementType().getTypeName() + " is not supported by the embedded engine");
-                return null;
-            }
-            return Kind.TASK;
-        } else if (fn instanceof ExclusiveGateway) {
-            return Kind.EXCLUSIVE_GATEWAY;
-        } else if (fn instanceof ParallelGateway) {
-            return Kind.PARALLEL_GATEWAY;
-        } else if (fn instanceof StartEvent) {
-            return Kind.START_EVENT;
-        } else if (fn instanceof EndEvent) {
-            return Kind.END_EVENT;
-        } else if (fn instanceof BoundaryEvent) {
-            return Kind.BOUNDARY_EVENT;
-        } else if (fn instanceof IntermediateCatchEvent) {
-            return Kind.INTERMEDIATE_CATCH_EVENT;
-        } else if (fn instanceof IntermediateThrowEvent) {
-            return Kind.INTERMEDIATE_THROW_EVENT;
-        } else {
-            ctx.refuse(id, fn.getElementType().getTypeName() + " is not supported by the embedded engine");
-        }
-        return null;
-    }
-
-    private static String describe(EventDefinition def) {
-        if (def instanceof SignalEventDefinition) {
-            return "signal event definition";
-        } else if (def instanceof EscalationEventDefinition) {
-            return "escalation event definition";
-        } else if (def instanceof CompensateEventDefinition) {
-            return "compensation event definition";
-        } else if (def instanceof ErrorEventDefinition) {
-            return "error event definition";
-        } else if (def instanceof ConditionalEventDefinition) {
-            return "conditional event definition";
-        } else if (def instanceof LinkEventDefinition) {
-            return "link event definition";
-        } else if (def instanceof TimerEventDefinition) {
-            return "timer event definition";
-        } else if (def instanceof MessageEventDefinition) {
-            return "message event definition";
-        } else if (def instanceof TerminateEventDefinition) {
-            return "terminate event definition";
-        }
-        return def.getElementType().getTypeName();
     }
 
     private static final class Extensions {

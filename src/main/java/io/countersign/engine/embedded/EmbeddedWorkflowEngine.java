@@ -2,17 +2,15 @@ package io.countersign.engine.embedded;
 
 import io.countersign.engine.BpmnResource;
 import io.countersign.engine.DeploymentResult;
-import io.countersign.engine.ElementInstanceState;
 import io.countersign.engine.ElementInstanceView;
-import io.countersign.engine.EngineNotFoundException;
 import io.countersign.engine.IncidentView;
 import io.countersign.engine.JobHandler;
 import io.countersign.engine.JobWorkerOptions;
 import io.countersign.engine.JobWorkerRegistration;
-import io.countersign.engine.ProcessInstanceState;
 import io.countersign.engine.ProcessInstanceView;
 import io.countersign.engine.UserTaskView;
 import io.countersign.engine.WorkflowEngine;
+import io.countersign.engine.WorkflowInspection;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,9 +21,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,12 +31,13 @@ import javax.sql.DataSource;
 /**
  * Countersign's in-process engine for a subset of Camunda 8 (Zeebe) BPMN, persisting its state
  * in the application database ({@code engine_*} tables). Selected with
- * {@code countersign.engine=embedded} (the default). Commands join the caller's transaction
- * when there is one; otherwise each runs in its own.
+ * {@code countersign.engine=embedded} (the default), as both the {@link WorkflowEngine} port and
+ * its {@link WorkflowInspection}. Commands join the caller's transaction when there is one;
+ * otherwise each runs in its own.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "countersign.engine", stringValue = "embedded", enableIfMissing = true)
-public class EmbeddedWorkflowEngine implements WorkflowEngine {
+public class EmbeddedWorkflowEngine implements WorkflowEngine, WorkflowInspection {
 
     @Inject
     DataSource dataSource;
@@ -222,100 +218,39 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine {
         });
     }
 
-    // ---------------------------------------------------------------- queries
+    // ---------------------------------------------------------------- inspection
+
+    private <T> T inspect(Function<JdbcInspection, T> query) {
+        return read(db -> query.apply(new JdbcInspection(db)));
+    }
 
     @Override
     public Optional<ProcessInstanceView> findInstance(long processInstanceKey) {
-        return Optional.ofNullable(read(db -> instance(db, processInstanceKey)));
-    }
-
-    private static ProcessInstanceView instance(Db db, long key) {
-        return db.one("SELECT i.instance_key, i.bpmn_process_id, i.version, i.process_key, i.state, i.started_at, "
-                + "i.ended_at, (SELECT COUNT(*) FROM engine_incident n WHERE n.instance_key = i.instance_key) "
-                + "FROM engine_instance i WHERE i.instance_key = ?", rs -> new ProcessInstanceView(rs.getLong(1),
-                        rs.getString(2), rs.getInt(3), rs.getLong(4), ProcessInstanceState.valueOf(rs.getString(5)),
-                        rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class), rs.getLong(8) > 0),
-                key);
-    }
-
-    private static void requireInstance(Db db, long key) {
-        if (db.count("SELECT COUNT(*) FROM engine_instance WHERE instance_key = ?", key) == 0) {
-            throw new EngineNotFoundException("no process instance with key " + key);
-        }
-    }
-
-    private static final String VIEW_COLS = "element_key, element_id, element_type, flow_scope_key, state, started_at, "
-            + "ended_at";
-
-    private static ElementInstanceView view(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new ElementInstanceView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                ElementInstanceState.valueOf(rs.getString(5)), rs.getObject(6, OffsetDateTime.class),
-                rs.getObject(7, OffsetDateTime.class));
+        return Optional.ofNullable(inspect(q -> q.instance(processInstanceKey)));
     }
 
     @Override
     public List<ElementInstanceView> activeElements(long processInstanceKey) {
-        return read(db -> {
-            List<ElementInstanceView> out = db.list("SELECT " + VIEW_COLS + " FROM engine_element WHERE instance_key = ? "
-                    + "AND element_type <> 'PROCESS' AND state NOT IN ('COMPLETED', 'TERMINATED') ORDER BY element_key",
-                    EmbeddedWorkflowEngine::view, processInstanceKey);
-            if (out.isEmpty()) {
-                requireInstance(db, processInstanceKey);
-            }
-            return out;
-        });
+        return inspect(q -> q.activeElements(processInstanceKey));
     }
 
     @Override
     public List<ElementInstanceView> history(long processInstanceKey) {
-        return read(db -> {
-            List<ElementInstanceView> out = db.list("SELECT " + VIEW_COLS + " FROM engine_element WHERE instance_key = ? "
-                    + "ORDER BY element_key", EmbeddedWorkflowEngine::view, processInstanceKey);
-            if (out.isEmpty()) {
-                requireInstance(db, processInstanceKey);
-            }
-            return out;
-        });
+        return inspect(q -> q.history(processInstanceKey));
     }
 
     @Override
     public Map<String, Object> variables(long processInstanceKey) {
-        return read(db -> {
-            requireInstance(db, processInstanceKey);
-            Map<String, Object> vars = new LinkedHashMap<>();
-            db.list("SELECT name, value_json FROM engine_variable WHERE scope_key = ? ORDER BY name", rs -> {
-                vars.put(rs.getString(1), Json.read(rs.getString(2)));
-                return null;
-            }, processInstanceKey);
-            return vars;
-        });
+        return inspect(q -> q.variables(processInstanceKey));
     }
 
     @Override
     public List<IncidentView> incidents(long processInstanceKey) {
-        return read(db -> {
-            requireInstance(db, processInstanceKey);
-            return db.list("SELECT incident_key, instance_key, element_key, element_id, error_type, error_message, "
-                    + "job_key, created_at FROM engine_incident WHERE instance_key = ? ORDER BY incident_key",
-                    rs -> new IncidentView(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getObject(7) == null ? -1 : rs.getLong(7),
-                            rs.getObject(8, OffsetDateTime.class)), processInstanceKey);
-        });
+        return inspect(q -> q.incidents(processInstanceKey));
     }
 
     @Override
     public List<UserTaskView> userTasks(long processInstanceKey) {
-        return read(db -> {
-            List<UserTaskView> out = new ArrayList<>();
-            for (EngineCore.UserTaskRow r : db.list("SELECT " + EngineCore.UT_COLS + " FROM engine_user_task "
-                    + "WHERE instance_key = ? ORDER BY user_task_key", EngineCore::userTask, processInstanceKey)) {
-                out.add(new UserTaskView(r.key(), r.instanceKey(), r.elementKey(), r.elementId(), r.state(), r.assignee(),
-                        Json.readStringList(r.candidateGroups()), Json.readStringList(r.candidateUsers()), r.dueDate()));
-            }
-            if (out.isEmpty()) {
-                requireInstance(db, processInstanceKey); // not found, or simply no open task
-            }
-            return out;
-        });
+        return inspect(q -> q.userTasks(processInstanceKey));
     }
 }

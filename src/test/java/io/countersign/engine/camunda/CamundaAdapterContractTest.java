@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.camunda.zeebe.gateway.protocol.GatewayOuterClass.ActivatedJob.ListenerEventType;
+import io.countersign.common.ProblemMappers;
 import io.countersign.engine.ActivatedJob;
 import io.countersign.engine.BpmnResource;
 import io.countersign.engine.DeploymentRejectedException;
@@ -368,7 +369,7 @@ class CamundaAdapterContractTest {
         try (CamundaWorkflowEngine offline = new CamundaWorkflowEngine(new CamundaClientProvider(config), config)) {
             CamundaUnavailableException e = assertThrows(CamundaUnavailableException.class,
                     () -> offline.startInstance("approval", Map.of()));
-            assertThat(e.status()).isEqualTo(503);
+            assertThat(ProblemMappers.toProblem(e, null).status()).isEqualTo(503);
             assertThat(e.getMessage()).contains("start approval");
             assertThrows(CamundaUnavailableException.class, () -> offline.completeUserTask(1L, Map.of()));
         }

@@ -2,6 +2,7 @@ package io.countersign.engine.camunda;
 
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.WorkflowEngineConformanceTest;
+import io.countersign.engine.WorkflowInspection;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.HashMap;
@@ -67,6 +68,11 @@ class CamundaClusterConformanceIT extends WorkflowEngineConformanceTest {
 
     @Override
     protected WorkflowEngine engine() {
+        return engine;
+    }
+
+    @Override
+    protected WorkflowInspection inspection() {
         return engine;
     }
 

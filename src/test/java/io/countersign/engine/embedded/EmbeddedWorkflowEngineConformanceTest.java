@@ -2,6 +2,7 @@ package io.countersign.engine.embedded;
 
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.WorkflowEngineConformanceTest;
+import io.countersign.engine.WorkflowInspection;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
@@ -12,8 +13,16 @@ class EmbeddedWorkflowEngineConformanceTest extends WorkflowEngineConformanceTes
     @Inject
     WorkflowEngine engine;
 
+    @Inject
+    WorkflowInspection inspection;
+
     @Override
     protected WorkflowEngine engine() {
         return engine;
+    }
+
+    @Override
+    protected WorkflowInspection inspection() {
+        return inspection;
     }
 }

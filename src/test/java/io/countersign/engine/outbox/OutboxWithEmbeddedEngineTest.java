@@ -13,6 +13,7 @@ import io.countersign.engine.BpmnResource;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.ProcessInstanceState;
 import io.countersign.engine.WorkflowEngine;
+import io.countersign.engine.WorkflowInspection;
 import io.countersign.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -50,6 +51,9 @@ class OutboxWithEmbeddedEngineTest {
     @Inject
     WorkflowEngine engine;
 
+    @Inject
+    WorkflowInspection inspection;
+
     private String deployWaitingProcess() {
         String id = "outbox-" + UUID.randomUUID().toString().substring(0, 8);
         String xml = Bpmn.convertToString(Bpmn.createExecutableProcess(id).startEvent()
@@ -79,7 +83,7 @@ class OutboxWithEmbeddedEngineTest {
         OutboxEntry delivered = awaitStatus(id, OutboxStatus.DELIVERED);
         assertThat(delivered.resultKey()).isNotNull();
         assertThat(delivered.outcome()).isEqualTo("delivered");
-        assertThat(engine.variables(delivered.resultKey())).containsEntry("requestId", key)
+        assertThat(inspection.variables(delivered.resultKey())).containsEntry("requestId", key)
                 .containsEntry(WorkflowEngine.BUSINESS_ID_VARIABLE, key);
     }
 
@@ -98,7 +102,7 @@ class OutboxWithEmbeddedEngineTest {
 
         OutboxEntry again = awaitStatus(id, OutboxStatus.DELIVERED);
         assertThat(again.outcome()).startsWith("already applied").contains(String.valueOf(first));
-        assertThat(engine.findInstance(first)).get()
+        assertThat(inspection.findInstance(first)).get()
                 .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.ACTIVE));
     }
 
@@ -115,7 +119,7 @@ class OutboxWithEmbeddedEngineTest {
         long second = engine.startInstance(process, Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key));
 
         assertThat(second).isNotEqualTo(first);
-        assertThat(engine.findInstance(second)).get()
+        assertThat(inspection.findInstance(second)).get()
                 .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.ACTIVE));
         // another process may use the same business id
         assertThat(engine.startInstance(deployWaitingProcess(), Map.of(WorkflowEngine.BUSINESS_ID_VARIABLE, key)))
@@ -160,7 +164,7 @@ class OutboxWithEmbeddedEngineTest {
         OutboxEntry start = awaitStatus(ids[0], OutboxStatus.DELIVERED);
         OutboxEntry cancel = awaitStatus(ids[1], OutboxStatus.DELIVERED);
         assertThat(cancel.resultKey()).isEqualTo(start.resultKey());
-        assertThat(engine.findInstance(start.resultKey())).get()
+        assertThat(inspection.findInstance(start.resultKey())).get()
                 .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.TERMINATED));
     }
 
@@ -181,9 +185,9 @@ class OutboxWithEmbeddedEngineTest {
     void userTaskAssignmentAndCandidateGroupsAreDeliveredAndATaskThatEndedCountsAsApplied() {
         String process = deployWaitingProcess();
         long instance = engine.startInstance(process, Map.of());
-        await().atMost(Duration.ofSeconds(30)).until(() -> engine.userTasks(instance).stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> inspection.userTasks(instance).stream()
                 .anyMatch(t -> t.state().equals("CREATED")));
-        long task = engine.userTasks(instance).get(0).userTaskKey();
+        long task = inspection.userTasks(instance).get(0).userTaskKey();
         String order = "task-" + task;
 
         long[] ids = QuarkusTransaction.requiringNew().call(() -> new long[] {
@@ -191,14 +195,14 @@ class OutboxWithEmbeddedEngineTest {
             outbox.enqueueUpdateUserTaskCandidateGroups(task, List.of("dba", "oncall"), order + "/groups", order)});
         assertThat(awaitStatus(ids[0], OutboxStatus.DELIVERED).outcome()).isEqualTo("delivered");
         assertThat(awaitStatus(ids[1], OutboxStatus.DELIVERED).target()).isEqualTo("user task " + task);
-        await().atMost(Duration.ofSeconds(30)).until(() -> engine.userTasks(instance).get(0).state().equals("CREATED"));
-        assertThat(engine.userTasks(instance).get(0).assignee()).isEqualTo("dora");
-        assertThat(engine.userTasks(instance).get(0).candidateGroups()).containsExactly("dba", "oncall");
+        await().atMost(Duration.ofSeconds(30)).until(() -> inspection.userTasks(instance).get(0).state().equals("CREATED"));
+        assertThat(inspection.userTasks(instance).get(0).assignee()).isEqualTo("dora");
+        assertThat(inspection.userTasks(instance).get(0).candidateGroups()).containsExactly("dba", "oncall");
 
         long unassign = QuarkusTransaction.requiringNew().call(() ->
                 outbox.enqueueAssignUserTask(task, null, order + "/unassign", order));
         awaitStatus(unassign, OutboxStatus.DELIVERED);
-        await().atMost(Duration.ofSeconds(30)).until(() -> engine.userTasks(instance).get(0).assignee() == null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> inspection.userTasks(instance).get(0).assignee() == null);
 
         engine.completeUserTask(task, Map.of());
         long[] late = QuarkusTransaction.requiringNew().call(() -> new long[] {
