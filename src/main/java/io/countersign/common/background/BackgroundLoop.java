@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * <p>Metrics, tagged {@code loop=<name>}: {@code countersign.background.runs} (timer of
  * successful steps), {@code countersign.background.failures{kind=outage|error}} and
  * {@code countersign.background.backoff} (milliseconds until the next attempt, 0 while steps
- * succeed).
+ * succeed; present while the loop runs).
  *
  * <p>Plain threads rather than Quarkus's scheduler: each loop must wake within milliseconds of a
  * commit (the scheduler knows only periods), and Java 17 has no virtual threads.
@@ -90,6 +90,8 @@ public final class BackgroundLoop {
     private final Counter outages;
     private final Counter errors;
     private final AtomicLong backoffGauge = new AtomicLong();
+    private final MeterRegistry registry;
+    private Gauge backoffMeter;
 
     private final Object signal = new Object();
     private boolean wakeRequested;
@@ -112,9 +114,7 @@ public final class BackgroundLoop {
                 .description("Failed steps of a background loop").register(b.registry);
         errors = Counter.builder("countersign.background.failures").tag("loop", name).tag("kind", "error")
                 .description("Failed steps of a background loop").register(b.registry);
-        Gauge.builder("countersign.background.backoff", backoffGauge, AtomicLong::get).tag("loop", name)
-                .description("Milliseconds a failing background loop waits before its next attempt (0: healthy)")
-                .baseUnit("milliseconds").register(b.registry);
+        registry = b.registry;
     }
 
     /** Starts describing a loop named {@code name} (its thread, log lines and metric tag). */
@@ -191,6 +191,10 @@ public final class BackgroundLoop {
             throw new IllegalStateException(name + " was already started");
         }
         running = true;
+        // Registered per run and removed when the loop ends: a loop started again (same name) gets a gauge of its own.
+        backoffMeter = Gauge.builder("countersign.background.backoff", backoffGauge, AtomicLong::get).tag("loop", name)
+                .description("Milliseconds a failing background loop waits before its next attempt (0: healthy)")
+                .baseUnit("milliseconds").register(registry);
         thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
@@ -286,7 +290,6 @@ public final class BackgroundLoop {
             running = false;
             throw e;
         } finally {
-            backoffGauge.set(0);
             exit();
         }
     }
@@ -333,6 +336,10 @@ public final class BackgroundLoop {
             onExit.run();
         } catch (RuntimeException e) {
             Log.warnf("%s could not clean up on exit: %s", name, e.getMessage());
+        } finally {
+            synchronized (this) {
+                registry.remove(backoffMeter);
+            }
         }
     }
 }
