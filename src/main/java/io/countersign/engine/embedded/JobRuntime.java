@@ -2,6 +2,7 @@ package io.countersign.engine.embedded;
 
 import io.countersign.common.background.BackgroundLoop;
 import io.countersign.common.background.BackgroundLoop.Next;
+import io.countersign.common.background.WorkerPool;
 import io.countersign.engine.ActivatedJob;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.EngineNotFoundException;
@@ -18,10 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -162,12 +160,7 @@ final class JobRuntime {
         if (loop != null) {
             return;
         }
-        AtomicInteger n = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "engine-job-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        pool = WorkerPool.fixed("engine-job-worker", threads);
         // A round that claimed jobs runs again at once: more may be activatable.
         loop = BackgroundLoop.named("engine-job-loop").poll(pollInterval).build(() -> Next.moreIf(pollOnce()));
         loop.start();
@@ -180,15 +173,7 @@ final class JobRuntime {
         }
         loop.stop();
         loop = null;
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        WorkerPool.drain(pool, Duration.ofSeconds(10));
     }
 
     private boolean pollOnce() {

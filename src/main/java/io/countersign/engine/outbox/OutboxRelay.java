@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.DatabaseOutage;
 import io.countersign.common.background.BackgroundLoop;
 import io.countersign.common.background.BackgroundLoop.Next;
+import io.countersign.common.background.WorkerPool;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.EngineNotFoundException;
 import io.countersign.engine.WorkflowEngine;
@@ -24,10 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -83,11 +82,7 @@ public class OutboxRelay {
         if (loop != null) {
             return;
         }
-        deliverers = Executors.newFixedThreadPool(Math.max(1, config.deliveryThreads()), r -> {
-            Thread t = new Thread(r, "outbox-deliverer");
-            t.setDaemon(true);
-            return t;
-        });
+        deliverers = WorkerPool.fixed("outbox-deliverer", config.deliveryThreads());
         // Rounds until one finds nothing due, then the counts for the gauges and the health check.
         loop = BackgroundLoop.named("outbox-relay").poll(config.pollInterval()).metrics(registry).build(() -> {
             if (deliverDue() > 0) {
@@ -100,22 +95,14 @@ public class OutboxRelay {
         Log.infof("outbox relay started (%s)", owner);
     }
 
-    /** Stops the relay after the round in progress; deliveries still running get the loop's stop timeout, then are interrupted. */
+    /** Stops the relay after the round in progress; deliveries still running get 5 s, then are interrupted. */
     synchronized void stop() {
         if (loop == null) {
             return;
         }
         loop.stop();
         loop = null;
-        deliverers.shutdown();
-        try {
-            if (!deliverers.awaitTermination(5, TimeUnit.SECONDS)) {
-                deliverers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            deliverers.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        WorkerPool.drain(deliverers, Duration.ofSeconds(5));
         deliverers = null;
     }
 
