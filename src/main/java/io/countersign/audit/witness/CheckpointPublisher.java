@@ -4,7 +4,6 @@ import io.countersign.audit.AuditQueries;
 import io.countersign.audit.Checkpoint;
 import io.countersign.audit.SignedNote;
 import io.countersign.common.background.BackgroundLoop;
-import io.countersign.common.background.BackgroundLoop.Next;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -162,7 +161,7 @@ public class CheckpointPublisher {
         http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
         loop = BackgroundLoop.named("audit-checkpoint-publisher").poll(config.poll()).metrics(registry).build(() -> {
             publishOnce();
-            return Next.idle();
+            return BackgroundLoop.Next.idle();
         });
         loop.start();
         Log.infof("Publishing audit checkpoints to %d witness(es)%s", witnesses.size(),
