@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
+import io.countersign.common.background.BackgroundLoop;
+import io.countersign.common.background.BackgroundLoop.Next;
 import io.countersign.common.json.Jcs;
 import io.countersign.common.json.JsonSupport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -83,7 +85,8 @@ public class AuditSequencer {
             return;
         }
         // a full batch means more are waiting: no pause
-        loop = new BackgroundLoop("audit-sequencer", config.sequencerPoll(), () -> sequenceBatch() >= config.sequencerBatch());
+        loop = BackgroundLoop.named("audit-sequencer").poll(config.sequencerPoll()).metrics(registry)
+                .build(() -> Next.moreIf(sequenceBatch() >= config.sequencerBatch()));
         loop.start();
     }
 

@@ -155,47 +155,9 @@ public class ProblemMappers {
     /** Seconds a client should wait before retrying while the database is unavailable. */
     static final String RETRY_AFTER_SECONDS = "5";
 
-    /**
-     * True when {@code e} was caused by the database being unreachable: a connection that could
-     * not be opened or was lost (SQLState class 08, PostgreSQL shutdown states 57P01-57P03, too
-     * many connections 53300), or no pooled connection within Agroal's acquisition timeout.
-     * Background loops use it too, to tell an outage (expected, retried, logged as a warning)
-     * from a fault (logged as an error).
-     */
+    /** True when {@code e} was caused by the database being unreachable ({@link DatabaseOutage#causedBy}). */
     public static boolean databaseUnavailable(Throwable e) {
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
-        todo.add(e);
-        while (!todo.isEmpty()) {
-            Throwable t = todo.poll();
-            if (!seen.add(t) || seen.size() > 50) {
-                continue;
-            }
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || t instanceof java.sql.SQLRecoverableException
-                    || t instanceof org.hibernate.exception.JDBCConnectionException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-                        || state.equals("57P03") || state.equals("53300"))) {
-                    return true;
-                }
-                // Agroal: "Sorry, acquisition timeout!" (no SQLState) when the pool cannot open a connection in time.
-                if (sql.getMessage() != null && sql.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout")) {
-                    return true;
-                }
-                if (sql.getNextException() != null) {
-                    todo.add(sql.getNextException());
-                }
-            }
-            if (t.getCause() != null) {
-                todo.add(t.getCause());
-            }
-            todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
-        }
-        return false;
+        return DatabaseOutage.causedBy(e);
     }
 
     /** Whether the failure is the form-body parser refusing the client's percent-escapes. */

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * agent's row every time. An entry lives at most {@code countersign.agents.cache-ttl} (default
  * 1 s; 0 turns the cache off). A change made through this replica's registry removes the entry
  * once its transaction ends; a change made on another replica arrives as a PostgreSQL
- * notification ({@code io.countersign.notify}) and does the same, and the TTL bounds how long a
+ * notification ({@link AgentNotifications}) and does the same, and the TTL bounds how long a
  * replica can act on a stale entry if that notification is lost. Unknown and disabled agents are
  * never cached: a refusal always reflects the database.
  */

@@ -1,6 +1,5 @@
 package io.countersign.inbox;
 
-import io.countersign.notify.ReplicaInboxChanged;
 import io.countersign.review.InboxChanged;
 import io.countersign.review.Views.Reviewer;
 import io.smallrye.mutiny.Multi;
@@ -13,7 +12,7 @@ import java.time.Duration;
 
 /**
  * Live inbox updates: committed inbox changes of this replica and, on PostgreSQL, of the other
- * replicas ({@link ReplicaInboxChanged}), fanned out to each reviewer's SSE stream.
+ * replicas ({@link InboxNotifications}), fanned out to each reviewer's SSE stream.
  */
 @ApplicationScoped
 public class InboxEvents {
@@ -28,8 +27,9 @@ public class InboxEvents {
         changes.onNext(change);
     }
 
-    synchronized void onOtherReplica(@Observes ReplicaInboxChanged change) {
-        changes.onNext(change.change());
+    /** A change committed on another replica sharing the PostgreSQL database. */
+    synchronized void fromOtherReplica(InboxChanged change) {
+        changes.onNext(change);
     }
 
     /** Changes relevant to {@code who} as SSE data lines, with periodic keep-alives. */

@@ -1,19 +1,14 @@
 package io.countersign.notify;
 
-import io.countersign.action.ActionStatusChanged;
-import io.countersign.action.DecisionWaiters;
-import io.countersign.identity.AgentCache;
-import io.countersign.identity.AgentChanged;
-import io.countersign.review.InboxChanged;
-import io.countersign.review.ReviewService;
+import io.countersign.common.background.BackgroundLoop;
+import io.countersign.common.background.BackgroundLoop.Next;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,13 +20,13 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Long-poll wake-ups and live updates across replicas on PostgreSQL: a status change sends
- * {@code NOTIFY} inside its own transaction (PostgreSQL delivers it only if that transaction
- * commits), and one listening connection per replica turns each notification into
- * {@link DecisionWaiters#wake} and a {@link ReplicaActionStatusChanged} event; an agent-registry
- * change is sent the same way and drops that agent from every replica's {@link AgentCache}, and an
- * inbox change ({@link InboxChangePayload}) reaches the live-update streams of the other replicas
- * as a {@link ReplicaInboxChanged}. Inactive on H2, where there is only ever one replica.
+ * The transport between replicas on PostgreSQL, knowing no feature: {@link #publish} sends a
+ * {@code NOTIFY} inside the caller's transaction (PostgreSQL delivers it only if that
+ * transaction commits), and one listening connection per replica fires every notification that
+ * arrives, its own included, as a {@link ReplicaNotification}; the features that published
+ * them observe them (long-poll wake-ups, the agent cache, inbox live updates). Inactive on H2,
+ * where there is only ever one replica and the features' in-process events (observed after
+ * commit) are the whole story.
  */
 @ApplicationScoped
 public class PostgresNotifications {
@@ -43,30 +38,19 @@ public class PostgresNotifications {
     NotifyConfig config;
 
     @Inject
-    DecisionWaiters waiters;
+    Event<ReplicaNotification> received;
 
     @Inject
-    Event<ReplicaActionStatusChanged> replicaEvents;
+    MeterRegistry registry;
 
-    @Inject
-    Event<ReplicaInboxChanged> replicaInboxEvents;
-
-    @Inject
-    AgentCache agents;
-
-    @Inject
-    ReviewService review;
-
-    /** Payload prefix of an agent-registry change; other payloads are request ids or inbox changes. */
-    static final String AGENT_PREFIX = "agent:";
-
-    /** Tells this replica's own inbox notifications (already delivered locally) from the others'. */
+    /** Lets a feature tell its own notifications (already handled locally) from the other replicas'. */
     private final String replicaId = UUID.randomUUID().toString();
 
     private volatile boolean active;
     private volatile boolean listening;
-    private volatile boolean running;
-    private Thread listener;
+    private BackgroundLoop listener;
+    /** The listening connection, kept between the listener's steps; touched by the listener thread only. */
+    private Connection session;
 
     void onStart(@Observes StartupEvent event) {
         if (!config.enabled()) {
@@ -79,9 +63,12 @@ public class PostgresNotifications {
             return;
         }
         if (active) {
-            running = true;
-            listener = new Thread(this::listen, "pg-notify-listener");
-            listener.setDaemon(true);
+            // Each step waits up to one listen timeout for notifications, so a stop is seen within it.
+            listener = BackgroundLoop.named("pg-notify-listener").metrics(registry).poll(config.listenTimeout())
+                    .backoff(config.reconnectDelay(), config.reconnectDelay())
+                    .stopTimeout(config.listenTimeout().plusSeconds(1))
+                    .onExit(this::closeSession)
+                    .build(this::receive);
             listener.start();
         }
     }
@@ -92,20 +79,19 @@ public class PostgresNotifications {
      * under it and logs a warning on every orderly shutdown.
      */
     void onStop(@Observes ShutdownEvent event) {
-        running = false;
         if (listener != null) {
-            listener.interrupt();
-            try {
-                listener.join(config.listenTimeout().toMillis() + 1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            listener.stop();
         }
     }
 
-    /** This replica's id in the inbox notifications it sends. */
-    String replicaId() {
+    /** This replica's id, for features that put it into their payloads. */
+    public String replicaId() {
         return replicaId;
+    }
+
+    /** True when notifications cross replicas (PostgreSQL, enabled); {@link #publish} does nothing otherwise. */
+    public boolean active() {
+        return active;
     }
 
     /** True once the listener has issued LISTEN (and until its connection breaks). */
@@ -114,40 +100,12 @@ public class PostgresNotifications {
     }
 
     /**
-     * Sends the NOTIFY in the transaction of the change (synchronous observer, IN_PROGRESS).
-     * A request that is being created ({@code from == null}) is skipped: nobody can wait for an
-     * id that has not been returned yet, and the inbox learns about review tasks from the
-     * engine, not from this event. That keeps the NOTIFY off the fast path.
+     * Sends {@code payload} to every replica, this one included, when the caller's transaction
+     * commits (call it inside that transaction). Failures are logged, never thrown: a lost
+     * notification costs only latency (waiters re-read state on their timeout, cached agents
+     * expire after their TTL), so it must never fail the transaction.
      */
-    void onStatusChanged(@Observes(during = TransactionPhase.IN_PROGRESS) ActionStatusChanged change) {
-        if (change.from() != null) {
-            send(change.requestId().toString());
-        }
-    }
-
-    /** Tells the other replicas to drop their cached registry entry for the changed agent. */
-    void onAgentChanged(@Observes(during = TransactionPhase.IN_PROGRESS) AgentChanged change) {
-        send(AGENT_PREFIX + change.agentId());
-    }
-
-    /**
-     * Sends an inbox change to the other replicas' live-update streams, in the transaction of the
-     * change. Only the review path fires it, so auto-approved and denied submissions send nothing.
-     */
-    void onInboxChanged(@Observes(during = TransactionPhase.IN_PROGRESS) InboxChanged change) {
-        if (!active) {
-            return;
-        }
-        String payload = InboxChangePayload.encode(replicaId, change);
-        if (payload == null) {
-            Log.warnf("inbox change %s of request %s does not fit a notification; other replicas' reviewers see it on reload",
-                    change.kind(), change.requestId());
-            return;
-        }
-        send(payload);
-    }
-
-    private void send(String payload) {
+    public void publish(String payload) {
         if (!active) {
             return;
         }
@@ -157,93 +115,53 @@ public class PostgresNotifications {
             ps.setString(2, payload);
             ps.execute();
         } catch (SQLException e) {
-            // A lost notification costs only latency (waiters re-read state on their timeout,
-            // cached agents expire after their TTL), so it must never fail the transaction.
             Log.warnf("NOTIFY %s failed: %s", payload, e.getMessage());
         }
     }
 
-    private void listen() {
-        while (running) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                try (Statement st = c.createStatement()) {
+    /** Listens (reconnecting after a broken connection) and fires what arrived within one listen timeout. */
+    private Next receive() throws SQLException {
+        try {
+            if (session == null) {
+                session = dataSource.getConnection();
+                session.setAutoCommit(true);
+                try (Statement st = session.createStatement()) {
                     st.execute("LISTEN \"" + config.channel().replace("\"", "") + "\"");
                 }
-                PGConnection pg = c.unwrap(PGConnection.class);
                 listening = true;
                 Log.infof("listening for cross-replica notifications on channel %s", config.channel());
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications((int) config.listenTimeout().toMillis());
-                    if (notifications == null) {
-                        continue;
-                    }
-                    for (PGNotification notification : notifications) {
-                        deliver(notification.getParameter());
-                    }
-                }
-            } catch (SQLException e) {
-                listening = false;
-                if (running) {
-                    Log.warnf("notification listener lost its connection, reconnecting: %s", e.getMessage());
-                    sleep();
+            }
+            PGNotification[] notifications = session.unwrap(PGConnection.class)
+                    .getNotifications((int) config.listenTimeout().toMillis());
+            if (notifications != null) {
+                for (PGNotification notification : notifications) {
+                    deliver(notification.getParameter());
                 }
             }
+            return Next.more();
+        } catch (SQLException | RuntimeException e) {
+            closeSession();
+            throw e;
         }
-        listening = false;
     }
 
     private void deliver(String payload) {
-        if (payload.startsWith(AGENT_PREFIX)) {
-            agents.invalidate(payload.substring(AGENT_PREFIX.length()));
-            return;
-        }
-        if (payload.startsWith(InboxChangePayload.PREFIX)) {
-            deliverInboxChange(payload);
-            return;
-        }
-        UUID requestId;
         try {
-            requestId = UUID.fromString(payload);
-        } catch (IllegalArgumentException e) {
-            Log.debugf("ignoring notification with payload %s", payload);
-            return;
-        }
-        waiters.wake(requestId);
-        try {
-            replicaEvents.fire(new ReplicaActionStatusChanged(requestId));
+            received.fire(new ReplicaNotification(payload));
         } catch (RuntimeException e) {
-            Log.warnf("observer of ReplicaActionStatusChanged failed: %s", e.getMessage());
+            Log.warnf("an observer of notification %s failed: %s", payload, e.getMessage());
         }
     }
 
-    private void deliverInboxChange(String payload) {
-        InboxChangePayload.Decoded decoded;
-        try {
-            decoded = InboxChangePayload.decode(payload);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("ignoring malformed inbox notification: %s", e.getMessage());
-            return;
-        }
-        if (decoded.replicaId().equals(replicaId)) {
-            return; // this replica's own change: its streams had it when it committed
-        }
-        try {
-            InboxChanged sent = decoded.change();
-            InboxChanged change = !decoded.groupsOmitted() ? sent : new InboxChanged(sent.requestId(), sent.taskKey(),
-                    sent.kind(), QuarkusTransaction.requiringNew().call(() -> review.groupsOf(sent.taskKey())), sent.assignee());
-            replicaInboxEvents.fire(new ReplicaInboxChanged(change));
-        } catch (RuntimeException e) {
-            Log.warnf("delivering inbox notification of request %s failed: %s", decoded.change().requestId(), e.getMessage());
-        }
-    }
-
-    private void sleep() {
-        try {
-            Thread.sleep(config.reconnectDelay().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+    private void closeSession() {
+        listening = false;
+        if (session != null) {
+            try {
+                session.close();
+            } catch (SQLException e) {
+                Log.debugf("closing the listening connection failed: %s", e.getMessage());
+            }
+            session = null;
         }
     }
 }

@@ -8,8 +8,11 @@ import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
 import io.countersign.common.Actor;
 import io.countersign.action.DecisionWaiters;
+import io.countersign.action.ReplicaActionStatusChanged;
 import io.countersign.identity.AgentCache;
+import io.countersign.identity.AgentNotifications;
 import io.countersign.identity.RegisteredAgent;
+import io.countersign.inbox.InboxChangePayload;
 import io.countersign.inbox.InboxEvents;
 import io.countersign.review.InboxChanged;
 import io.countersign.review.ReviewFixture;
@@ -194,7 +197,7 @@ class PostgresNotificationsTest {
         agentCache.get(id, () -> before);
         assertThat(agentCache.get(id, () -> after)).isSameAs(before); // cached (the test TTL is an hour)
 
-        notifyFromAnotherReplica(PostgresNotifications.AGENT_PREFIX + id);
+        notifyFromAnotherReplica(AgentNotifications.PREFIX + id);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> agentCache.get(id, () -> after) == after);
     }

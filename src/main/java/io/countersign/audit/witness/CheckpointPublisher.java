@@ -1,9 +1,9 @@
 package io.countersign.audit.witness;
 
 import io.countersign.audit.AuditQueries;
-import io.countersign.audit.BackgroundLoop;
 import io.countersign.audit.Checkpoint;
 import io.countersign.audit.SignedNote;
+import io.countersign.common.background.BackgroundLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -159,9 +159,9 @@ public class CheckpointPublisher {
             return;
         }
         http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
-        loop = new BackgroundLoop("audit-checkpoint-publisher", config.poll(), () -> {
+        loop = BackgroundLoop.named("audit-checkpoint-publisher").poll(config.poll()).metrics(registry).build(() -> {
             publishOnce();
-            return false;
+            return BackgroundLoop.Next.idle();
         });
         loop.start();
         Log.infof("Publishing audit checkpoints to %d witness(es)%s", witnesses.size(),

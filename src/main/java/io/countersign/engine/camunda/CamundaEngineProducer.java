@@ -1,8 +1,11 @@
 package io.countersign.engine.camunda;
 
+import io.countersign.common.background.BackgroundLoop;
+import io.countersign.common.background.BackgroundLoop.Next;
 import io.countersign.engine.BpmnResource;
 import io.countersign.engine.DeploymentResult;
 import io.countersign.engine.WorkflowEngine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,15 +21,15 @@ import java.util.List;
 /**
  * Wires the Camunda 8 adapter as the application's {@link WorkflowEngine} when the build sets
  * {@code countersign.engine=camunda} (the same build-time switch the embedded engine uses), and
- * deploys the packaged BPMN models in the background at start-up, retrying until the cluster
- * answers, so the application starts without a cluster.
+ * deploys the packaged BPMN models in the background at start-up, retrying (backing off from
+ * {@code deploy.retry-delay} to a minute) until the cluster answers, so the application starts
+ * without a cluster.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "countersign.engine", stringValue = "camunda")
 public class CamundaEngineProducer {
 
-    private volatile boolean stopping;
-    private Thread deployer;
+    private BackgroundLoop deployer;
 
     @Produces
     @Singleton
@@ -38,7 +41,7 @@ public class CamundaEngineProducer {
         engine.close();
     }
 
-    void onStart(@Observes StartupEvent event, CamundaWorkflowEngine engine, CamundaConfig config) {
+    void onStart(@Observes StartupEvent event, CamundaWorkflowEngine engine, CamundaConfig config, MeterRegistry registry) {
         if (!config.deploy().onStartup()) {
             return;
         }
@@ -49,42 +52,31 @@ public class CamundaEngineProducer {
                     config.deploy().classpathDirectory());
             return;
         }
-        deployer = new Thread(() -> deployUntilDone(engine, resources, config.deploy().retryDelay()),
-                "camunda-deployer");
-        deployer.setDaemon(true);
+        deployer = BackgroundLoop.named("camunda-deployer").metrics(registry)
+                .backoff(config.deploy().retryDelay(), Duration.ofMinutes(1))
+                .outage(CamundaUnavailableException.class::isInstance, "Camunda")
+                .build(() -> deploy(engine, resources));
         deployer.start();
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
         if (deployer != null) {
-            deployer.interrupt();
+            deployer.stop();
         }
     }
 
-    private void deployUntilDone(WorkflowEngine engine, List<BpmnResource> resources, Duration firstDelay) {
-        Duration delay = firstDelay;
-        while (!stopping) {
-            try {
-                DeploymentResult result = engine.deploy(resources);
-                result.processes().forEach(p -> Log.infof("Camunda: process %s version %d (%s)", p.processId(),
-                        p.version(), p.newVersion() ? "new" : "unchanged"));
-                return;
-            } catch (CamundaUnavailableException e) {
-                Log.warnf("Camunda deployment failed, retrying in %s: %s", delay, e.getMessage());
-            } catch (RuntimeException e) {
-                // An invalid model will not become valid by retrying: say so loudly and stop.
-                Log.errorf("Camunda refused the BPMN models: %s", e.getMessage());
-                return;
-            }
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            delay = delay.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
-                    : delay.multipliedBy(2);
+    /** One attempt; an unreachable cluster throws (the loop backs off and retries), anything else ends the loop. */
+    private static Next deploy(WorkflowEngine engine, List<BpmnResource> resources) {
+        try {
+            DeploymentResult result = engine.deploy(resources);
+            result.processes().forEach(p -> Log.infof("Camunda: process %s version %d (%s)", p.processId(),
+                    p.version(), p.newVersion() ? "new" : "unchanged"));
+        } catch (CamundaUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // An invalid model will not become valid by retrying: say so loudly and stop.
+            Log.errorf("Camunda refused the BPMN models: %s", e.getMessage());
         }
+        return Next.done();
     }
 }

@@ -1,5 +1,8 @@
 package io.countersign.engine.embedded;
 
+import io.countersign.common.background.BackgroundLoop;
+import io.countersign.common.background.BackgroundLoop.Next;
+import io.countersign.common.background.WorkerPool;
 import io.countersign.engine.ActivatedJob;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.EngineNotFoundException;
@@ -16,10 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,10 +37,8 @@ final class JobRuntime {
     private final int batch;
     private final int threads;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
-    private final Semaphore wakeups = new Semaphore(0);
     private final String workerId = "embedded-" + UUID.randomUUID();
-    private volatile boolean running;
-    private Thread loop;
+    private volatile BackgroundLoop loop;
     private ExecutorService pool;
 
     private final class Worker implements JobWorkerRegistration {
@@ -91,7 +89,7 @@ final class JobRuntime {
      */
     EngineCore.Reservation reserve(String type) {
         Worker w = workers.get(type);
-        if (w == null || !running) {
+        if (w == null || !running()) {
             return null;
         }
         for (;;) {
@@ -131,7 +129,7 @@ final class JobRuntime {
                     w.active.decrementAndGet();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Stopping: the job stays activated and is re-delivered after its timeout.
             w.active.decrementAndGet();
         }
@@ -147,68 +145,42 @@ final class JobRuntime {
     }
 
     void wake() {
-        wakeups.release();
+        BackgroundLoop l = loop;
+        if (l != null) {
+            l.wake();
+        }
+    }
+
+    private boolean running() {
+        BackgroundLoop l = loop;
+        return l != null && l.running();
     }
 
     synchronized void start() {
-        if (running) {
+        if (loop != null) {
             return;
         }
-        running = true;
-        AtomicInteger n = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "engine-job-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        loop = new Thread(this::run, "engine-job-loop");
-        loop.setDaemon(true);
+        pool = WorkerPool.fixed("engine-job-worker", threads);
+        // A round that claimed jobs runs again at once: more may be activatable.
+        loop = BackgroundLoop.named("engine-job-loop").poll(pollInterval).build(() -> Next.moreIf(pollOnce()));
         loop.start();
     }
 
+    /** Stops claiming; handlers already running finish (up to 10 s). */
     synchronized void stop() {
-        if (!running) {
+        if (loop == null) {
             return;
         }
-        running = false;
-        wake();
-        try {
-            loop.join(5000);
-            pool.shutdown();
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void run() {
-        while (running) {
-            boolean claimed = false;
-            try {
-                claimed = pollOnce();
-            } catch (RuntimeException e) {
-                if (running) {
-                    Log.warnf(e, "job activation failed; retrying after %s", pollInterval);
-                }
-            }
-            if (!claimed) {
-                try {
-                    wakeups.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeups.drainPermits();
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+        loop.stop();
+        loop = null;
+        WorkerPool.drain(pool, Duration.ofSeconds(10));
     }
 
     private boolean pollOnce() {
         boolean any = false;
         for (Worker w : List.copyOf(workers.values())) {
             int capacity = Math.min(batch, w.options.maxJobsActive() - w.active.get());
-            if (capacity <= 0 || !running) {
+            if (capacity <= 0 || !running()) {
                 continue;
             }
             List<ActivatedJob> jobs = tx.inTransaction(false,

@@ -1,11 +1,11 @@
 package io.countersign.engine.embedded;
 
+import io.countersign.common.background.BackgroundLoop;
+import io.countersign.common.background.BackgroundLoop.Next;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fires due timers from the database, so timers survive restarts: on start every timer that
@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
 final class TimerScheduler {
 
     private static final int BATCH = 200;
+    private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofMinutes(1);
 
     private final TxRunner tx;
     private final EngineCore core;
     private final Duration pollInterval;
-    private final Semaphore wakeups = new Semaphore(0);
-    private volatile boolean running;
     private volatile OffsetDateTime plannedWake = OffsetDateTime.MAX;
-    private Thread loop;
+    private volatile BackgroundLoop loop;
+    private long lastHousekeeping;
 
     TimerScheduler(TxRunner tx, EngineCore core, Duration pollInterval) {
         this.tx = tx;
@@ -32,87 +32,67 @@ final class TimerScheduler {
     }
 
     void timerScheduled(OffsetDateTime due) {
-        if (due.isBefore(plannedWake)) {
-            wakeups.release();
+        BackgroundLoop l = loop;
+        if (l != null && due.isBefore(plannedWake)) {
+            l.wake();
         }
     }
 
     synchronized void start() {
-        if (running) {
+        if (loop != null) {
             return;
         }
-        running = true;
-        loop = new Thread(this::run, "engine-timer-loop");
-        loop.setDaemon(true);
+        lastHousekeeping = 0;
+        loop = BackgroundLoop.named("engine-timer-loop").poll(pollInterval).build(this::fireDue);
         loop.start();
     }
 
     synchronized void stop() {
-        if (!running) {
+        if (loop == null) {
             return;
         }
-        running = false;
-        wakeups.release();
-        try {
-            loop.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop();
+        loop = null;
     }
 
-    private void run() {
-        long lastHousekeeping = 0;
-        while (running) {
-            OffsetDateTime next = null;
+    /** Fires a batch of due timers; then, when none is left, says how long to sleep until the next one. */
+    private Next fireDue() {
+        plannedWake = OffsetDateTime.MAX;
+        List<Long> due = tx.inTransaction(false, db -> db.list("SELECT timer_key FROM engine_timer "
+                + "WHERE due_at <= ? ORDER BY due_at, timer_key LIMIT " + BATCH, rs -> rs.getLong(1),
+                EngineCore.now()));
+        BackgroundLoop self = loop;
+        for (Long key : due) {
+            if (self == null || !self.running()) {
+                return Next.done();
+            }
             try {
-                List<Long> due = tx.inTransaction(false, db -> db.list("SELECT timer_key FROM engine_timer "
-                        + "WHERE due_at <= ? ORDER BY due_at, timer_key LIMIT " + BATCH, rs -> rs.getLong(1),
-                        EngineCore.now()));
-                for (Long key : due) {
-                    if (!running) {
-                        return;
-                    }
-                    try {
-                        tx.inTransaction(false, db -> core.fireTimer(db, key));
-                    } catch (RuntimeException e) {
-                        Log.warnf(e, "firing timer %d failed; it stays due and is retried", key);
-                    }
-                }
-                if (due.size() == BATCH) {
-                    continue;
-                }
-                if (System.currentTimeMillis() - lastHousekeeping > 60_000) {
-                    lastHousekeeping = System.currentTimeMillis();
-                    tx.inTransaction(false, db -> {
-                        OffsetDateTime now = EngineCore.now();
-                        db.update("DELETE FROM engine_message_correlation WHERE message_key IN "
-                                + "(SELECT message_key FROM engine_message WHERE expires_at <= ?)", now);
-                        return db.update("DELETE FROM engine_message WHERE expires_at <= ?", now);
-                    });
-                }
-                next = tx.inTransaction(false, db -> db.one("SELECT MIN(due_at) FROM engine_timer",
-                        rs -> rs.getObject(1, OffsetDateTime.class)));
+                tx.inTransaction(false, db -> core.fireTimer(db, key));
             } catch (RuntimeException e) {
-                if (running) {
-                    Log.warnf(e, "timer loop failed; retrying after %s", pollInterval);
-                }
+                Log.warnf(e, "firing timer %d failed; it stays due and is retried", key);
             }
-            OffsetDateTime now = EngineCore.now();
-            OffsetDateTime wake = now.plus(pollInterval);
-            if (next != null && next.isBefore(wake)) {
-                wake = next;
-            }
-            plannedWake = wake;
-            long millis = Math.max(0, Duration.between(now, wake).toMillis());
-            try {
-                if (millis > 0) {
-                    wakeups.tryAcquire(millis, TimeUnit.MILLISECONDS);
-                }
-                wakeups.drainPermits();
-            } catch (InterruptedException e) {
-                return;
-            }
-            plannedWake = OffsetDateTime.MAX;
         }
+        if (due.size() == BATCH) {
+            return Next.more();
+        }
+        if (System.currentTimeMillis() - lastHousekeeping > HOUSEKEEPING_INTERVAL.toMillis()) {
+            lastHousekeeping = System.currentTimeMillis();
+            tx.inTransaction(false, db -> {
+                OffsetDateTime now = EngineCore.now();
+                db.update("DELETE FROM engine_message_correlation WHERE message_key IN "
+                        + "(SELECT message_key FROM engine_message WHERE expires_at <= ?)", now);
+                return db.update("DELETE FROM engine_message WHERE expires_at <= ?", now);
+            });
+        }
+        OffsetDateTime next = tx.inTransaction(false, db -> db.one("SELECT MIN(due_at) FROM engine_timer",
+                rs -> rs.getObject(1, OffsetDateTime.class)));
+        OffsetDateTime now = EngineCore.now();
+        OffsetDateTime wake = now.plus(pollInterval);
+        if (next != null && next.isBefore(wake)) {
+            wake = next;
+        }
+        // Set before the loop waits: a timer created meanwhile that falls due sooner wakes it.
+        plannedWake = wake;
+        return Next.within(Duration.between(now, wake));
     }
 }

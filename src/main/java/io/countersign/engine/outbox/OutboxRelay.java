@@ -1,7 +1,10 @@
 package io.countersign.engine.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.countersign.common.ProblemMappers;
+import io.countersign.common.DatabaseOutage;
+import io.countersign.common.background.BackgroundLoop;
+import io.countersign.common.background.BackgroundLoop.Next;
+import io.countersign.common.background.WorkerPool;
 import io.countersign.engine.EngineConflictException;
 import io.countersign.engine.EngineNotFoundException;
 import io.countersign.engine.WorkflowEngine;
@@ -20,12 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,11 +52,9 @@ public class OutboxRelay {
     MeterRegistry registry;
 
     private final String owner = "relay-" + UUID.randomUUID();
-    private final Semaphore wakeUps = new Semaphore(0);
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
-    private volatile boolean running;
-    private Thread loop;
+    private volatile BackgroundLoop loop;
     private ExecutorService deliverers;
     private Counter delivered;
     private Counter failed;
@@ -80,36 +79,39 @@ public class OutboxRelay {
     }
 
     synchronized void start() {
-        if (running) {
+        if (loop != null) {
             return;
         }
-        running = true;
-        deliverers = Executors.newFixedThreadPool(Math.max(1, config.deliveryThreads()), r -> {
-            Thread t = new Thread(r, "outbox-deliverer");
-            t.setDaemon(true);
-            return t;
+        deliverers = WorkerPool.fixed("outbox-deliverer", config.deliveryThreads());
+        // Rounds until one finds nothing due, then the counts for the gauges and the health check.
+        loop = BackgroundLoop.named("outbox-relay").poll(config.pollInterval()).metrics(registry).build(() -> {
+            if (deliverDue() > 0) {
+                return Next.more();
+            }
+            refreshCounts();
+            return Next.idle();
         });
-        loop = new Thread(this::run, "outbox-relay");
-        loop.setDaemon(true);
         loop.start();
         Log.infof("outbox relay started (%s)", owner);
     }
 
+    /** Stops the relay after the round in progress; deliveries still running get 5 s, then are interrupted. */
     synchronized void stop() {
-        running = false;
-        if (loop != null) {
-            loop.interrupt();
-            loop = null;
+        if (loop == null) {
+            return;
         }
-        if (deliverers != null) {
-            deliverers.shutdownNow();
-            deliverers = null;
-        }
+        loop.stop();
+        loop = null;
+        WorkerPool.drain(deliverers, Duration.ofSeconds(5));
+        deliverers = null;
     }
 
     /** Asks the relay to look for due rows now (called after a commit that enqueued one). */
     public void wake() {
-        wakeUps.release();
+        BackgroundLoop l = loop;
+        if (l != null) {
+            l.wake();
+        }
     }
 
     /** Rows waiting for delivery, as of the last relay round. */
@@ -122,26 +124,6 @@ public class OutboxRelay {
         return parked.get();
     }
 
-    private void run() {
-        while (running) {
-            try {
-                wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeUps.drainPermits();
-                int handled;
-                do {
-                    handled = deliverDue();
-                } while (handled > 0 && running);
-                refreshCounts();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // The database may be briefly unavailable: keep the loop alive and try again.
-                Log.warnf("outbox relay round failed: %s", e.getMessage());
-            }
-        }
-    }
-
     /** One round: claims due rows and delivers them in parallel; returns how many were handled. */
     int deliverDue() throws InterruptedException {
         List<OutboxStore.Claimed> claimed = store.claimDue(owner, config.batchSize(), config.claimTimeout());
@@ -152,8 +134,8 @@ public class OutboxRelay {
         for (Future<?> f : running) {
             try {
                 f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (ProblemMappers.databaseUnavailable(e.getCause())) {
+            } catch (ExecutionException e) {
+                if (DatabaseOutage.causedBy(e.getCause())) {
                     // Delivered (or not) but its result could not be recorded: the claim expires
                     // and the row is delivered again, which the engine de-duplicates.
                     Log.warnf("outbox delivery could not record its result, the database is unreachable (%s); "

@@ -1,4 +1,4 @@
-package io.countersign.notify;
+package io.countersign.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.countersign.notify;
+package io.countersign.action;
 
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package io.countersign.notify;
+package io.countersign.inbox;
 
 import io.countersign.review.InboxChanged;
 import java.net.URLDecoder;
@@ -15,11 +15,11 @@ import java.util.UUID;
  * When the groups would push the payload past PostgreSQL's limit (shorter than 8000 bytes)
  * they are sent as {@value #GROUPS_OMITTED} and the receiver reads them from the database.
  */
-final class InboxChangePayload {
+public final class InboxChangePayload {
 
-    static final String PREFIX = "inbox:";
+    public static final String PREFIX = "inbox:";
     /** Stands for "read the task's groups from the database"; URL encoding never produces it. */
-    static final String GROUPS_OMITTED = "?";
+    public static final String GROUPS_OMITTED = "?";
     /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
     static final int MAX_BYTES = 7999;
 
@@ -31,7 +31,7 @@ final class InboxChangePayload {
     }
 
     /** The payload of {@code change} sent by {@code replicaId}, or null when it cannot fit even without the groups. */
-    static String encode(String replicaId, InboxChanged change) {
+    public static String encode(String replicaId, InboxChanged change) {
         String head = PREFIX + replicaId + ":" + change.kind() + ":" + change.requestId() + ":" + change.taskKey() + ":"
                 + (change.assignee() == null ? "" : enc(change.assignee())) + ":";
         StringBuilder groups = new StringBuilder();
