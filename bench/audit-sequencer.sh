@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sequencer throughput on a backlog (issue 5): N unsequenced events (copies of real request events
+# Sequencer throughput on a backlog: N unsequenced events (copies of real request events
 # taken from the countersign_perf_audit database that bench/audit.sh leaves behind) chained by the
 # packaged app's sequencer, once with the schema as shipped (since V21 in db/postgresql: a partial
 # index on the unsequenced rows) and once with that index dropped (the schema before the fix).

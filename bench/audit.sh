@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Audit-trail benchmark (issue 5), on the packaged app with PostgreSQL and production settings:
+# Audit-trail benchmark, on the packaged app with PostgreSQL and production settings:
 #  A/B  fast path (bench/LoadGen.java) with the sequencer on and off (countersign.audit.sequencer-enabled)
 #  C    direct cost of the audit append (the INSERT a request transaction pays), bench/AuditBench.java
 #  D    1,000,000 events: real request events copied in 100k-row transactions, then chained by the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash test (issue 7, item 3): the packaged app on PostgreSQL (production settings) under
+# Crash test: the packaged app on PostgreSQL (production settings) under
 # mixed load (bench/FaultLoad.java: fast-path approvals and denials, review-path submissions,
 # cancels, release fetch + redeem, outcomes, list reads), SIGKILLed at a random moment in each
 # of ROUNDS rounds (20 by default) and restarted. Afterwards, with the app up again, it retries

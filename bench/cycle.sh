@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Full-cycle benchmark (issue 7 scenario): the packaged app on PostgreSQL with production settings
+# Full-cycle benchmark: the packaged app on PostgreSQL with production settings
 # (bench/bench-lib.sh), embedded engine. bench/ReviewBench.java runs CONCURRENCY workers in a
 # closed loop for SECONDS; each cycle is: submit a review-path request (production schema change,
 # one approval by dba) -> wait for it in the reviewer inbox (SSE) -> open the request page and

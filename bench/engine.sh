@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Embedded engine benchmark (issue 3): five-step process (service task -> exclusive gateway ->
+# Embedded engine benchmark: five-step process (service task -> exclusive gateway ->
 # user task completed through the WorkflowEngine interface -> service task -> end), driven
 # closed-loop by src/test/java/io/countersign/bench/EngineBench.java on PostgreSQL and on an H2
 # file database (the production H2 settings: WRITE_DELAY=0, every commit written through).

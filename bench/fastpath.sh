@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fast-path benchmark (issue 2): packaged Countersign on PostgreSQL with production settings
+# Fast-path benchmark: packaged Countersign on PostgreSQL with production settings
 # (started by the shared launcher bench/bench-lib.sh), load from bench/LoadGen.java (50%
 # auto-approve, 50% policy deny). Measures peak throughput (closed loop, 32 in flight) and latency
 # percentiles at a fixed 500 requests/s (open loop). Takes about 5 minutes plus the build. Prints

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Long fuzz run (issue 7, item 5) against the packaged app on PostgreSQL (production settings):
+# Long fuzz run against the packaged app on PostgreSQL (production settings):
 # the same generator as the in-suite FuzzSmokeTest (src/test/java/io/countersign/faults/Fuzzer.java)
 # over every endpoint of FaultEndpoints, with many more iterations and bodies beyond every size
 # limit (11 MB). Fails on any answer >= 500, a dropped connection, or internals (exception or

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Inbox page and request page with large data (issue 4 target: p95 <= 50 ms server time with
+# Inbox page and request page with large data (target: p95 <= 50 ms server time with
 # 10,000 open review tasks and 1,000,000 historical requests in PostgreSQL). The packaged app on
 # PostgreSQL with production settings (bench/bench-lib.sh), embedded engine:
 #   1. REAL review tasks through the API and the engine (`ReviewBench seed`, agents faults-pages-*),

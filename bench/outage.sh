@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Database outage (issue 7, item 4): the packaged app on PostgreSQL (production settings) under
+# Database outage: the packaged app on PostgreSQL (production settings) under
 # mixed load (bench/FaultLoad.java, 4 threads); PostgreSQL is stopped for DOWN seconds (30 by
 # default) and started again. Checks: while it is down every answer >= 500 is a 503
 # problem+json with Retry-After and readiness is DOWN; no ERROR is logged (an outage is a warning); nothing acknowledged is lost and nothing

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL floor for the fast path (issue 2): what this machine's PostgreSQL can do with exactly the
+# PostgreSQL floor for the fast path: what this machine's PostgreSQL can do with exactly the
 # rows one fast-path submission writes, driven by pgbench (C, libpq, prepared statements) instead of
 # the application — so the figure is the database's ceiling with a client that costs almost nothing.
 # The schema is the application's own: the packaged app (postgres profile) migrates a fresh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory per idle replica (issue 6): the packaged app on PostgreSQL with production settings
+# Memory per idle replica: the packaged app on PostgreSQL with production settings
 # (bench/bench-lib.sh), once built for the Camunda engine and once for the embedded engine, each on
 # its own fresh database, started, left idle for N seconds and measured: RSS when ready, RSS after
 # idling, heap in use after a forced full GC (and the heap and metaspace committed), live threads

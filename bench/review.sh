@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Review-path benchmark (issue 7 scenario; targets from issue 4): the packaged app on PostgreSQL
+# Review-path benchmark: the packaged app on PostgreSQL
 # with production settings (bench/bench-lib.sh), embedded engine. bench/ReviewBench.java offers
 # RATE review-path submissions per second for SECONDS (open loop; production schema changes, one
 # approval by dba) and follows each one: submit -> visible in the reviewer inbox (the inbox's SSE

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak (issue 7, item 6): the packaged app on PostgreSQL (production settings) under steady
+# Soak: the packaged app on PostgreSQL (production settings) under steady
 # mixed load (bench/FaultLoad.java, 4 threads with a 25 ms pause: roughly 100-150 requests/s
 # here) for MINUTES minutes (10 by default). Every 30 s it samples the live heap (a full GC and
 # the live objects counted in the same safepoint: jcmd GC.class_histogram), RSS, and the app's PostgreSQL connections

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up time and idle memory (issue 7 scenario): the packaged app on PostgreSQL with production
+# Start-up time and idle memory: the packaged app on PostgreSQL with production
 # settings (bench/bench-lib.sh), started RUNS times. The first start is on an empty database
 # (Flyway migrates, the approval process is deployed, keys are generated); the later ones restart
 # on the migrated database (the usual case). For each start: launch -> /q/health/ready in ms, RSS
