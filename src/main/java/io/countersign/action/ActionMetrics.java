@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Locale;
 
 /** Prometheus metrics of the action API: submissions by outcome, decision latency, quota refusals. */
 @ApplicationScoped
@@ -16,7 +17,7 @@ public class ActionMetrics {
     MeterRegistry registry;
 
     void submitted(ActionStatus status, String rule) {
-        String outcome = "scope".equals(rule) ? "denied_scope" : status.name().toLowerCase(java.util.Locale.ROOT);
+        String outcome = "scope".equals(rule) ? "denied_scope" : status.name().toLowerCase(Locale.ROOT);
         Counter.builder("countersign.submissions").description("Action submissions by outcome")
                 .tag("outcome", outcome).register(registry).increment();
     }
@@ -33,7 +34,7 @@ public class ActionMetrics {
 
     void decided(ActionStatus to, OffsetDateTime createdAt, OffsetDateTime decidedAt) {
         Timer.builder("countersign.decision.latency").description("Time from submission to a review decision")
-                .tag("outcome", to.name().toLowerCase(java.util.Locale.ROOT)).publishPercentileHistogram()
+                .tag("outcome", to.name().toLowerCase(Locale.ROOT)).publishPercentileHistogram()
                 .register(registry).record(Duration.between(createdAt, decidedAt));
     }
 }

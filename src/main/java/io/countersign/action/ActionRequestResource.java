@@ -2,6 +2,8 @@ package io.countersign.action;
 
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
+import io.countersign.common.Violations;
+import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.CallerIdentity;
 import io.countersign.identity.Roles;
 import io.smallrye.common.annotation.Blocking;
@@ -26,8 +28,10 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -72,7 +76,7 @@ public class ActionRequestResource {
     ActionConfig config;
 
     @Inject
-    io.countersign.identity.AgentRegistry registry;
+    AgentRegistry registry;
 
     /** Every action endpoint is for registered, enabled agents only (the token only identifies). */
     private String agentId() {
@@ -142,7 +146,7 @@ public class ActionRequestResource {
             waiters.unregister(requestId, woken);
             throw new ProblemException(429, "too-many-long-polls", "Too many long-polls",
                     "This agent already has " + max + " long-polls waiting here; let one return (or read without wait) "
-                            + "before starting another.", List.of(), java.util.Map.of("Retry-After", "5"));
+                            + "before starting another.", List.of(), Map.of("Retry-After", "5"));
         }
         return DecisionWaiters.asUni(woken)
                 .ifNoItem().after(waitFor).recoverWithItem((Void) null)
@@ -159,13 +163,13 @@ public class ActionRequestResource {
     public ActionPage list(@QueryParam("status") String status, @QueryParam("type") String type,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        io.countersign.common.Violations v = new io.countersign.common.Violations();
+        Violations v = new Violations();
         ActionStatus st = null;
         if (status != null) {
             try {
                 st = ActionStatus.valueOf(status.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                v.add("status", "must be one of " + java.util.Arrays.toString(ActionStatus.values()));
+                v.add("status", "must be one of " + Arrays.toString(ActionStatus.values()));
             }
         }
         OffsetDateTime f = timestamp(from, "from", v);
@@ -182,7 +186,7 @@ public class ActionRequestResource {
     @APIResponse(responseCode = "409", description = "The request is no longer pending")
     public ActionView cancel(@PathParam("id") String id, CancelInput input) {
         if (input != null && input.reason() != null
-                && (input.reason().length() > 2000 || !io.countersign.common.Violations.wellFormedText(input.reason()))) {
+                && (input.reason().length() > 2000 || !Violations.wellFormedText(input.reason()))) {
             throw ProblemException.validation(List.of(new Problem.FieldError("reason",
                     "at most 2000 characters, no control characters")));
         }
@@ -221,7 +225,7 @@ public class ActionRequestResource {
                     "required: EXECUTED or EXECUTION_FAILED")));
         }
         if (input.detail() != null && (input.detail().length() > 4000
-                || !io.countersign.common.Violations.wellFormedText(input.detail()))) {
+                || !Violations.wellFormedText(input.detail()))) {
             throw ProblemException.validation(List.of(new Problem.FieldError("detail", "at most 4000 characters, no control characters")));
         }
         return actions.reportOutcome(agentId(), parseId(id), input.outcome(), input.detail());
@@ -294,7 +298,7 @@ public class ActionRequestResource {
         return d;
     }
 
-    private static OffsetDateTime timestamp(String s, String field, io.countersign.common.Violations v) {
+    private static OffsetDateTime timestamp(String s, String field, Violations v) {
         if (s == null) {
             return null;
         }

@@ -2,6 +2,7 @@ package io.countersign.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.countersign.common.Actor;
+import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
 import io.countersign.identity.AgentRegistry;
@@ -13,6 +14,7 @@ import io.countersign.policy.PolicyOutcome;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -20,9 +22,13 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -47,7 +53,7 @@ public class ActionService {
     ActionMetrics metrics;
 
     @Inject
-    jakarta.enterprise.inject.Instance<ReleaseProvider> releases;
+    Instance<ReleaseProvider> releases;
 
     /** A stored or fresh response to a submission. */
     public record SubmissionResult(UUID requestId, int status, String body, boolean replayed) {
@@ -157,8 +163,8 @@ public class ActionService {
         return new SubmissionResult(r.id, 201, body, false);
     }
 
-    private static java.util.Map<String, Object> submissionFacts(ActionRequest r) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    private static Map<String, Object> submissionFacts(ActionRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", r.type);
         m.put("target", r.target);
         m.put("environment", r.environment);
@@ -173,7 +179,7 @@ public class ActionService {
             m.put("reviewGroups", r.reviewGroups);
             m.put("reviewApprovals", r.reviewApprovals);
         }
-        m.values().removeIf(java.util.Objects::isNull);
+        m.values().removeIf(Objects::isNull);
         return m;
     }
 
@@ -223,7 +229,7 @@ public class ActionService {
     /** Agent reports how the approved action went. */
     public ActionView reportOutcome(String agentId, UUID id, ActionStatus outcome, String detail) {
         if (outcome != ActionStatus.EXECUTED && outcome != ActionStatus.EXECUTION_FAILED) {
-            throw ProblemException.validation(List.of(new io.countersign.common.Problem.FieldError("outcome",
+            throw ProblemException.validation(List.of(new Problem.FieldError("outcome",
                     "must be EXECUTED or EXECUTION_FAILED")));
         }
         owned(agentId, id);
@@ -268,7 +274,7 @@ public class ActionService {
         if (approvers != null) {
             current.approvers = approvers; // this transaction won the conditional update above
         }
-        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("payloadSha256", current.payloadSha256);
         if (current.statusReason != null) {
             details.put("reason", current.statusReason);
@@ -335,12 +341,12 @@ public class ActionService {
             em.flush();
         }
         em.refresh(current);
-        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("payloadSha256", s.payloadSha256());
         details.put("previousPayloadSha256", previousDigest);
         details.put("reason", "Revised by the agent; review restarted");
         statusChanged.fire(new ActionStatusChanged(id, agentId, ActionStatus.CHANGES_REQUESTED,
-                ActionStatus.PENDING_REVIEW, io.countersign.common.Actor.agent(agentId), details));
+                ActionStatus.PENDING_REVIEW, Actor.agent(agentId), details));
         return ActionView.of(current);
     }
 
@@ -440,7 +446,7 @@ public class ActionService {
 
     private static OffsetDateTime now() {
         // Microsecond precision: what both H2 and PostgreSQL store, so keyset cursors compare exactly.
-        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Keyset position: creation time and id of the last row of the previous page. */
@@ -455,7 +461,7 @@ public class ActionService {
                 String[] parts = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8).split("\\|");
                 return new Cursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
-                throw ProblemException.validation(List.of(new io.countersign.common.Problem.FieldError("cursor",
+                throw ProblemException.validation(List.of(new Problem.FieldError("cursor",
                         "is not a cursor returned by this API")));
             }
         }

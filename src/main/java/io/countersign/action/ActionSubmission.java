@@ -1,6 +1,7 @@
 package io.countersign.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.common.Problem;
@@ -8,8 +9,11 @@ import io.countersign.common.ProblemException;
 import io.countersign.common.Violations;
 import io.countersign.common.json.Jcs;
 import io.countersign.common.json.JsonSupport;
+import io.countersign.identity.TargetGlob;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -30,7 +34,7 @@ public record ActionSubmission(String type, String target, String environment, S
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";
             // Jackson's limit messages name its own classes and methods: say what the limit is instead.
-            String why = e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+            String why = e instanceof StreamConstraintsException
                     ? "it nests deeper than 64 levels or holds a number or string longer than allowed"
                     : withoutSourceReference(e.getOriginalMessage());
             throw new ProblemException(400, "malformed-json", "Malformed JSON",
@@ -39,7 +43,7 @@ public record ActionSubmission(String type, String target, String environment, S
             throw new ProblemException(400, "malformed-json", "Malformed JSON", "The body could not be read as JSON.");
         }
         if (root == null || !root.isObject()) {
-            throw ProblemException.validation(java.util.List.of(new Problem.FieldError("$", "the body must be a JSON object")));
+            throw ProblemException.validation(List.of(new Problem.FieldError("$", "the body must be a JSON object")));
         }
         Violations v = new Violations();
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
@@ -54,7 +58,7 @@ public record ActionSubmission(String type, String target, String environment, S
         }
         String target = text(root, "target", 512, v, "what the action touches, e.g. db://prod/orders");
         if (target != null) {
-            io.countersign.identity.TargetGlob.whyNotNormal(target).ifPresent(why -> v.add("target", why));
+            TargetGlob.whyNotNormal(target).ifPresent(why -> v.add("target", why));
         }
         String environment = text(root, "environment", 64, v, "an environment name such as production");
         if (environment != null) {
@@ -75,9 +79,9 @@ public record ActionSubmission(String type, String target, String environment, S
             canonicalPayload = Jcs.canonicalize(payload);
             requestSha = Jcs.sha256Hex(root);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.validation(java.util.List.of(new Problem.FieldError("payload", e.getMessage())));
+            throw ProblemException.validation(List.of(new Problem.FieldError("payload", e.getMessage())));
         }
-        String payloadSha = Jcs.sha256Hex(canonicalPayload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String payloadSha = Jcs.sha256Hex(canonicalPayload.getBytes(StandardCharsets.UTF_8));
         return new ActionSubmission(type, target, environment, summary.strip(), justification.strip(),
                 ((ObjectNode) payload).deepCopy(), canonicalPayload, payloadSha, requestSha);
     }
@@ -94,7 +98,7 @@ public record ActionSubmission(String type, String target, String environment, S
             throw new ProblemException(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
         }
         if (root == null || !root.isObject()) {
-            throw ProblemException.validation(java.util.List.of(new Problem.FieldError("$", "the body must be a JSON object")));
+            throw ProblemException.validation(List.of(new Problem.FieldError("$", "the body must be a JSON object")));
         }
         Violations v = new Violations();
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {

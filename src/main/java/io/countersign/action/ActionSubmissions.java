@@ -1,5 +1,6 @@
 package io.countersign.action;
 
+import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.RegisteredAgent;
@@ -7,8 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.hibernate.PessimisticLockException;
+import org.hibernate.exception.ConstraintViolationException;
+import org.hibernate.exception.LockTimeoutException;
 
 /**
  * The submission use case around {@link ActionService#submit}: registry check, idempotent
@@ -39,7 +45,7 @@ public class ActionSubmissions {
     public ActionService.SubmissionResult submit(String agentId, String idempotencyKey, byte[] body) {
         RegisteredAgent agent = registry.requireEnabled(agentId);
         if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw ProblemException.validation(java.util.List.of(new io.countersign.common.Problem.FieldError(
+            throw ProblemException.validation(List.of(new Problem.FieldError(
                     "Idempotency-Key", "header required: 1 to 255 visible ASCII characters, e.g. a UUID")));
         }
         ActionSubmission s = ActionSubmission.parse(body);
@@ -71,7 +77,7 @@ public class ActionSubmissions {
         }
     }
 
-    private java.util.Optional<ActionService.SubmissionResult> replay(String agentId, String key, ActionSubmission s) {
+    private Optional<ActionService.SubmissionResult> replay(String agentId, String key, ActionSubmission s) {
         var stored = actions.replay(agentId, key, s.requestSha256());
         stored.ifPresent(r -> metrics.replayed());
         return stored;
@@ -80,20 +86,20 @@ public class ActionSubmissions {
     private ProblemException refuse(String agentId, String quota, int limit, long retryAfterSeconds, String detail) {
         metrics.quotaRefused(quota);
         quotaRefused.fire(new QuotaRefused(agentId, quota, limit));
-        return new ProblemException(429, "quota-exceeded", "Quota exceeded", detail, java.util.List.of(),
+        return new ProblemException(429, "quota-exceeded", "Quota exceeded", detail, List.of(),
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
     private static boolean isConstraintViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+            if (t instanceof ConstraintViolationException) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
                 return true;
             }
-            if (t instanceof org.hibernate.exception.LockTimeoutException
-                    || t instanceof org.hibernate.PessimisticLockException) {
+            if (t instanceof LockTimeoutException
+                    || t instanceof PessimisticLockException) {
                 return true;
             }
         }

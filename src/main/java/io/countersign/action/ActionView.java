@@ -1,8 +1,10 @@
 package io.countersign.action;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.json.JsonSupport;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -32,12 +34,12 @@ public record ActionView(UUID id, String agentId, String type, String target, St
         try {
             ReviewView review = r.reviewGroups == null ? null
                     : new ReviewView(r.reviewGroups, r.reviewApprovals,
-                            java.time.Duration.ofSeconds(r.reviewTimeoutSeconds).toString(), r.reviewEscalationGroup);
+                            Duration.ofSeconds(r.reviewTimeoutSeconds).toString(), r.reviewEscalationGroup);
             return new ActionView(r.id, r.agentId, r.type, r.target, r.environment, r.summary, r.justification,
                     JsonSupport.MAPPER.readTree(r.payload), r.payloadSha256, r.status, r.statusReason, r.risk,
                     r.policyRule == null ? null : new PolicyRef(r.policyVersion, r.policyRule), review,
                     r.approvers, null, r.outcomeDetail, r.createdAt, r.updatedAt, r.decidedAt);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored payload of " + r.id + " is not JSON", e);
         }
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Read side of the trail: request trails, searches, checkpoints and Merkle proofs. Plain
@@ -304,7 +305,7 @@ public class AuditQueries {
     }
 
     /** Streams the hashes of events fromSeq..toSeq (inclusive) in order. */
-    void streamHashes(Connection c, long fromSeq, long toSeq, java.util.function.Consumer<String> sink) {
+    void streamHashes(Connection c, long fromSeq, long toSeq, Consumer<String> sink) {
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_event WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
             ps.setFetchSize(config.fetchSize());
             ps.setLong(1, fromSeq);

@@ -7,6 +7,7 @@ import io.countersign.identity.AgentChanged;
 import io.countersign.identity.AgentRefused;
 import io.countersign.policy.PolicyReloadRejected;
 import io.countersign.policy.PolicyReloaded;
+import io.countersign.review.ReviewDecided;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -37,7 +38,7 @@ public class AuditRecorder {
         trail.record(kind(e.actor()), e.actor().id(), e.requestId(), type, data);
     }
 
-    void onReviewDecided(@Observes io.countersign.review.ReviewDecided e) {
+    void onReviewDecided(@Observes ReviewDecided e) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("agentId", e.agentId());
         data.put("decision", e.decision().name());

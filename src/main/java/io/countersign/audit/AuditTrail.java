@@ -1,5 +1,6 @@
 package io.countersign.audit;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.agroal.api.AgroalDataSource;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.Jcs;
@@ -7,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -60,7 +64,7 @@ public class AuditTrail {
         }
         // The sequencer canonicalises actorId later, outside this transaction: an id it cannot
         // encode (an unpaired surrogate) would stop the whole chain, so refuse it here instead.
-        Jcs.canonicalize(com.fasterxml.jackson.databind.node.TextNode.valueOf(actorId));
+        Jcs.canonicalize(TextNode.valueOf(actorId));
         Map<String, ?> payload = data == null ? Map.of() : data;
         String canonical = Jcs.canonicalizeMap(payload);
         String agentId = actorKind == ActorKind.AGENT ? actorId
@@ -141,8 +145,8 @@ public class AuditTrail {
     }
 
     /** Id of the newest event about {@code requestId} of one of {@code eventTypes}, if any. */
-    public OptionalLong lastEventId(UUID requestId, java.util.Collection<String> eventTypes) {
-        String marks = String.join(",", java.util.Collections.nCopies(eventTypes.size(), "?"));
+    public OptionalLong lastEventId(UUID requestId, Collection<String> eventTypes) {
+        String marks = String.join(",", Collections.nCopies(eventTypes.size(), "?"));
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM audit_event WHERE request_id = ? AND event_type IN ("
                         + marks + ")")) {
@@ -194,7 +198,7 @@ public class AuditTrail {
             if (left <= 0) {
                 throw new ProblemException(503, "audit-sequencing-delayed", "Audit trail delayed",
                         "Audit event " + eventId + " was not chained within " + max.toMillis() + " ms; retry shortly.",
-                        java.util.List.of(), Map.of("Retry-After", "1"));
+                        List.of(), Map.of("Retry-After", "1"));
             }
             sequencer.wake();
             try {

@@ -17,7 +17,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -174,7 +177,7 @@ public class AuditVerifier {
     private static void checkDerivedAgent(ChainVerifier v, long seq, String actorKind, String actorId, JsonNode data,
             String agentId) {
         String derived = AuditCodec.derivedAgentId(actorKind, actorId, data);
-        if (!java.util.Objects.equals(derived, agentId)) {
+        if (!Objects.equals(derived, agentId)) {
             v.fail(seq, "event " + seq + " was altered: its agent_id (" + agentId + ") is not the agent its content names ("
                     + derived + ")");
         }
@@ -186,7 +189,7 @@ public class AuditVerifier {
      * {@link AuditSequencer}) or below 1. Reported with the number it claimed, the lowest first.
      */
     private ChainVerifier.Result foreignRows(Connection c, ChainVerifier.Result chain) throws SQLException {
-        java.util.Map<Long, Long> claimed = new java.util.HashMap<>();
+        Map<Long, Long> claimed = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT data FROM audit_event WHERE event_type = ?")) {
             ps.setString(1, AuditSequencer.FOREIGN_ROW_SET_ASIDE);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,6 +1,7 @@
 package io.countersign.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.countersign.common.JwksContributor;
 import io.countersign.common.json.JsonSupport;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PostConstruct;
@@ -16,6 +17,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +33,7 @@ import java.util.Map;
  * note verifier key and as an OKP JWK.
  */
 @ApplicationScoped
-public class CheckpointSigner implements io.countersign.common.JwksContributor {
+public class CheckpointSigner implements JwksContributor {
 
     /** PKCS#8 prefix of a raw 32-byte Ed25519 private key. */
     private static final byte[] PKCS8_ED25519_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
@@ -160,7 +162,7 @@ public class CheckpointSigner implements io.countersign.common.JwksContributor {
         privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
         // x is not derived from d by the JDK API: prove they belong together before trusting them.
         byte[] probe = "countersign audit key check\n".getBytes(StandardCharsets.UTF_8);
-        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        Signature s = Signature.getInstance("Ed25519");
         s.initSign(privateKey);
         s.update(probe);
         if (!SignedNote.ed25519Verify(rawPublicKey, probe, s.sign())) {

@@ -1,14 +1,20 @@
 package io.countersign.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpClosedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -50,15 +56,15 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
         String field = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("$");
-        String message = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+        String message = e instanceof UnrecognizedPropertyException
                 ? "unknown field"
                 : "has the wrong type or format";
         return build(new Problem(Problem.typeUri("validation"), "Request is invalid", 400, field + ": " + message,
-                path(uri), java.util.List.of(new Problem.FieldError(field, message))), null);
+                path(uri), List.of(new Problem.FieldError(field, message))), null);
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
@@ -136,7 +142,7 @@ public class ProblemMappers {
                     "A value in the request cannot be stored or compared (for example a NUL character or a date "
                             + "outside years 1-9999).", path(uri), null), null);
         }
-        String incident = java.util.UUID.randomUUID().toString();
+        String incident = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected failure (incident %s) on %s", incident, path(uri));
         return build(new Problem(Problem.typeUri("internal"), "Internal error", 500,
                 "An unexpected error occurred; quote incident " + incident + " to the operator.", path(uri), null), null);
@@ -145,7 +151,7 @@ public class ProblemMappers {
     /** True when {@code e} was caused by the connection closing under a body read. */
     static boolean clientWentAway(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.vertx.core.http.HttpClosedException) {
+            if (t instanceof HttpClosedException) {
                 return true;
             }
         }
@@ -176,7 +182,7 @@ public class ProblemMappers {
     /** The SQLState of a data exception (class 22) in the cause chain, or null. */
     static String dataExceptionState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
                 return sql.getSQLState();
             }
         }
@@ -204,6 +210,6 @@ public class ProblemMappers {
     }
 
     private static String slug(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
     }
 }

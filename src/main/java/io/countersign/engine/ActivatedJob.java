@@ -1,5 +1,7 @@
 package io.countersign.engine;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,7 +29,7 @@ public record ActivatedJob(long key, String type, JobKind kind, ListenerEventTyp
         UserTaskProperties userTask, long deadline) {
 
     public ActivatedJob {
-        variables = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(variables));
+        variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
         customHeaders = Map.copyOf(customHeaders);
     }
 }

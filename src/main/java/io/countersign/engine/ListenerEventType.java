@@ -1,5 +1,7 @@
 package io.countersign.engine;
 
+import java.util.Locale;
+
 /** User-task lifecycle events a {@code zeebe:taskListener} can listen to (Camunda 8.8+ names). */
 public enum ListenerEventType {
     /** The task is being created; it becomes visible (CREATED) after the listeners complete. */
@@ -13,6 +15,6 @@ public enum ListenerEventType {
 
     /** The BPMN attribute value, e.g. {@code creating}. */
     public String bpmnName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

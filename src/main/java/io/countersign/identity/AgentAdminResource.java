@@ -1,5 +1,6 @@
 package io.countersign.identity;
 
+import io.countersign.common.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -9,10 +10,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -60,7 +61,7 @@ public class AgentAdminResource {
 
     private static AgentInput requireBody(AgentInput input) {
         if (input == null) {
-            throw io.countersign.common.ProblemException.badRequest("missing-body", "A JSON body is required.");
+            throw ProblemException.badRequest("missing-body", "A JSON body is required.");
         }
         return input;
     }

@@ -1,5 +1,6 @@
 package io.countersign.identity;
 
+import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.common.Violations;
 import io.quarkus.panache.common.Sort;
@@ -102,7 +103,7 @@ public class AgentRegistry {
 
     public AgentView replace(String id, AgentInput in, String actor) {
         if (in.id() != null && !in.id().equals(id)) {
-            throw ProblemException.validation(List.of(new io.countersign.common.Problem.FieldError("id",
+            throw ProblemException.validation(List.of(new Problem.FieldError("id",
                     "must equal the id in the path or be omitted")));
         }
         validate(in, false);

@@ -2,6 +2,7 @@ package io.countersign.identity;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Defaults applied when an agent is registered without explicit quotas. */
 @ConfigMapping(prefix = "countersign.agents")
@@ -21,5 +22,5 @@ public interface AgentRegistryConfig {
      * bounds staleness when a cross-replica notification is lost.
      */
     @WithDefault("PT1S")
-    java.time.Duration cacheTtl();
+    Duration cacheTtl();
 }

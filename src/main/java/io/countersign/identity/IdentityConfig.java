@@ -2,6 +2,7 @@ package io.countersign.identity;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Identity settings beyond SmallRye JWT's own {@code mp.jwt.*} keys. */
 @ConfigMapping(prefix = "countersign.identity")
@@ -17,5 +18,5 @@ public interface IdentityConfig {
      * token outlives the removal of its signing key from the issuer's JWKS.
      */
     @WithDefault("PT30S")
-    java.time.Duration tokenCacheTtl();
+    Duration tokenCacheTtl();
 }

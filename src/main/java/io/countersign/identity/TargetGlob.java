@@ -1,7 +1,9 @@
 package io.countersign.identity;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +23,7 @@ public final class TargetGlob {
     }
 
     /** Compiled patterns by glob text: agents' scopes are checked on every submission. */
-    private static final java.util.Map<String, TargetGlob> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, TargetGlob> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_LIMIT = 10_000;
 
     public static TargetGlob compile(String glob) {

@@ -1,10 +1,16 @@
 package io.countersign.inbox;
 
+import io.countersign.action.ActionView;
+import io.countersign.common.text.RequestText;
 import io.countersign.review.Decision;
+import io.countersign.review.Views;
 import io.quarkus.qute.TemplateExtension;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Display values computed for the inbox templates (escaping stays on in the templates). */
 @TemplateExtension
@@ -35,31 +41,31 @@ public final class InboxFormat {
     }
 
     /** CSS class of a task's risk badge. */
-    static String riskClass(io.countersign.review.Views.TaskSummary t) {
-        return t.risk() == null ? "risk" : "risk risk-" + t.risk().toLowerCase(java.util.Locale.ROOT);
+    static String riskClass(Views.TaskSummary t) {
+        return t.risk() == null ? "risk" : "risk risk-" + t.risk().toLowerCase(Locale.ROOT);
     }
 
     /** Hidden, direction-changing and look-alike characters over the whole request, for the banner. */
-    static io.countersign.common.text.RequestText.Counts textCounts(io.countersign.action.ActionView a) {
-        return io.countersign.common.text.RequestText.count(a.type(), a.target(), a.environment(), a.summary(),
+    static RequestText.Counts textCounts(ActionView a) {
+        return RequestText.count(a.type(), a.target(), a.environment(), a.summary(),
                 a.justification(), a.payload());
     }
 
     /** CSS class of a request's risk badge. */
-    static String riskClass(io.countersign.action.ActionView a) {
-        return a.risk() == null ? "risk" : "risk risk-" + a.risk().toLowerCase(java.util.Locale.ROOT);
+    static String riskClass(ActionView a) {
+        return a.risk() == null ? "risk" : "risk risk-" + a.risk().toLowerCase(Locale.ROOT);
     }
 
-    static int previousPage(io.countersign.review.Views.InboxPage p) {
+    static int previousPage(Views.InboxPage p) {
         return Math.max(1, p.page() - 1);
     }
 
-    static int nextPage(io.countersign.review.Views.InboxPage p) {
+    static int nextPage(Views.InboxPage p) {
         return Math.min(p.pageCount(), p.page() + 1);
     }
 
     /** The active filters as a query-string suffix (URL-encoded; the template HTML-escapes it). */
-    static String filterParams(io.countersign.review.Views.InboxQuery q) {
+    static String filterParams(Views.InboxQuery q) {
         StringBuilder sb = new StringBuilder();
         append(sb, "type", q.type());
         append(sb, "environment", q.environment());
@@ -71,7 +77,7 @@ public final class InboxFormat {
     private static void append(StringBuilder sb, String name, String value) {
         if (value != null) {
             sb.append('&').append(name).append('=')
-                    .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+                    .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
         }
     }
 }

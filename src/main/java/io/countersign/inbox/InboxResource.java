@@ -1,5 +1,6 @@
 package io.countersign.inbox;
 
+import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.DemoPeople;
 import io.countersign.identity.Roles;
@@ -256,7 +257,7 @@ public class InboxResource {
             if (e.status() == 404) {
                 return notFound(me, e.toProblem(null).detail());
             }
-            io.countersign.common.Problem p = e.toProblem(null);
+            Problem p = e.toProblem(null);
             String msg = p.detail();
             if (p.errors() != null && !p.errors().isEmpty()) {
                 msg = p.errors().stream().map(f -> f.field() + ": " + f.message())

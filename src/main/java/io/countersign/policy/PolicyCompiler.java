@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.countersign.common.json.Jcs;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,10 +16,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camunda.feel.api.FailedParseResult;
 import org.camunda.feel.api.FeelEngineApi;
 import org.camunda.feel.api.ParseResult;
+import org.camunda.feel.syntaxtree.ParsedExpression;
 
 /**
  * Reads a policy YAML file, validates every part of it and parses every FEEL condition, so a
@@ -74,10 +77,10 @@ final class PolicyCompiler {
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            java.util.regex.Matcher dup = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
+            Matcher dup = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
             String why = dup.find() ? "duplicate key '" + dup.group(1) + "'" : e.getOriginalMessage();
             throw refuse(source, new PolicyViolation(null, "file", "not valid YAML" + where + ": " + why));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw refuse(source, new PolicyViolation(null, "file", "cannot be read: " + e.getMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -172,7 +175,7 @@ final class PolicyCompiler {
         }
 
         String whenSource = null;
-        org.camunda.feel.syntaxtree.ParsedExpression when = null;
+        ParsedExpression when = null;
         JsonNode whenNode = node.get("when");
         if (isDefault) {
             if (whenNode != null) {
@@ -214,7 +217,7 @@ final class PolicyCompiler {
         return new CompiledRule(name, description, whenSource, when, outcome, risk, review, isDefault);
     }
 
-    private org.camunda.feel.syntaxtree.ParsedExpression parseCondition(String source, String rule, String path,
+    private ParsedExpression parseCondition(String source, String rule, String path,
             List<PolicyViolation> violations) {
         ParseResult parsed;
         try {

@@ -5,6 +5,7 @@ import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
 import io.countersign.action.ActionView;
 import io.countersign.engine.BpmnResource;
+import io.countersign.engine.DeploymentRejectedException;
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.outbox.EngineOutbox;
 import io.quarkus.logging.Log;
@@ -74,7 +75,7 @@ public class ReviewProcesses {
         try {
             engine.deploy(List.of(new BpmnResource("action-approval.bpmn", bpmn())));
             ready.set(true);
-        } catch (io.countersign.engine.DeploymentRejectedException e) {
+        } catch (DeploymentRejectedException e) {
             throw e; // a broken BPMN file is a build error, not an outage
         } catch (RuntimeException e) {
             Log.warnf("Approval process not deployed yet (%s); retrying with the reconciler", e.getMessage());

@@ -3,6 +3,7 @@ package io.countersign.audit.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.countersign.audit.AuditCodec;
 import io.countersign.audit.ChainVerifier;
 import io.countersign.common.json.Jcs;
 import io.countersign.common.json.JsonSupport;
@@ -63,7 +64,7 @@ final class EventLines {
             String prevHash = null;
             String hash = null;
             String agentId = null;
-            int version = io.countersign.audit.AuditCodec.FORMAT_1;
+            int version = AuditCodec.FORMAT_1;
             boolean data = false;
             // a fresh builder per line: one that ever held a non-Latin-1 character stays UTF-16 and slows every later copy
             StringBuilder scratch = new StringBuilder(512);

@@ -510,7 +510,7 @@ public final class VerifyAuditCommand {
     /** The event's format version: 1 when absent, an impossible one (0) when not a small whole number. */
     static int version(JsonNode n) {
         JsonNode v = n.get("v");
-        return v == null ? io.countersign.audit.AuditCodec.FORMAT_1 : v.isInt() ? v.intValue() : 0;
+        return v == null ? AuditCodec.FORMAT_1 : v.isInt() ? v.intValue() : 0;
     }
 
     static String text(JsonNode n, String field) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ final class CheckpointFileSink {
             return false;
         }
         try {
-            return java.util.Base64.getDecoder().decode(parts[2]).length >= 5;
+            return Base64.getDecoder().decode(parts[2]).length >= 5;
         } catch (IllegalArgumentException e) {
             return false;
         }

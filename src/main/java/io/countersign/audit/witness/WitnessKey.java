@@ -10,6 +10,8 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -87,7 +89,7 @@ public final class WitnessKey {
     private static byte[] publicFromPrivate(PrivateKey key) throws GeneralSecurityException {
         // The JDK has no seed-to-public-key call; its Ed25519 generator draws exactly the
         // 32-byte seed from the SecureRandom, so feeding it the seed yields the matching key.
-        java.security.spec.NamedParameterSpec spec = java.security.spec.NamedParameterSpec.ED25519;
+        NamedParameterSpec spec = NamedParameterSpec.ED25519;
         byte[] pkcs8 = key.getEncoded();
         byte[] seed = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
         KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
@@ -97,7 +99,7 @@ public final class WitnessKey {
     }
 
     /** A SecureRandom that returns one fixed seed: how the JDK derives an Ed25519 key pair from a seed. */
-    private static final class FixedRandom extends java.security.SecureRandom {
+    private static final class FixedRandom extends SecureRandom {
         private final byte[] seed;
 
         FixedRandom(byte[] seed) {

@@ -41,6 +41,7 @@ import io.countersign.engine.UserTaskView;
 import io.countersign.engine.WorkflowEngine;
 import io.countersign.engine.WorkflowInspection;
 import io.quarkus.logging.Log;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -438,7 +439,7 @@ public class CamundaWorkflowEngine implements WorkflowEngine, WorkflowInspection
         try {
             return json == null ? null : JSON.readValue(json, new TypeReference<Object>() {
             });
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("Camunda returned a variable that is not JSON", e);
         }
     }

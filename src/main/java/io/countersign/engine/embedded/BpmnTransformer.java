@@ -17,6 +17,7 @@ import io.camunda.zeebe.model.bpmn.instance.IntermediateThrowEvent;
 import io.camunda.zeebe.model.bpmn.instance.LoopCharacteristics;
 import io.camunda.zeebe.model.bpmn.instance.MessageEventDefinition;
 import io.camunda.zeebe.model.bpmn.instance.MultiInstanceLoopCharacteristics;
+import io.camunda.zeebe.model.bpmn.instance.Process;
 import io.camunda.zeebe.model.bpmn.instance.SequenceFlow;
 import io.camunda.zeebe.model.bpmn.instance.SubProcess;
 import io.camunda.zeebe.model.bpmn.instance.TerminateEventDefinition;
@@ -95,9 +96,9 @@ final class BpmnTransformer {
             return List.of();
         }
         List<ProcessModel> out = new ArrayList<>();
-        Collection<io.camunda.zeebe.model.bpmn.instance.Process> processes =
-                model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.Process.class);
-        for (io.camunda.zeebe.model.bpmn.instance.Process process : processes) {
+        Collection<Process> processes =
+                model.getModelElementsByType(Process.class);
+        for (Process process : processes) {
             if (!process.isExecutable()) {
                 continue;
             }

@@ -1,6 +1,8 @@
 package io.countersign.engine.embedded;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Period;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,7 +163,7 @@ final class Feel {
         if (v instanceof Number) {
             return v;
         }
-        if (v instanceof TemporalAccessor || v instanceof java.time.Duration || v instanceof java.time.Period) {
+        if (v instanceof TemporalAccessor || v instanceof Duration || v instanceof Period) {
             return v.toString();
         }
         return String.valueOf(v);

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ class OutboxStore {
      * claim, and first undelivered row of their ordering key (so commands of one request run in
      * order and a parked row holds back the rows behind it).
      */
-    List<Claimed> claimDue(String owner, int limit, java.time.Duration claimTimeout) {
+    List<Claimed> claimDue(String owner, int limit, Duration claimTimeout) {
         OffsetDateTime now = now();
         List<Long> candidates = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {

@@ -1,5 +1,6 @@
 package io.countersign.identity.dev;
 
+import io.countersign.common.ProblemException;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -40,7 +41,7 @@ public class DevTokenResource {
     public String token(@PathParam("subject") String subject) {
         String token = demo.tokens().get(subject);
         if (token == null) {
-            throw io.countersign.common.ProblemException.notFound("No demo identity '" + subject + "'; see GET /dev/tokens.");
+            throw ProblemException.notFound("No demo identity '" + subject + "'; see GET /dev/tokens.");
         }
         return token;
     }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -265,8 +266,8 @@ public final class ReleaseVerifier {
             return false;
         }
         // Refuse r or s outside [1, n-1] ourselves (CVE-2022-21449 accepted r = s = 0 on some JDKs).
-        BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 0, 32));
-        BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
         if (r.signum() == 0 || s.signum() == 0 || r.compareTo(P256_ORDER) >= 0 || s.compareTo(P256_ORDER) >= 0) {
             return false;
         }
