@@ -2,6 +2,7 @@ package io.countersign.engine.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,7 +24,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Kills a JVM running the embedded engine under load with SIGKILL at 20 random moments, then
  * drains and checks: no started instance lost, none advanced twice, all finish (none stuck).
- * Uses PostgreSQL in the PostgreSQL run, an H2 file database otherwise.
+ * Runs in the PostgreSQL run. On H2 it runs only with {@code -Dcountersign.test.crash-on-h2=true}:
+ * H2's MVStore does not survive SIGKILL reliably (after a restart it raised internal errors 90112
+ * and 90143, "row not found in primary index", which no SQL statement can cause; twice in two
+ * full runs on 2026-12-01/02 on a 2-core VM), so the H2 variant tests H2, not the engine
+ * (docs/engine.md, "Crash safety").
  */
 class EngineCrashSafetyTest {
 
@@ -33,6 +38,9 @@ class EngineCrashSafetyTest {
     @Test
     void survivesRepeatedSigkillWithoutLosingOrDuplicatingWork() throws Exception {
         String pgUrl = System.getProperty("countersign.test.pg-url");
+        assumeTrue(pgUrl != null || Boolean.getBoolean("countersign.test.crash-on-h2"), "H2 does not survive SIGKILL "
+                + "reliably (internal errors 90112/90143 after restart, docs/engine.md); the PostgreSQL run covers the engine's "
+                + "crash safety. Run it on H2 with -Dcountersign.test.crash-on-h2=true");
         String url;
         String user;
         if (pgUrl != null) {
