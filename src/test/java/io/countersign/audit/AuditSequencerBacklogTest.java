@@ -36,8 +36,8 @@ class AuditSequencerBacklogTest {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                boolean pg = "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
-                String range = pg ? "generate_series(1, " + CHAINED + ") AS g(v)" : "SYSTEM_RANGE(1, " + CHAINED + ") AS g(v)";
+                boolean pg = isPostgres(c);
+                String range = rows(pg);
                 // The situation of the benchmark finding: statistics taken while most rows were still
                 // unsequenced, then the backlog chained. Negative sequence numbers never collide with
                 // the real chain; everything is rolled back (statistics included).
@@ -97,7 +97,7 @@ class AuditSequencerBacklogTest {
     /**
      * The foreign-row queries of every batch and every readiness probe stay index range scans
      * under the generic plan PostgreSQL switches a prepared statement to after five runs: without
-     * a LIMIT, "seq > $1" was planned as a full scan of the trail at every batch (the fast path
+     * a bound on both sides, "seq > $1" was planned as a full scan of the trail at every batch (the fast path
      * halved, docs/benchmarks.md, "Security hardening").
      */
     @Test
@@ -105,8 +105,8 @@ class AuditSequencerBacklogTest {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                boolean pg = "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
-                String range = pg ? "generate_series(1, " + CHAINED + ") AS g(v)" : "SYSTEM_RANGE(1, " + CHAINED + ") AS g(v)";
+                boolean pg = isPostgres(c);
+                String range = rows(pg);
                 // a long chain of (negative, never colliding) numbers; rolled back with its statistics
                 s.executeUpdate("INSERT INTO audit_event (occurred_at, actor_kind, actor_id, event_type, data, seq, prev_hash, hash) "
                         + "SELECT CURRENT_TIMESTAMP, 'SYSTEM', 'backlog-test', 'test.backlog', '{}', -1000000000 + v, 'x', 'x' FROM " + range);
@@ -154,5 +154,14 @@ class AuditSequencerBacklogTest {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isPostgres(Connection c) throws Exception {
+        return "PostgreSQL".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+    }
+
+    /** A FROM item of CHAINED rows with one column v = 1..CHAINED, in this database's dialect. */
+    private static String rows(boolean pg) {
+        return pg ? "generate_series(1, " + CHAINED + ") AS g(v)" : "SYSTEM_RANGE(1, " + CHAINED + ") AS g(v)";
     }
 }
