@@ -121,10 +121,13 @@ public class AuditSequencer {
             c.setAutoCommit(false);
             try {
                 Head head = lockHead(c);
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                setAsideForeignRows(c, head.seq(), now);
-                boolean repair = !checkNewestCheckpoint(c, head, now);
+                Instant checked = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                setAsideForeignRows(c, head.seq(), checked);
+                boolean repair = !checkNewestCheckpoint(c, head, checked);
                 List<Pending> pending = pending(c, config.sequencerBatch());
+                // Taken after the batch is read: an event committed while the checks above ran
+                // must not be stamped as sequenced before it occurred.
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                 long seq = head.seq();
                 String prev = head.hash();
                 CompactRange frontier = head.frontier();
@@ -168,7 +171,8 @@ public class AuditSequencer {
                 c.commit();
                 done = pending.size();
                 for (Pending p : pending) {
-                    mergeDelay.record(Duration.between(p.occurredAt, now).toNanos(), TimeUnit.NANOSECONDS);
+                    // another replica's clock may run ahead of this one's: a delay is never negative
+                    mergeDelay.record(Math.max(0, Duration.between(p.occurredAt, now).toNanos()), TimeUnit.NANOSECONDS);
                 }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -134,6 +134,16 @@ class AuditTrailTest {
                 assertEquals(rs.getLong(1), rs.getLong(4));
             }
         }
+        // Stamped by one clock, no event can be sequenced before it occurred: the sequencer must
+        // take its time after it has read the batch (events committed while it set aside foreign
+        // rows were once stamped "sequenced" up to milliseconds before they occurred).
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_event WHERE sequenced_at < occurred_at")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "events whose sequenced_at precedes their occurred_at");
+            }
+        }
     }
 
     @Test
