@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -85,5 +88,23 @@ class SqlClassifierTest {
             assertTrue(c.destructive(), c.kind());
         });
         assertEquals("CREATE TABLE", all.get(1).get(0).kind());
+    }
+
+    /**
+     * Each group of ten nested parentheses makes JSqlParser's complex parsing take seconds (the
+     * simple parse fails on the trailing FROM); a hundred of them would keep it busy for minutes.
+     * The time limit must stop the parse on the caller's own thread and call it not understood.
+     * (The timeout only guards against a hang: without the limit this test ran for minutes.)
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aStatementThatTheParserWouldChewOnForMinutesIsStoppedAndNotUnderstood() {
+        String group = "(".repeat(10) + "1" + ")".repeat(10);
+        String sql = "SELECT " + String.join(", ", Collections.nCopies(100, group)) + " FROM";
+        List<SqlClassifier.Classification> c = SqlClassifier.classify(sql);
+        assertEquals(1, c.size());
+        assertEquals("SELECT", c.get(0).kind());
+        assertFalse(c.get(0).understood());
+        assertTrue(c.get(0).destructive());
     }
 }
