@@ -66,7 +66,8 @@ public class AuditSequencer {
      * readers that need the sizes and hash (verification, health) must still report a head whose
      * frontier was edited out of step with its seq, not fail on it.
      */
-    record Head(long seq, String hash, String frontierText, long checkpointSize, Instant checkpointAt) {
+    record Head(long seq, String hash, String frontierText, long checkpointSize, Instant checkpointAt,
+            boolean checkpointPresent) {
         /** A fresh compact range of events 1..seq; throws if the stored frontier does not fit seq. */
         CompactRange frontier() {
             return CompactRange.parse(seq, frontierText);
@@ -116,14 +117,29 @@ public class AuditSequencer {
      * chain-head row lock serialises callers.
      */
     public int sequenceBatch() throws SQLException {
+        try {
+            return sequenceBatch(false);
+        } catch (SQLException e) {
+            if (!uniqueViolation(e)) {
+                throw e;
+            }
+            // A number this batch gave out was taken already: by a row the sequencer did not write.
+            return sequenceBatch(true);
+        }
+    }
+
+    /** One batch; {@code setAsideFirst}: move rows holding the numbers it can give out first. */
+    private int sequenceBatch(boolean setAsideFirst) throws SQLException {
         int done;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 Head head = lockHead(c);
                 Instant checked = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                setAsideForeignRows(c, head.seq(), checked);
-                boolean repair = !checkNewestCheckpoint(c, head, checked);
+                if (setAsideFirst) {
+                    setAsideForeignRows(c, head.seq(), checked);
+                }
+                boolean repair = !head.checkpointPresent() && recordMissingCheckpoint(c, head, checked);
                 List<Pending> pending = pending(c, config.sequencerBatch());
                 // Taken after the batch is read: an event committed while the checks above ran
                 // must not be stamped as sequenced before it occurred.
@@ -306,23 +322,12 @@ public class AuditSequencer {
     }
 
     /**
-     * False (after recording it) when the newest checkpoint the head names was deleted. The
-     * batch then signs a fresh checkpoint whose {@code previous} line names the missing one,
-     * so exports have a covering checkpoint again while verify keeps seeing the gap; the event
-     * recorded here makes the fresh checkpoint's tree larger than the missing one's.
+     * Records that the newest checkpoint the head names was deleted (the head read says so);
+     * returns true. The batch then signs a fresh checkpoint whose {@code previous} line names the
+     * missing one, so exports have a covering checkpoint again while verify keeps seeing the gap;
+     * the event recorded here makes the fresh checkpoint's tree larger than the missing one's.
      */
-    private boolean checkNewestCheckpoint(Connection c, Head head, Instant now) throws SQLException {
-        if (head.checkpointSize() == 0) {
-            return true;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_checkpoint WHERE tree_size = ?")) {
-            ps.setLong(1, head.checkpointSize());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return true;
-                }
-            }
-        }
+    private boolean recordMissingCheckpoint(Connection c, Head head, Instant now) throws SQLException {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("treeSize", head.checkpointSize());
         if (head.checkpointAt() != null) {
@@ -332,6 +337,18 @@ public class AuditSequencer {
         registry.counter("countersign.audit.checkpoints.missing").increment();
         Log.errorf("The newest signed audit checkpoint (tree size %d) is missing from audit_checkpoint (deleted?); "
                 + "signing a fresh checkpoint that names it as its predecessor", head.checkpointSize());
+        return true;
+    }
+
+    /** A unique constraint refused a statement (SQLState 23505, H2 and PostgreSQL), in a batch too. */
+    private static boolean uniqueViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (SQLException s = t instanceof SQLException q ? q : null; s != null; s = s.getNextException()) {
+                if ("23505".equals(s.getSQLState())) {
+                    return true;
+                }
+            }
+        }
         return false;
     }
 
@@ -346,7 +363,10 @@ public class AuditSequencer {
 
     private static Head head(Connection c, String lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, hash, frontier, checkpoint_size, checkpoint_at FROM audit_chain_head WHERE id = 1" + lock);
+                // whether the newest checkpoint is still there comes with the head: no round trip per batch
+                "SELECT h.seq, h.hash, h.frontier, h.checkpoint_size, h.checkpoint_at, h.checkpoint_size = 0 OR EXISTS "
+                        + "(SELECT 1 FROM audit_checkpoint p WHERE p.tree_size = h.checkpoint_size) "
+                        + "FROM audit_chain_head h WHERE h.id = 1" + lock);
                 ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("audit_chain_head row is missing");
@@ -359,7 +379,7 @@ public class AuditSequencer {
         long seq = rs.getLong(1);
         OffsetDateTime at = rs.getObject(5, OffsetDateTime.class);
         return new Head(seq, rs.getString(2), rs.getString(3), rs.getLong(4),
-                at == null ? null : at.toInstant());
+                at == null ? null : at.toInstant(), rs.getBoolean(6));
     }
 
     private static void updateHead(Connection c, long seq, String hash, CompactRange frontier, long cpSize, Instant cpAt)

@@ -156,14 +156,4 @@ final class Db {
         }
         return false;
     }
-
-    static boolean isUniqueViolation(Throwable t) {
-        while (t != null) {
-            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
-                return true;
-            }
-            t = t.getCause();
-        }
-        return false;
-    }
 }
