@@ -6,6 +6,7 @@ import io.countersign.audit.merkle.CompactRange;
 import io.countersign.audit.merkle.Merkle;
 import io.countersign.common.background.BackgroundLoop;
 import io.countersign.common.background.BackgroundLoop.Next;
+import io.countersign.common.SqlErrors;
 import io.countersign.common.json.Jcs;
 import io.countersign.common.json.JsonSupport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -120,7 +121,7 @@ public class AuditSequencer {
         try {
             return sequenceBatch(false);
         } catch (SQLException e) {
-            if (!uniqueViolation(e)) {
+            if (!SqlErrors.uniqueViolation(e)) {
                 throw e;
             }
             // A number this batch gave out was taken already: by a row the sequencer did not write.
@@ -139,7 +140,10 @@ public class AuditSequencer {
                 if (setAsideFirst) {
                     setAsideForeignRows(c, head.seq(), checked);
                 }
-                boolean repair = !head.checkpointPresent() && recordMissingCheckpoint(c, head, checked);
+                boolean repair = !head.checkpointPresent();
+                if (repair) {
+                    recordMissingCheckpoint(c, head, checked);
+                }
                 List<Pending> pending = pending(c, config.sequencerBatch());
                 // Taken after the batch is read: an event committed while the checks above ran
                 // must not be stamped as sequenced before it occurred.
@@ -272,8 +276,8 @@ public class AuditSequencer {
         List<Foreign> foreign = new ArrayList<>();
         // Only the numbers this batch can give out: a row further on is set aside by the batch that
         // reaches it. Both bounds keep this an index range scan under a generic plan and without
-        // statistics; "seq > $1" alone was planned as a full scan and sort of the trail at every
-        // batch (the fast path lost half its throughput, docs/benchmarks.md).
+        // statistics; "seq > $1" alone was planned as a full scan and sort of the trail (when it
+        // still ran at every batch, the fast path lost half its throughput, docs/benchmarks.md).
         try (PreparedStatement ps = c.prepareStatement(FOREIGN_ROWS_SQL)) {
             ps.setLong(1, headSeq);
             ps.setLong(2, headSeq + config.sequencerBatch());
@@ -322,12 +326,12 @@ public class AuditSequencer {
     }
 
     /**
-     * Records that the newest checkpoint the head names was deleted (the head read says so);
-     * returns true. The batch then signs a fresh checkpoint whose {@code previous} line names the
+     * Records that the newest checkpoint the head names was deleted (the head read says so).
+     * The batch then signs a fresh checkpoint whose {@code previous} line names the
      * missing one, so exports have a covering checkpoint again while verify keeps seeing the gap;
      * the event recorded here makes the fresh checkpoint's tree larger than the missing one's.
      */
-    private boolean recordMissingCheckpoint(Connection c, Head head, Instant now) throws SQLException {
+    private void recordMissingCheckpoint(Connection c, Head head, Instant now) throws SQLException {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("treeSize", head.checkpointSize());
         if (head.checkpointAt() != null) {
@@ -337,19 +341,6 @@ public class AuditSequencer {
         registry.counter("countersign.audit.checkpoints.missing").increment();
         Log.errorf("The newest signed audit checkpoint (tree size %d) is missing from audit_checkpoint (deleted?); "
                 + "signing a fresh checkpoint that names it as its predecessor", head.checkpointSize());
-        return true;
-    }
-
-    /** A unique constraint refused a statement (SQLState 23505, H2 and PostgreSQL), in a batch too. */
-    private static boolean uniqueViolation(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (SQLException s = t instanceof SQLException q ? q : null; s != null; s = s.getNextException()) {
-                if ("23505".equals(s.getSQLState())) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     static Head lockHead(Connection c) throws SQLException {

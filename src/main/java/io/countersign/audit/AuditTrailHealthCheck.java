@@ -52,7 +52,6 @@ public class AuditTrailHealthCheck implements HealthCheck {
     private HealthCheckResponse check(Connection c) throws SQLException {
         AuditSequencer.Head head = AuditSequencer.head(c);
         long headSeq = head.seq();
-        long headCheckpoint = head.checkpointSize();
         long foreign = 0;
         Long firstForeign = null;
         // two range scans of the seq index, bounded on both sides so that they stay range scans under
@@ -68,15 +67,7 @@ public class AuditTrailHealthCheck implements HealthCheck {
                 }
             }
         }
-        boolean checkpointMissing = false;
-        if (headCheckpoint > 0) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_checkpoint WHERE tree_size = ?")) {
-                ps.setLong(1, headCheckpoint);
-                try (ResultSet rs = ps.executeQuery()) {
-                    checkpointMissing = !rs.next();
-                }
-            }
-        }
+        boolean checkpointMissing = !head.checkpointPresent();
         long pending;
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_event WHERE seq IS NULL");
                 ResultSet rs = ps.executeQuery()) {

@@ -4,12 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Locale;
-import java.util.Set;
 import org.hibernate.exception.JDBCConnectionException;
 
 /**
@@ -28,38 +23,22 @@ public final class DatabaseOutage {
      * many connections 53300), or no pooled connection within Agroal's acquisition timeout.
      */
     public static boolean causedBy(Throwable e) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        ArrayDeque<Throwable> todo = new ArrayDeque<>();
-        if (e != null) {
-            todo.add(e);
+        return SqlErrors.anyWrapped(e, DatabaseOutage::isOutage);
+    }
+
+    private static boolean isOutage(Throwable t) {
+        if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                || t instanceof SQLRecoverableException || t instanceof JDBCConnectionException) {
+            return true;
         }
-        while (!todo.isEmpty()) {
-            Throwable t = todo.poll();
-            if (!seen.add(t) || seen.size() > 50) {
-                continue;
-            }
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || t instanceof SQLRecoverableException || t instanceof JDBCConnectionException) {
+        if (t instanceof SQLException sql) {
+            String state = sql.getSQLState();
+            if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                    || state.equals("57P03") || state.equals("53300"))) {
                 return true;
             }
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-                        || state.equals("57P03") || state.equals("53300"))) {
-                    return true;
-                }
-                // Agroal: "Sorry, acquisition timeout!" (no SQLState) when the pool cannot open a connection in time.
-                if (sql.getMessage() != null && sql.getMessage().toLowerCase(Locale.ROOT).contains("acquisition timeout")) {
-                    return true;
-                }
-                if (sql.getNextException() != null) {
-                    todo.add(sql.getNextException());
-                }
-            }
-            if (t.getCause() != null) {
-                todo.add(t.getCause());
-            }
-            todo.addAll(Arrays.asList(t.getSuppressed()));
+            // Agroal: "Sorry, acquisition timeout!" (no SQLState) when the pool cannot open a connection in time.
+            return sql.getMessage() != null && sql.getMessage().toLowerCase(Locale.ROOT).contains("acquisition timeout");
         }
         return false;
     }
