@@ -262,24 +262,53 @@ class WitnessedTrailTest {
      * checkpoint {@code keep}, so the chain, the head and every checkpoint left agree.
      */
     static void truncate(Connection c, long keep) throws Exception {
-        exec(c, "DELETE FROM audit_cosignature WHERE tree_size > ?", keep);
-        exec(c, "DELETE FROM audit_checkpoint WHERE tree_size > ?", keep);
-        exec(c, "DELETE FROM audit_event WHERE seq > ?", keep);
-        exec(c, "UPDATE audit_chain_head SET seq = ?, hash = (SELECT hash FROM audit_event WHERE seq = ?), "
-                + "frontier = (SELECT frontier FROM audit_checkpoint WHERE tree_size = ?), checkpoint_size = ?, "
-                + "checkpoint_at = (SELECT issued_at FROM audit_checkpoint WHERE tree_size = ?) WHERE id = 1", keep, keep, keep, keep, keep);
+        inOneTransaction(c, () -> {
+            exec(c, "DELETE FROM audit_cosignature WHERE tree_size > ?", keep);
+            exec(c, "DELETE FROM audit_checkpoint WHERE tree_size > ?", keep);
+            exec(c, "DELETE FROM audit_event WHERE seq > ?", keep);
+            exec(c, "UPDATE audit_chain_head SET seq = ?, hash = (SELECT hash FROM audit_event WHERE seq = ?), "
+                    + "frontier = (SELECT frontier FROM audit_checkpoint WHERE tree_size = ?), checkpoint_size = ?, "
+                    + "checkpoint_at = (SELECT issued_at FROM audit_checkpoint WHERE tree_size = ?) WHERE id = 1",
+                    keep, keep, keep, keep, keep);
+        });
     }
 
     static void restore(Connection c, Tail t) throws Exception {
-        exec(c, "DELETE FROM audit_cosignature WHERE tree_size > ?", t.keep());
-        exec(c, "DELETE FROM audit_checkpoint WHERE tree_size > ?", t.keep());
-        exec(c, "DELETE FROM audit_event WHERE seq > ?", t.keep());
-        insert(c, t.events());
-        insert(c, t.checkpoints());
-        insert(c, t.cosignatures());
-        Map<String, Object> head = t.head().rows().get(0);
-        exec(c, "UPDATE audit_chain_head SET seq = ?, hash = ?, frontier = ?, checkpoint_size = ?, checkpoint_at = ? WHERE id = 1",
-                head.get("seq"), head.get("hash"), head.get("frontier"), head.get("checkpoint_size"), head.get("checkpoint_at"));
+        inOneTransaction(c, () -> {
+            exec(c, "DELETE FROM audit_cosignature WHERE tree_size > ?", t.keep());
+            exec(c, "DELETE FROM audit_checkpoint WHERE tree_size > ?", t.keep());
+            exec(c, "DELETE FROM audit_event WHERE seq > ?", t.keep());
+            insert(c, t.events());
+            insert(c, t.checkpoints());
+            insert(c, t.cosignatures());
+            Map<String, Object> head = t.head().rows().get(0);
+            exec(c, "UPDATE audit_chain_head SET seq = ?, hash = ?, frontier = ?, checkpoint_size = ?, checkpoint_at = ? "
+                    + "WHERE id = 1", head.get("seq"), head.get("hash"), head.get("frontier"), head.get("checkpoint_size"),
+                    head.get("checkpoint_at"));
+        });
+    }
+
+    interface SqlWork {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} as one transaction. Statement by statement, a sequencer batch could run
+     * between them and see the head naming a checkpoint that was already deleted: it then
+     * records an audit.checkpoint_missing event, one more event than the test expects (seen
+     * once in a full PostgreSQL run: a forked tree of 39 events instead of 38).
+     */
+    static void inOneTransaction(Connection c, SqlWork work) throws Exception {
+        c.setAutoCommit(false);
+        try {
+            work.run();
+            c.commit();
+        } catch (Exception | Error e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     // ------------------------------------------------------------- the tests
