@@ -96,6 +96,10 @@ final class EngineCore {
         return new Step(new JdbcEngineStore(db, keys, now), definitions, signals, now);
     }
 
+    private EngineStore store(Db db) {
+        return new JdbcEngineStore(db, keys, now());
+    }
+
     // ---------------------------------------------------------------- deployment and instances
 
     DeploymentResult deploy(Db db, List<BpmnResource> resources) {
@@ -379,6 +383,21 @@ final class EngineCore {
             s.run();
         }
         return key;
+    }
+
+    /** Keys of the timers due now, soonest first, at most {@code limit}. Called by TimerScheduler. */
+    List<Long> dueTimers(Db db, int limit) {
+        return store(db).dueTimers(now(), limit);
+    }
+
+    /** When the soonest timer falls due, or null when there is none. Called by TimerScheduler. */
+    OffsetDateTime nextTimerDue(Db db) {
+        return store(db).nextTimerDue();
+    }
+
+    /** Forgets buffered messages whose time to live has passed. Called by TimerScheduler. */
+    int deleteExpiredMessages(Db db) {
+        return store(db).deleteExpiredMessages(now());
     }
 
     /** Fires one due timer; false when it was already gone (fired or canceled). Called by TimerScheduler. */

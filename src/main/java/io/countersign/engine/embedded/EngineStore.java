@@ -204,6 +204,12 @@ interface EngineStore {
 
     void deleteTimersOf(long elementKey);
 
+    /** Keys of the timers due by {@code now}, soonest first, at most {@code limit}. */
+    List<Long> dueTimers(OffsetDateTime now, int limit);
+
+    /** When the soonest timer falls due, or null when there is none. */
+    OffsetDateTime nextTimerDue();
+
     // ------------------------------------------------------------------ messages
 
     /** Forgets an expired buffered message with this dedup key; true when one with it is still buffered. */
@@ -222,6 +228,9 @@ interface EngineStore {
     BufferedMessage uncorrelatedMessage(String name, String correlationKey, OffsetDateTime now, long instanceKey);
 
     void insertCorrelation(long messageKey, long instanceKey);
+
+    /** Deletes the buffered messages expired by {@code now} and their correlations; how many messages. */
+    int deleteExpiredMessages(OffsetDateTime now);
 
     Subscription subscription(long subscriptionKey);
 

@@ -382,6 +382,17 @@ final class JdbcEngineStore implements EngineStore {
         db.update("DELETE FROM engine_timer WHERE element_key = ?", elementKey);
     }
 
+    @Override
+    public List<Long> dueTimers(OffsetDateTime now, int limit) {
+        return db.list("SELECT timer_key FROM engine_timer WHERE due_at <= ? ORDER BY due_at, timer_key LIMIT "
+                + limit, rs -> rs.getLong(1), now);
+    }
+
+    @Override
+    public OffsetDateTime nextTimerDue() {
+        return db.one("SELECT MIN(due_at) FROM engine_timer", rs -> rs.getObject(1, OffsetDateTime.class));
+    }
+
     // ------------------------------------------------------------------ messages
 
     @Override
@@ -427,6 +438,13 @@ final class JdbcEngineStore implements EngineStore {
     public void insertCorrelation(long messageKey, long instanceKey) {
         db.update("INSERT INTO engine_message_correlation (message_key, instance_key) VALUES (?, ?)", messageKey,
                 instanceKey);
+    }
+
+    @Override
+    public int deleteExpiredMessages(OffsetDateTime now) {
+        db.update("DELETE FROM engine_message_correlation WHERE message_key IN "
+                + "(SELECT message_key FROM engine_message WHERE expires_at <= ?)", now);
+        return db.update("DELETE FROM engine_message WHERE expires_at <= ?", now);
     }
 
     @Override

@@ -58,9 +58,7 @@ final class TimerScheduler {
     /** Fires a batch of due timers; then, when none is left, says how long to sleep until the next one. */
     private Next fireDue() {
         plannedWake = OffsetDateTime.MAX;
-        List<Long> due = tx.inTransaction(false, db -> db.list("SELECT timer_key FROM engine_timer "
-                + "WHERE due_at <= ? ORDER BY due_at, timer_key LIMIT " + BATCH, rs -> rs.getLong(1),
-                EngineCore.now()));
+        List<Long> due = tx.inTransaction(false, db -> core.dueTimers(db, BATCH));
         BackgroundLoop self = loop;
         for (Long key : due) {
             if (self == null || !self.running()) {
@@ -77,15 +75,9 @@ final class TimerScheduler {
         }
         if (System.currentTimeMillis() - lastHousekeeping > HOUSEKEEPING_INTERVAL.toMillis()) {
             lastHousekeeping = System.currentTimeMillis();
-            tx.inTransaction(false, db -> {
-                OffsetDateTime now = EngineCore.now();
-                db.update("DELETE FROM engine_message_correlation WHERE message_key IN "
-                        + "(SELECT message_key FROM engine_message WHERE expires_at <= ?)", now);
-                return db.update("DELETE FROM engine_message WHERE expires_at <= ?", now);
-            });
+            tx.inTransaction(false, core::deleteExpiredMessages);
         }
-        OffsetDateTime next = tx.inTransaction(false, db -> db.one("SELECT MIN(due_at) FROM engine_timer",
-                rs -> rs.getObject(1, OffsetDateTime.class)));
+        OffsetDateTime next = tx.inTransaction(false, core::nextTimerDue);
         OffsetDateTime now = EngineCore.now();
         OffsetDateTime wake = now.plus(pollInterval);
         if (next != null && next.isBefore(wake)) {

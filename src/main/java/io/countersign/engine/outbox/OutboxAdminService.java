@@ -1,12 +1,16 @@
 package io.countersign.engine.outbox;
 
-import io.countersign.common.ProblemException;
+import io.countersign.common.DomainException;
+import io.countersign.common.DomainException.Kind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 
-/** Admin operations on the outbox: inspect rows, retry parked ones. */
+/**
+ * Admin operations on the outbox: inspect rows, retry parked ones. Its failures are domain
+ * exceptions (not found, conflict, rejected); the problem+json mapper gives them their status.
+ */
 @ApplicationScoped
 public class OutboxAdminService {
 
@@ -27,16 +31,17 @@ public class OutboxAdminService {
     /** Rows of a status (default PARKED), newest first. */
     public OutboxOverview overview(OutboxStatus status, int limit) {
         if (limit < 1 || limit > 1000) {
-            throw ProblemException.badRequest("invalid-limit", "limit must be between 1 and 1000");
+            throw new DomainException(Kind.REJECTED, "invalid-limit", "Bad request", "limit must be between 1 and 1000");
         }
         return new OutboxOverview(store.counts(), store.list(status, limit));
     }
 
     /** Puts one parked row back in the queue with a fresh attempt budget. */
     public OutboxEntry retry(long id) {
-        OutboxEntry entry = store.find(id).orElseThrow(() -> ProblemException.notFound("no outbox entry " + id));
+        OutboxEntry entry = store.find(id).orElseThrow(
+                () -> new DomainException(Kind.NOT_FOUND, "not-found", "Not found", "no outbox entry " + id));
         if (!store.retryParked(id)) {
-            throw ProblemException.conflict("outbox-not-parked",
+            throw new DomainException(Kind.CONFLICT, "outbox-not-parked", "Conflict",
                     "outbox entry " + id + " is " + entry.status() + ", only PARKED entries can be retried");
         }
         // Read the entry as the retry left it before waking the relay, which may deliver it at once.

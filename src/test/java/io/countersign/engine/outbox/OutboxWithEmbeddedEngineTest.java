@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -255,10 +256,17 @@ class OutboxWithEmbeddedEngineTest {
         given().auth().oauth2(Tokens.admin())
                 .when().get("/api/v1/admin/outbox?status=LOST")
                 .then().statusCode(400).contentType("application/problem+json")
-                .body("detail", containsString("LOST"));
+                .body("type", endsWith("/invalid-status")).body("detail", containsString("LOST"));
+        given().auth().oauth2(Tokens.admin())
+                .when().get("/api/v1/admin/outbox?limit=0")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", endsWith("/invalid-limit")).body("title", equalTo("Bad request"))
+                .body("detail", equalTo("limit must be between 1 and 1000"));
         given().auth().oauth2(Tokens.admin())
                 .when().post("/api/v1/admin/outbox/987654321/retry")
-                .then().statusCode(404).contentType("application/problem+json");
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", endsWith("/not-found")).body("title", equalTo("Not found"))
+                .body("detail", equalTo("no outbox entry 987654321"));
     }
 
     @Test
@@ -271,6 +279,7 @@ class OutboxWithEmbeddedEngineTest {
         given().auth().oauth2(Tokens.admin())
                 .when().post("/api/v1/admin/outbox/" + id + "/retry")
                 .then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/outbox-not-parked")).body("title", equalTo("Conflict"))
                 .body("detail", containsString("DELIVERED"));
     }
 }
