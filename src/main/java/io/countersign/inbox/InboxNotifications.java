@@ -3,7 +3,7 @@ package io.countersign.inbox;
 import io.countersign.notify.PostgresNotifications;
 import io.countersign.notify.ReplicaNotification;
 import io.countersign.review.InboxChanged;
-import io.countersign.review.ReviewService;
+import io.countersign.review.ReviewAccess;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,7 @@ public class InboxNotifications {
     InboxEvents events;
 
     @Inject
-    ReviewService review;
+    ReviewAccess review;
 
     /**
      * Sends an inbox change to the other replicas' live-update streams, in the transaction of the

@@ -5,6 +5,7 @@ import io.countersign.common.ProblemException;
 import io.countersign.identity.DemoPeople;
 import io.countersign.identity.Roles;
 import io.countersign.review.Decision;
+import io.countersign.review.ReviewQueries;
 import io.countersign.review.ReviewService;
 import io.countersign.review.Views.DecisionView;
 import io.countersign.review.Views.InboxPage;
@@ -76,6 +77,9 @@ public class InboxResource {
 
     @Inject
     ReviewService reviews;
+
+    @Inject
+    ReviewQueries queries;
 
     @Inject
     Instance<DemoPeople> demo;
@@ -154,7 +158,7 @@ public class InboxResource {
         SignedInPerson me = reviewerSignedIn();
         InboxQuery q = new InboxQuery(blankToNull(type), blankToNull(environment), blankToNull(agent),
                 blankToNull(risk), page == null ? 1 : page, config.pageSize());
-        return page(Templates.inbox(me, reviews.inbox(reviewer(me), q), q, token()), 200);
+        return page(Templates.inbox(me, queries.inbox(reviewer(me), q), q, token()), 200);
     }
 
     @GET
@@ -172,7 +176,7 @@ public class InboxResource {
     @Path("decisions")
     public Response myDecisions() {
         SignedInPerson me = reviewerSignedIn();
-        return page(Templates.decisions(me, reviews.myDecisions(me.subject(), 200), token()), 200);
+        return page(Templates.decisions(me, queries.myDecisions(me.subject(), 200), token()), 200);
     }
 
     @GET
@@ -271,7 +275,7 @@ public class InboxResource {
     private Response requestPage(SignedInPerson me, UUID requestId, String error, String notice, int status) {
         RequestDetail d;
         try {
-            d = reviews.detail(reviewer(me), requestId);
+            d = queries.detail(reviewer(me), requestId);
         } catch (ProblemException e) {
             return notFound(me, "No request " + requestId + " in your inbox.");
         }

@@ -9,49 +9,37 @@ import io.countersign.common.ProblemException;
 import io.countersign.engine.ActivatedJob;
 import io.countersign.engine.UserTaskProperties;
 import io.countersign.engine.outbox.EngineOutbox;
-import io.countersign.identity.AgentRegistry;
-import io.countersign.identity.AgentView;
 import io.countersign.identity.Identities;
-import io.countersign.review.Views.DecisionView;
-import io.countersign.review.Views.InboxPage;
-import io.countersign.review.Views.InboxQuery;
-import io.countersign.review.Views.RequestDetail;
 import io.countersign.review.Views.Reviewer;
-import io.countersign.review.Views.TaskSummary;
-import io.countersign.review.Views.TimelineEntry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The review's state in Countersign's database: inbox rows from task listeners, decisions with
- * their separation-of-duties rules, outcomes recorded by the process's service tasks, and the
- * reads behind the inbox pages. Every method is one transaction; job handlers are idempotent.
+ * The review's state in Countersign's database: inbox rows from task listeners, decisions under
+ * the rules of {@link ReviewAccess} (visibility, separation of duties), claims and reassignment,
+ * and outcomes recorded by the process's service tasks. The pages' reads are
+ * {@link ReviewQueries}. Every method is one transaction; job handlers are idempotent.
  */
 @ApplicationScoped
 @Transactional
 public class ReviewService {
 
-    /** Placeholder so an IN list is never empty (no real group can contain a NUL character). */
-    private static final String NO_GROUP = "\u0000";
     static final int MAX_COMMENT = 4000;
     /** How the approval process appears in the decision trail when no person acted. */
     static final String PROCESS_ACTOR = "approval-process";
@@ -63,9 +51,6 @@ public class ReviewService {
     ActionService actions;
 
     @Inject
-    AgentRegistry agents;
-
-    @Inject
     Event<ReviewDecided> decided;
 
     @Inject
@@ -73,6 +58,9 @@ public class ReviewService {
 
     @Inject
     EngineOutbox outbox;
+
+    @Inject
+    ReviewAccess access;
 
     // ---------------------------------------------------------------- process side
 
@@ -151,7 +139,7 @@ public class ReviewService {
         t.closedAt = now();
         InboxTaskGroup.closeTask(t.taskKey);
         event(t.requestId, "task.closed", null, "Review step closed by the process");
-        inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "closed", groupsOf(t.taskKey), t.assignee));
+        inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "closed", access.groupsOf(t.taskKey), t.assignee));
     }
 
     /** Service task {@code record-changes-requested}: the request goes back to the agent. */
@@ -184,14 +172,14 @@ public class ReviewService {
         ActionStatus s = status(id);
         if (s.inReview() && s.canMoveTo(outcome)) {
             String reason = switch (outcome) {
-                case APPROVED -> "Approved by " + String.join(" and ", approvers(id));
+                case APPROVED -> "Approved by " + String.join(" and ", access.approvers(id));
                 case REJECTED -> "Rejected by a reviewer";
                 case EXPIRED -> "No decision before the review timeout";
                 case CANCELLED -> "Cancelled by the agent";
                 default -> null;
             };
             if (outcome == ActionStatus.APPROVED) {
-                actions.approve(id, approvers(id), reason, Actor.system(PROCESS_ACTOR));
+                actions.approve(id, access.approvers(id), reason, Actor.system(PROCESS_ACTOR));
             } else {
                 actions.transition(id, outcome, reason, outcome == ActionStatus.REJECTED ? reviewerOf(job)
                         : Actor.system(PROCESS_ACTOR));
@@ -230,7 +218,7 @@ public class ReviewService {
                 if (InboxTaskGroup.findById(new InboxTaskGroup.Key(t.taskKey, group)) == null) {
                     InboxTaskGroup.of(t.taskKey, group).persist();
                 }
-                outbox.enqueueUpdateUserTaskCandidateGroups(t.taskKey, List.copyOf(groupsOf(t.taskKey)),
+                outbox.enqueueUpdateUserTaskCandidateGroups(t.taskKey, List.copyOf(access.groupsOf(t.taskKey)),
                         "review-escalate:" + t.taskKey + ":" + group, ReviewProcesses.orderingKey(id));
                 inboxChanged.fire(new InboxChanged(id, t.taskKey, "escalated", Set.of(group), t.assignee));
             }
@@ -264,17 +252,17 @@ public class ReviewService {
         // sees CANCELLED) or waits until this decision is in the trail.
         Optional<ActionView> locked = actions.lockForDecision(requestId);
         ReviewProcess p = ReviewProcess.findById(requestId, LockModeType.PESSIMISTIC_WRITE);
-        if (locked.isEmpty() || p == null || !visible(who, requestId)) {
+        if (locked.isEmpty() || p == null || !access.visible(who, requestId)) {
             Log.debugf("decision refused: process %s, visible %s", p, p != null);
-            throw notFound(requestId);
+            throw ReviewAccess.notFound(requestId);
         }
         InboxTask t = InboxTask.findById(taskKey, LockModeType.PESSIMISTIC_WRITE);
-        if (t == null || !t.requestId.equals(requestId) || !taskVisible(who, t)) {
+        if (t == null || !t.requestId.equals(requestId) || !access.taskVisible(who, t)) {
             Log.debugf("decision refused: task %s of %s", taskKey, t == null ? null : t.requestId);
-            throw notFound(requestId);
+            throw ReviewAccess.notFound(requestId);
         }
         ActionView a = locked.get();
-        String agentRefusal = agentRefusal(who, a.agentId());
+        String agentRefusal = access.agentRefusal(who, a.agentId());
         if (agentRefusal != null) {
             throw ProblemException.forbidden("agent-cannot-decide", agentRefusal);
         }
@@ -296,11 +284,11 @@ public class ReviewService {
                     + ". Review the current version before deciding.");
         }
         if (decision == Decision.APPROVE) {
-            if (approvedThisRound(requestId, p.round, who.userId())) {
+            if (access.approvedThisRound(requestId, p.round, who.userId())) {
                 throw ProblemException.forbidden("already-decided", "You already approved this request in this review "
                         + "round; a further approval must come from a different person.");
             }
-            if (Identities.same(who.userId(), ownerOf(a.agentId()))) {
+            if (Identities.same(who.userId(), access.ownerOf(a.agentId()))) {
                 throw ProblemException.forbidden("owner-cannot-approve", "You own agent " + a.agentId()
                         + " and can never approve its requests.");
             }
@@ -319,7 +307,7 @@ public class ReviewService {
         t.state = InboxTask.DECIDED;
         t.closedAt = now;
         InboxTaskGroup.closeTask(t.taskKey);
-        int approvals = (int) countApprovals(requestId, p.round);
+        int approvals = (int) access.countApprovals(requestId, p.round);
         int required = a.review() == null ? 1 : a.review().approvals();
         if (decision == Decision.REQUEST_CHANGES) {
             p.round++;
@@ -331,29 +319,7 @@ public class ReviewService {
                 approvals, required, a.agentId()));
         outbox.enqueueCompleteUserTask(taskKey, completionVariables(decision, approvals, who.userId()),
                 "review-complete:" + taskKey, ReviewProcesses.orderingKey(requestId));
-        inboxChanged.fire(new InboxChanged(requestId, taskKey, "decided", groupsOf(taskKey), t.assignee));
-    }
-
-    /** Whether this person (under {@link Identities#same}) already approved in the round. */
-    private boolean approvedThisRound(UUID requestId, int round, String userId) {
-        return approversOfRound(requestId, round).stream().anyMatch(r -> Identities.same(r, userId));
-    }
-
-    /**
-     * Why {@code who} may take no decision on a request of {@code agentId}, or null: an identity
-     * with the agent role, the requesting agent itself, or any registered agent is not a person.
-     */
-    private String agentRefusal(Reviewer who, String agentId) {
-        if (who.agentRole()) {
-            return "Your token carries the agent role: agents never decide on requests.";
-        }
-        if (Identities.same(who.userId(), agentId)) {
-            return who.userId() + " is an agent: the requesting agent " + agentId + " can never decide on its own request.";
-        }
-        if (agents.isAgentId(who.userId())) {
-            return who.userId() + " is an agent (a registered agent id), and agents never decide on requests.";
-        }
-        return null;
+        inboxChanged.fire(new InboxChanged(requestId, taskKey, "decided", access.groupsOf(taskKey), t.assignee));
     }
 
     static Map<String, Object> completionVariables(Decision decision, int approvals, String reviewer) {
@@ -392,7 +358,7 @@ public class ReviewService {
             throw ProblemException.conflict("claimed-by-other", "Claimed by " + t.assignee + "; only they can reassign it.");
         }
         String target = to == null ? "" : to.strip();
-        if (!reassignCandidates(t, who).contains(target)) {
+        if (!access.reassignCandidates(t, who).contains(target)) {
             throw ProblemException.validation(List.of(new Problem.FieldError("assignee",
                     "must be a member of the task's groups who has signed in before (and not the agent's owner)")));
         }
@@ -405,15 +371,15 @@ public class ReviewService {
         outbox.enqueueAssignUserTask(t.taskKey, assignee, "review-assign:" + t.taskKey + ":" + UUID.randomUUID(),
                 ReviewProcesses.orderingKey(t.requestId));
         event(t.requestId, kind, actor, assignee == null ? null : "Assigned to " + assignee);
-        inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "assigned", groupsOf(t.taskKey), assignee));
+        inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "assigned", access.groupsOf(t.taskKey), assignee));
     }
 
     private InboxTask openTask(Reviewer who, UUID requestId, long taskKey) {
         InboxTask t = InboxTask.findById(taskKey, LockModeType.PESSIMISTIC_WRITE);
-        if (t == null || !t.requestId.equals(requestId) || !taskVisible(who, t)) {
-            throw notFound(requestId);
+        if (t == null || !t.requestId.equals(requestId) || !access.taskVisible(who, t)) {
+            throw ReviewAccess.notFound(requestId);
         }
-        String agentRefusal = agentRefusal(who, t.agentId);
+        String agentRefusal = access.agentRefusal(who, t.agentId);
         if (agentRefusal != null) {
             // a claim by an agent would hold the step away from the people who may decide it
             throw ProblemException.forbidden("agent-cannot-decide", agentRefusal);
@@ -440,186 +406,7 @@ public class ReviewService {
         }
     }
 
-    // ---------------------------------------------------------------- reads
-
-    /**
-     * Open tasks of the reviewer's groups and tasks assigned to them, by due time then risk. Three
-     * statements whatever the page size: the counts in one, the page, the page's groups in one.
-     */
-    public InboxPage inbox(Reviewer who, InboxQuery q) {
-        StringBuilder where = new StringBuilder(" from InboxTask t where t.state = 'OPEN' and (t.assignee = :me or exists "
-                + "(select 1 from InboxTaskGroup g where g.id.taskKey = t.taskKey and g.taskOpen = true "
-                + "and g.id.groupName in :groups))");
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("me", who.userId());
-        params.put("groups", groupsParam(who));
-        filter(where, params, "t.type", "type", q.type());
-        filter(where, params, "t.environment", "environment", q.environment());
-        filter(where, params, "t.agentId", "agent", q.agent());
-        filter(where, params, "t.risk", "risk", q.risk());
-        params.put("now", now());
-        Object[] counts = bind(em.createQuery("select count(t), sum(case when t.dueAt < :now then 1 else 0 end), "
-                + "sum(case when t.assignee = :me then 1 else 0 end)" + where, Object[].class), params).getSingleResult();
-        params.remove("now");
-        long total = number(counts[0]);
-        long overdue = number(counts[1]);
-        long mine = number(counts[2]);
-        int pageCount = (int) Math.max(1, (total + q.pageSize() - 1) / q.pageSize());
-        int page = Math.min(Math.max(q.page(), 1), pageCount);
-        List<InboxTask> rows = bind(em.createQuery("select t" + where
-                + " order by t.dueAt asc, t.riskRank desc, t.createdAt asc, t.taskKey asc", InboxTask.class), params)
-                .setFirstResult((page - 1) * q.pageSize()).setMaxResults(q.pageSize()).getResultList();
-        Map<Long, Set<String>> groups = new HashMap<>();
-        if (!rows.isEmpty()) {
-            em.createQuery("select g.id.taskKey, g.id.groupName from InboxTaskGroup g where g.id.taskKey in :keys",
-                    Object[].class).setParameter("keys", rows.stream().map(t -> t.taskKey).toList()).getResultList()
-                    .forEach(r -> groups.computeIfAbsent((Long) r[0], k -> new TreeSet<>()).add((String) r[1]));
-        }
-        return new InboxPage(rows.stream().map(t -> summary(t, groups.getOrDefault(t.taskKey, Set.of()))).toList(),
-                total, overdue, mine, page, pageCount);
-    }
-
-    private static long number(Object sumOrCount) {
-        return sumOrCount == null ? 0 : ((Number) sumOrCount).longValue();
-    }
-
-    /** The request page; 404 unless one of the request's tasks is visible to the reviewer. */
-    public RequestDetail detail(Reviewer who, UUID requestId) {
-        if (!visible(who, requestId)) {
-            throw notFound(requestId);
-        }
-        ActionView a = actions.find(requestId).orElseThrow(() -> notFound(requestId));
-        AgentView agent = agents.get(a.agentId());
-        ReviewProcess p = ReviewProcess.findById(requestId);
-        int round = p == null ? 0 : p.round;
-        List<TaskSummary> open = InboxTask.<InboxTask>list("requestId = ?1 and state = ?2 order by createdAt",
-                requestId, InboxTask.OPEN).stream().filter(t -> taskVisible(who, t)).map(this::summary).toList();
-        TaskSummary myTask = open.stream().filter(t -> t.assignee() == null || t.assignee().equals(who.userId()))
-                .findFirst().orElse(open.isEmpty() ? null : open.get(0));
-        List<DecisionView> decisions = ReviewDecision.<ReviewDecision>list("requestId = ?1 order by decidedAt, id",
-                requestId).stream().map(d -> view(d, a.summary())).toList();
-        List<TimelineEntry> timeline = ReviewEvent.<ReviewEvent>list("requestId = ?1 order by id", requestId).stream()
-                .map(e -> new TimelineEntry(e.at, e.kind, e.actor, e.detail)).toList();
-        int approvals = (int) countApprovals(requestId, round);
-        int required = a.review() == null ? 1 : a.review().approvals();
-        String cannotDecide = null;
-        if (a.status() != ActionStatus.PENDING_REVIEW) {
-            cannotDecide = "The request is " + a.status() + ".";
-        } else if (myTask == null) {
-            cannotDecide = "No open review step for your groups right now.";
-        } else if (myTask.assignee() != null && !myTask.assignee().equals(who.userId())) {
-            cannotDecide = "Claimed by " + myTask.assignee() + ".";
-        }
-        String agentRefusal = agentRefusal(who, a.agentId());
-        if (cannotDecide == null && agentRefusal != null) {
-            cannotDecide = agentRefusal;
-        }
-        String cannotApprove = cannotDecide;
-        if (cannotApprove == null && approvedThisRound(requestId, round, who.userId())) {
-            cannotApprove = "You already approved in this round; the next approval must come from someone else. "
-                    + "You can still reject or request changes.";
-        } else if (cannotApprove == null && Identities.same(who.userId(), agent.ownerUserId())) {
-            cannotApprove = "You own agent " + a.agentId() + ", so you cannot approve its requests.";
-        }
-        List<String> candidates = myTask == null ? List.of()
-                : reassignCandidates(InboxTask.findById(myTask.taskKey()), who);
-        return new RequestDetail(a, agent.displayName(), agent.ownerUserId(), myTask, open, decisions, timeline, round,
-                approvals, required, cannotApprove == null, cannotApprove, cannotDecide == null, cannotDecide, candidates);
-    }
-
-    /** What the reviewer decided, newest first. */
-    public List<DecisionView> myDecisions(String userId, int limit) {
-        List<ReviewDecision> rows = ReviewDecision.<ReviewDecision>find("reviewer = ?1 order by decidedAt desc, id desc",
-                userId).page(0, limit).list();
-        List<DecisionView> out = new ArrayList<>();
-        for (ReviewDecision d : rows) {
-            out.add(view(d, actions.find(d.requestId).map(ActionView::summary).orElse("")));
-        }
-        return out;
-    }
-
-    /** Whether any task of the request is visible to the reviewer (groups, assignee or own decision). */
-    public boolean visible(Reviewer who, UUID requestId) {
-        Long n = em.createQuery("select count(t) from InboxTask t where t.requestId = :r and (t.assignee = :me or exists "
-                + "(select 1 from InboxTaskGroup g where g.id.taskKey = t.taskKey and g.id.groupName in :groups))", Long.class)
-                .setParameter("r", requestId).setParameter("me", who.userId()).setParameter("groups", groupsParam(who))
-                .getSingleResult();
-        return n > 0;
-    }
-
-    /** Groups of the task (for live-update routing). */
-    public Set<String> groupsOf(long taskKey) {
-        return new TreeSet<>(em.createQuery("select g.id.groupName from InboxTaskGroup g where g.id.taskKey = ?1",
-                String.class).setParameter(1, taskKey).getResultList());
-    }
-
-    private boolean taskVisible(Reviewer who, InboxTask t) {
-        if (who.userId().equals(t.assignee)) {
-            return true;
-        }
-        Set<String> groups = groupsOf(t.taskKey);
-        return who.groups().stream().anyMatch(groups::contains);
-    }
-
-    private List<String> reassignCandidates(InboxTask t, Reviewer who) {
-        if (t == null) {
-            return List.of();
-        }
-        Set<String> groups = groupsOf(t.taskKey);
-        if (groups.isEmpty()) {
-            return List.of();
-        }
-        String owner = ownerOf(t.agentId);
-        Set<String> decided = new TreeSet<>(em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 "
-                + "and d.round = ?2", String.class).setParameter(1, t.requestId).setParameter(2, t.round).getResultList());
-        return em.createQuery("select distinct m.id.userId from InboxMember m where m.id.groupName in ?1 order by 1",
-                String.class).setParameter(1, groups).getResultList().stream()
-                .filter(u -> !Identities.same(u, owner) && !Identities.same(u, who.userId())
-                        && !Identities.same(u, t.agentId) && decided.stream().noneMatch(d -> Identities.same(d, u)))
-                .toList();
-    }
-
-    private TaskSummary summary(InboxTask t) {
-        return summary(t, groupsOf(t.taskKey));
-    }
-
-    private static TaskSummary summary(InboxTask t, Set<String> groups) {
-        return new TaskSummary(t.taskKey, t.requestId, t.summary, t.type, t.environment, t.agentId, t.risk, t.dueAt,
-                t.dueAt != null && t.dueAt.isBefore(OffsetDateTime.now()), t.assignee, List.copyOf(groups), t.createdAt);
-    }
-
-    private static DecisionView view(ReviewDecision d, String summary) {
-        return new DecisionView(d.requestId, summary, d.reviewer, d.decision, d.comment, d.payloadSha256, d.round,
-                d.decidedAt);
-    }
-
-    /** Distinct approvers of the round: one person counts once, whatever the spelling of their id. */
-    private long countApprovals(UUID requestId, int round) {
-        return approversOfRound(requestId, round).size();
-    }
-
-    private List<String> approvers(UUID requestId) {
-        ReviewProcess p = ReviewProcess.findById(requestId);
-        return approversOfRound(requestId, p == null ? 0 : p.round);
-    }
-
-    /** The round's approvers in decision order, one entry per person under {@link Identities#key}. */
-    private List<String> approversOfRound(UUID requestId, int round) {
-        Map<String, String> byKey = new LinkedHashMap<>();
-        em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 and d.round = ?2 "
-                + "and d.decision = ?3 order by d.decidedAt, d.id", String.class).setParameter(1, requestId)
-                .setParameter(2, round).setParameter(3, Decision.APPROVE).getResultList()
-                .forEach(r -> byKey.putIfAbsent(Identities.key(r), r));
-        return List.copyOf(byKey.values());
-    }
-
-    private String ownerOf(String agentId) {
-        try {
-            return agents.get(agentId).ownerUserId();
-        } catch (ProblemException e) {
-            return null;
-        }
-    }
+    // ---------------------------------------------------------------- helpers
 
     private ActionStatus status(UUID id) {
         return actions.find(id).map(ActionView::status)
@@ -634,22 +421,6 @@ public class ReviewService {
         e.actor = actor;
         e.detail = detail == null ? null : detail.length() > 2000 ? detail.substring(0, 2000) : detail;
         e.persist();
-    }
-
-    private static void filter(StringBuilder where, Map<String, Object> params, String column, String name, String value) {
-        if (value != null && !value.isBlank()) {
-            where.append(" and ").append(column).append(" = :").append(name);
-            params.put(name, value.strip());
-        }
-    }
-
-    private static <T> TypedQuery<T> bind(TypedQuery<T> q, Map<String, Object> params) {
-        params.forEach(q::setParameter);
-        return q;
-    }
-
-    private static Set<String> groupsParam(Reviewer who) {
-        return who.groups().isEmpty() ? Set.of(NO_GROUP) : who.groups();
     }
 
     /** The person whose decision the process is recording, else the process itself. */
@@ -685,10 +456,6 @@ public class ReviewService {
             case "LOW" -> 1;
             default -> 0;
         };
-    }
-
-    private static ProblemException notFound(UUID id) {
-        return ProblemException.notFound("No review of request " + id + " for you.");
     }
 
     private static String abbreviate(String digest) {

@@ -10,6 +10,7 @@ import io.agroal.api.AgroalDataSource;
 import io.countersign.common.json.JsonSupport;
 import io.countersign.review.Decision;
 import io.countersign.review.ReviewFixture;
+import io.countersign.review.ReviewQueries;
 import io.countersign.review.ReviewService;
 import io.countersign.review.Views.Reviewer;
 import io.countersign.review.Views.TaskSummary;
@@ -42,6 +43,9 @@ class AuditAgentCoverageTest {
     ReviewFixture fixture;
     @Inject
     ReviewService reviews;
+
+    @Inject
+    ReviewQueries queries;
     @Inject
     AgroalDataSource dataSource;
 
@@ -51,7 +55,7 @@ class AuditAgentCoverageTest {
         UUID id = fixture.submit(agent, Payloads.schemaChange("production", "ALTER TABLE orders ADD COLUMN note TEXT"));
         Reviewer dora = reviewer("dora-" + UUID.randomUUID(), "dba");
         TaskSummary task = fixture.awaitTask(dora, id);
-        reviews.recordDecision(dora, id, task.taskKey(), Decision.APPROVE, "fine", reviews.detail(dora, id).action().payloadSha256());
+        reviews.recordDecision(dora, id, task.taskKey(), Decision.APPROVE, "fine", queries.detail(dora, id).action().payloadSha256());
         fixture.awaitStatus(agent, id, "APPROVED");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().oauth2(Tokens.agent(agent))
                 .when().get("/api/v1/actions/" + id).then().statusCode(200).extract().path("release.token") != null);

@@ -3,9 +3,9 @@ package io.countersign.inbox;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countersign.review.ReviewFixture;
-import io.countersign.review.ShortReviewProfile;
 import io.countersign.testsupport.Browser;
 import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.PolicyFileProfile;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -20,7 +20,7 @@ import org.openqa.selenium.By;
 
 /** Expiry in the browser: a short review timeout (test profile) ends the request while the page is open. */
 @QuarkusTest
-@TestProfile(ShortReviewProfile.class)
+@TestProfile(PolicyFileProfile.class)
 class InboxExpiryBrowserTest {
 
     @TestHTTPResource("/")

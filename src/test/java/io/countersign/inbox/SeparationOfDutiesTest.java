@@ -13,6 +13,7 @@ import io.countersign.identity.AgentInput;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.review.Decision;
 import io.countersign.review.ReviewFixture;
+import io.countersign.review.ReviewQueries;
 import io.countersign.review.ReviewService;
 import io.countersign.review.Views.Reviewer;
 import io.countersign.testsupport.Payloads;
@@ -21,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,9 @@ class SeparationOfDutiesTest {
 
     @Inject
     ReviewService reviews;
+
+    @Inject
+    ReviewQueries queries;
 
     private static String unique(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -90,17 +95,18 @@ class SeparationOfDutiesTest {
     void requestingAgentCannotApproveItsOwnRequestEvenWithoutTheAgentRole() {
         String agent = agentOwnedBy(unique("olivia"));
         UUID id = schemaChange(agent);
+        // the review step is created asynchronously: wait for it as a real reviewer sees it
+        String dora = unique("dora");
+        Response real = openRequest(InboxClient.signedIn(Tokens.reviewer(dora, "dba")), dora, id, "dba");
         // The token: sub = the agent's id, reviewer in the request's group.
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(agent, "dba"));
         c.get("/inbox/requests/" + id).then().statusCode(200).body(not(containsString("id=\"approve\"")))
                 .body(containsString("is an agent"));
         // the page offers no form; a form replayed with a real reviewer's fields is refused by the server
-        String dora = unique("dora");
-        Response real = openRequest(InboxClient.signedIn(Tokens.reviewer(dora, "dba")), dora, id, "dba");
         c.decide(id, real, "approve", "").then().statusCode(403).body(containsString("is an agent"));
         c.decide(id, real, "reject", "mine").then().statusCode(403);
         // nor may it claim the step and so hold it away from the people who may decide
-        c.post("/inbox/requests/" + id + "/claim", java.util.Map.of("taskKey", InboxClient.field(real, "taskKey")))
+        c.post("/inbox/requests/" + id + "/claim", Map.of("taskKey", InboxClient.field(real, "taskKey")))
                 .then().statusCode(403).body(containsString("is an agent"));
         // the same id in another case or Unicode form is the same agent
         InboxClient upper = InboxClient.signedIn(Tokens.reviewer(agent.toUpperCase(), "dba"));
@@ -115,7 +121,7 @@ class SeparationOfDutiesTest {
         UUID id = schemaChange(agent);
         Reviewer dora = reviewer(unique("dora"), "dba");
         var task = fixture.awaitTask(dora, id);
-        String digest = reviews.detail(dora, id).action().payloadSha256();
+        String digest = queries.detail(dora, id).action().payloadSha256();
         Reviewer agentIdentity = new Reviewer(dora.userId(), Set.of("dba"), true);
         ProblemException e = assertThrows(ProblemException.class,
                 () -> reviews.recordDecision(agentIdentity, id, task.taskKey(), Decision.APPROVE, "", digest));

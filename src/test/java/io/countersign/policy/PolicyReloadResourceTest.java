@@ -7,44 +7,19 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.countersign.testsupport.PolicyFileProfile;
 import io.countersign.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Reloading over HTTP from a configured file: success swaps and is announced, refusal keeps the old policy. */
+/** Reloading over HTTP from the configured file (PolicyFileProfile): success swaps and is announced, refusal keeps the old policy. */
 @QuarkusTest
-@TestProfile(PolicyReloadResourceTest.FilePolicyProfile.class)
+@TestProfile(PolicyFileProfile.class)
 class PolicyReloadResourceTest {
-
-    static final Path FILE;
-
-    static {
-        try {
-            FILE = Files.createTempFile("countersign-policy-", ".yaml");
-            FILE.toFile().deleteOnExit();
-            Files.writeString(FILE, policy("file-v1", "auto-approve", "low"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Points countersign.policy.file at a temporary file the tests rewrite. */
-    public static class FilePolicyProfile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("countersign.policy.file", FILE.toString());
-        }
-    }
 
     @Inject
     PolicyEvaluator evaluator;
@@ -61,12 +36,20 @@ class PolicyReloadResourceTest {
                 """.formatted(outcome, risk)).replace("version: \"t1\"", "version: \"" + label + "\"");
     }
 
-    private static void write(String content) throws IOException {
-        Files.writeString(FILE, content, StandardCharsets.UTF_8);
+    private static void write(String content) {
+        PolicyFileProfile.write(content);
+    }
+
+    /** The profile's other tests expect the short-review policy in force. */
+    @AfterEach
+    void restoreThePolicyTheProfileStartsWith() {
+        PolicyFileProfile.restoreShortReview();
+        given().auth().oauth2(Tokens.admin()).when().post("/api/v1/admin/policy/reload")
+                .then().statusCode(200).body("version", startsWith("test-short-review+sha256:"));
     }
 
     @Test
-    void reloadPutsTheEditedFileInForceAndAnnouncesIt() throws IOException {
+    void reloadPutsTheEditedFileInForceAndAnnouncesIt() {
         String before = evaluator.active().version();
         write(policy("file-v2", "deny", "high"));
 
@@ -74,7 +57,7 @@ class PolicyReloadResourceTest {
                 .when().post("/api/v1/admin/policy/reload")
                 .then().statusCode(200)
                 .body("version", startsWith("file-v2+sha256:"))
-                .body("source", equalTo("file:" + FILE.toAbsolutePath().normalize()))
+                .body("source", equalTo("file:" + PolicyFileProfile.FILE))
                 .body("rules[0].outcome", equalTo("DENY"))
                 .extract().path("version");
 
@@ -83,11 +66,11 @@ class PolicyReloadResourceTest {
                 .then().statusCode(200).body("version", equalTo(version));
         assertEquals(PolicyOutcome.DENY, evaluator.evaluate(Policies.input("any", "t", "staging", "{}")).outcome());
         assertTrue(recorder.events().contains(new PolicyReloaded(before, version, "alice-admin",
-                "file:" + FILE.toAbsolutePath().normalize())), recorder.events()::toString);
+                "file:" + PolicyFileProfile.FILE)), recorder.events()::toString);
     }
 
     @Test
-    void refusedReloadAnswers422AndKeepsTheOldPolicy() throws IOException {
+    void refusedReloadAnswers422AndKeepsTheOldPolicy() {
         write(policy("file-v3", "auto-approve", "low"));
         String good = given().auth().oauth2(Tokens.admin())
                 .when().post("/api/v1/admin/policy/reload")

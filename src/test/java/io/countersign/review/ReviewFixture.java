@@ -32,6 +32,9 @@ public class ReviewFixture {
     ReviewService reviews;
 
     @Inject
+    ReviewQueries queries;
+
+    @Inject
     WorkflowInspection inspection;
 
     @Inject
@@ -59,7 +62,7 @@ public class ReviewFixture {
 
     /** An open task of the request visible to {@code who}, if any. */
     public Optional<TaskSummary> openTask(Reviewer who, UUID requestId) {
-        return reviews.inbox(who, new InboxQuery(null, null, null, null, 1, 500)).tasks().stream()
+        return queries.inbox(who, new InboxQuery(null, null, null, null, 1, 500)).tasks().stream()
                 .filter(t -> t.requestId().equals(requestId)).findFirst();
     }
 

@@ -25,6 +25,9 @@ class ReviewProcessTest {
     @Inject
     ReviewService reviews;
 
+    @Inject
+    ReviewQueries queries;
+
     @Test
     void productionSchemaChangeIsApprovedByOneDba() {
         String agent = agents.register();
@@ -32,7 +35,7 @@ class ReviewProcessTest {
         Reviewer dora = reviewer("dora-" + UUID.randomUUID(), "dba");
         TaskSummary task = fixture.awaitTask(dora, id);
         assertEquals("dba", String.join(",", task.groups()));
-        String digest = reviews.detail(dora, id).action().payloadSha256();
+        String digest = queries.detail(dora, id).action().payloadSha256();
         reviews.recordDecision(dora, id, task.taskKey(), Decision.APPROVE, "looks fine", digest);
         fixture.awaitStatus(agent, id, "APPROVED");
         assertTrue(fixture.openTask(dora, id).isEmpty());

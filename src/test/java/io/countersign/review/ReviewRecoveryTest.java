@@ -49,6 +49,9 @@ class ReviewRecoveryTest {
     ReviewService reviews;
 
     @Inject
+    ReviewQueries queries;
+
+    @Inject
     ReviewProcesses processes;
 
     @Inject
@@ -118,7 +121,7 @@ class ReviewRecoveryTest {
         assertEquals(instance, reviews.process(id).orElseThrow().processInstanceKey);
         assertThat(fixture.outbox("review-start:" + id)).hasSize(1);
         assertEquals(1, fixture.openTask(dora, id).stream().count());
-        assertEquals(1, InboxCounts.open(reviews, dora, id));
+        assertEquals(1, InboxCounts.open(queries, dora, id));
     }
 
     @Test
@@ -130,16 +133,16 @@ class ReviewRecoveryTest {
         long instance = reviews.process(id).orElseThrow().processInstanceKey;
         reviews.onTaskCreating(listenerJob(t, id, instance, ListenerEventType.CREATING));
         reviews.onTaskCreating(listenerJob(t, id, instance, ListenerEventType.CREATING));
-        assertEquals(1, InboxCounts.open(reviews, dora, id));
+        assertEquals(1, InboxCounts.open(queries, dora, id));
 
-        String digest = reviews.detail(dora, id).action().payloadSha256();
+        String digest = queries.detail(dora, id).action().payloadSha256();
         reviews.recordDecision(dora, id, t.taskKey(), Decision.APPROVE, "fine", digest);
         fixture.awaitStatus(agent, id, "APPROVED");
         // the approval service job delivered again, and a late canceling listener: no error, no change
         reviews.onOutcome(serviceJob(id, instance), ActionStatus.APPROVED);
         reviews.onTaskCanceling(listenerJob(t, id, instance, ListenerEventType.CANCELING));
         assertEquals("APPROVED", fixture.status(agent, id));
-        assertEquals(1, reviews.myDecisions(dora.userId(), 10).size());
+        assertEquals(1, queries.myDecisions(dora.userId(), 10).size());
     }
 
     @Test
@@ -148,14 +151,14 @@ class ReviewRecoveryTest {
         UUID id = fixture.submit(agent, Payloads.schemaChange("production", "CREATE INDEX k ON t (c)"));
         Reviewer dora = reviewer("dora-" + UUID.randomUUID(), "dba");
         TaskSummary t = fixture.awaitTask(dora, id);
-        String digest = reviews.detail(dora, id).action().payloadSha256();
+        String digest = queries.detail(dora, id).action().payloadSha256();
 
         assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
             reviews.recordDecision(dora, id, t.taskKey(), Decision.APPROVE, "ok", digest);
             throw new IllegalStateException("rolled back after the decision");
         }));
         assertThat(fixture.outbox("review-complete:" + t.taskKey())).isEmpty();
-        assertThat(reviews.myDecisions(dora.userId(), 10)).isEmpty();
+        assertThat(queries.myDecisions(dora.userId(), 10)).isEmpty();
         assertThat(fixture.openTask(dora, id)).isPresent();
 
         reviews.recordDecision(dora, id, t.taskKey(), Decision.APPROVE, "ok", digest);
@@ -205,7 +208,7 @@ class ReviewRecoveryTest {
         });
 
         // the assignee decides; an assignment arriving after the task ended counts as delivered
-        String digest = reviews.detail(dan, id).action().payloadSha256();
+        String digest = queries.detail(dan, id).action().payloadSha256();
         reviews.recordDecision(dan, id, t.taskKey(), Decision.APPROVE, "fine", digest);
         fixture.awaitStatus(agent, id, "APPROVED");
         assertThat(fixture.awaitDelivered("review-complete:" + t.taskKey())).singleElement()
@@ -222,8 +225,8 @@ class ReviewRecoveryTest {
 
     /** Counts through the public read model. */
     static final class InboxCounts {
-        static long open(ReviewService reviews, Reviewer who, UUID id) {
-            return reviews.inbox(who, new Views.InboxQuery(null, null, null, null, 1, 500)).tasks().stream()
+        static long open(ReviewQueries queries, Reviewer who, UUID id) {
+            return queries.inbox(who, new Views.InboxQuery(null, null, null, null, 1, 500)).tasks().stream()
                     .filter(x -> x.requestId().equals(id)).count();
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countersign.review.Views.Reviewer;
 import io.countersign.testsupport.Payloads;
+import io.countersign.testsupport.PolicyFileProfile;
 import io.countersign.testsupport.TestAgents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The process's timers: escalation before the deadline, expiry at the deadline. */
 @QuarkusTest
-@TestProfile(ShortReviewProfile.class)
+@TestProfile(PolicyFileProfile.class)
 class ReviewTimeoutTest {
 
     @Inject
@@ -27,7 +28,7 @@ class ReviewTimeoutTest {
     ReviewFixture fixture;
 
     @Inject
-    ReviewService reviews;
+    ReviewQueries queries;
 
     @Test
     void unansweredReviewIsEscalatedThenExpires() {
@@ -39,7 +40,7 @@ class ReviewTimeoutTest {
         // the non-interrupting timer adds the escalation group to the open task and records it
         Views.TaskSummary escalated = fixture.awaitTask(security, id);
         assertTrue(escalated.groups().containsAll(java.util.List.of("oncall", "security")), "the original group keeps the task");
-        assertTrue(reviews.detail(security, id).timeline().stream().anyMatch(e -> e.kind().equals("review.escalated")));
+        assertTrue(queries.detail(security, id).timeline().stream().anyMatch(e -> e.kind().equals("review.escalated")));
         // ... and, through the outbox, to the engine's user task
         ReviewFixture.OutboxRow update = fixture.awaitDelivered("review-escalate:" + escalated.taskKey() + ":").get(0);
         assertEquals("UPDATE_CANDIDATE_GROUPS", update.type());
