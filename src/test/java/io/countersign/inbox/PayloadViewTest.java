@@ -62,7 +62,8 @@ class PayloadViewTest {
     void unreadableStatementsAreShownAsNotUnderstoodNeverAsSafe() {
         PayloadView.Statement s = only("this is not SQL at all");
         assertTrue(s.reason().contains("not understood"), s.reason());
-        assertTrue(only("DROP DATABASE orders").reason().contains("DROP"), "DROP DATABASE is named even when unparsed");
+        assertTrue(only("DROP/* sneaky */DATABASE orders").reason().contains("DROP DATABASE"),
+                "DROP DATABASE is named even when unparsed");
     }
 
     @Test

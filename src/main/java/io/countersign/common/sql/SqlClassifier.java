@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
@@ -40,6 +41,8 @@ public final class SqlClassifier {
     static final String NOT_UNDERSTOOD = "not understood: the SQL parser cannot read it, so it is treated as "
             + "destructive";
 
+    private static final String DROP_REASON = "DROP removes an object and its data";
+
     /** Statements longer than this are not parsed (the parser's lookahead grows with nesting). */
     static final int MAX_STATEMENT_CHARS = 100_000;
 
@@ -48,6 +51,17 @@ public final class SqlClassifier {
 
     /** All statements of one payload together get this long; the rest are not understood (no slow-SQL DoS). */
     static final long BUDGET_MILLIS = 3_000;
+
+    /**
+     * {@code DROP DATABASE name}, which JSqlParser 5.3 has no grammar for, in its plain PostgreSQL
+     * form only: optional {@code IF EXISTS}, one identifier (unquoted, or quoted printable ASCII),
+     * optional {@code WITH (FORCE)}, ASCII whitespace between, nothing else (no comment, no hidden
+     * character). Anything else starting with these words still goes to the parser and is not
+     * understood.
+     */
+    private static final Pattern DROP_DATABASE = Pattern.compile("\\s*DROP\\s+DATABASE\\s+(?:IF\\s+EXISTS\\s+)?"
+            + "(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[\\x20\\x21\\x23-\\x7e]|\"\")+\")"
+            + "(?:\\s+WITH\\s*\\(\\s*FORCE\\s*\\))?\\s*", Pattern.CASE_INSENSITIVE);
 
     /** Words after CREATE/DROP/ALTER that qualify rather than name the object. */
     private static final Set<String> MODIFIERS = Set.of("OR", "REPLACE", "UNIQUE", "TEMP", "TEMPORARY", "UNLOGGED",
@@ -111,6 +125,9 @@ public final class SqlClassifier {
             if (piece.text().length() > MAX_STATEMENT_CHARS || left <= 0) {
                 return notUnderstood(kind);
             }
+            if (DROP_DATABASE.matcher(piece.text()).matches()) {
+                return new Classification(kind, true, true, DROP_REASON);
+            }
             st = parse(piece.text(), System.nanoTime() + Math.min(PARSE_TIMEOUT_MILLIS, left) * 1_000_000);
         } catch (ParseException | RuntimeException | StackOverflowError e) {
             return notUnderstood(kind);
@@ -160,7 +177,7 @@ public final class SqlClassifier {
 
     private static String destructiveReason(Statement st) {
         if (st instanceof Drop) {
-            return "DROP removes an object and its data";
+            return DROP_REASON;
         }
         if (st instanceof Truncate) {
             return "TRUNCATE deletes every row";
