@@ -1,4 +1,4 @@
-// Audit-trail benchmark helper (issue 5): a single-file Java 17 program used by bench/audit.sh.
+// Audit-trail benchmark helper: a single-file Java 17 program used by bench/audit.sh.
 //   java bench/AuditBench.java token <privateKeyPem> <sub> <group>
 //       prints a JWT signed with the fixture issuer key (bench only, never in production)
 //   java -cp <postgresql.jar> bench/AuditBench.java append <jdbcUrl> <user> <threads> <seconds> <eventsPerTx>

@@ -244,7 +244,7 @@ public class ReviewBench {
                 return false;
             }
             sample("approve sent -> long-poll APPROVED", pollAnsweredNanos.get() - tApprove);
-            // The wake-up alone (issue 2: the long-poll returns within 100 ms after the decision commits):
+            // The wake-up alone (the long-poll target: it returns within 100 ms after the decision commits):
             // from the request's decidedAt, which the server stamps inside the deciding transaction just
             // before it commits, to the answer's arrival. Same host, same clock; an upper bound, since
             // the stamp precedes the commit.

@@ -35,7 +35,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Benchmark of the embedded engine (issue 3), not a test: drives a five-step process
+ * Benchmark of the embedded engine, not a test: drives a five-step process
  * (service task, exclusive gateway, user task completed through {@link WorkflowEngine},
  * service task, end) closed-loop with a bounded number of instances in flight and reports
  * completed instances per second, per-step latency from the engine's own element history and

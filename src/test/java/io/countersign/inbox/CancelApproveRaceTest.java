@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /**
  * An approval racing the agent's cancellation either wins entirely (its decision is in the trail
  * before the cancellation) or loses with 409 "no longer in review"; no decision ever follows the
- * terminal event of its request (issue 14, item 5).
+ * terminal event of its request (docs/security.md).
  */
 @QuarkusTest
 class CancelApproveRaceTest {

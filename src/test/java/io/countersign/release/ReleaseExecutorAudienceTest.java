@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Only the executor a release names may redeem it (countersign.release.executors, docs/executors.md),
- * and the redeemer is recorded by the token's subject, never by its upn (issue 14, item 6).
+ * and the redeemer is recorded by the token's subject, never by its upn (docs/security.md).
  */
 @QuarkusTest
 class ReleaseExecutorAudienceTest {

@@ -20,7 +20,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Guards the per-instance database cost of the embedded engine (issue 3, docs/benchmarks.md):
+ * Guards the per-instance database cost of the embedded engine (docs/benchmarks.md, "Embedded engine"):
  * one instance of the benchmark's five-step process, driven through the interface on a
  * standalone engine, must stay within a fixed number of transactions and statements. The count
  * is deterministic: jobs go straight to the registered workers (no claiming transaction) and
