@@ -92,6 +92,8 @@ class OperationsTest {
                 .then().statusCode(200)
                 .body(containsString("/api/v1/actions/{id}/cancel"))
                 .body(containsString("Idempotency-Key"))
-                .body(containsString("INV-2026-117"));
+                .body(containsString("INV-2026-117"))
+                // the agent's view of reviewers' decisions, with its example (docs/api.md)
+                .body(containsString("ReviewerDecision")).body(containsString("Use the new IBAN"));
     }
 }

@@ -60,6 +60,18 @@ public class ActionRequestResource {
              "payload":{"amount":"12500.00","currency":"EUR",
                         "beneficiary":{"name":"ACME GmbH","iban":"DE89370400440532013000"},"reference":"INV-2026-117"}}""";
 
+    private static final String EXAMPLE_CHANGES_REQUESTED = """
+            {"id":"0b6f4c8e-52a1-4b0e-9a57-3c2f1d7e8a90","agentId":"demo-payments-agent","type":"payment.transfer",
+             "target":"acct:treasury/eur-main","environment":"production","status":"CHANGES_REQUESTED",
+             "payloadSha256":"9c1e5f0b7a3d2e8c4b6a1f9e0d7c3b5a2e8f4d6c1b9a7e3f5d0c2b8a6e4f1d3c",
+             "decisions":[
+              {"reviewer":"fred","decision":"APPROVE","comment":"amount matches the invoice","round":0,
+               "payloadSha256":"9c1e5f0b7a3d2e8c4b6a1f9e0d7c3b5a2e8f4d6c1b9a7e3f5d0c2b8a6e4f1d3c",
+               "decidedAt":"2026-12-03T09:12:44.120Z"},
+              {"reviewer":"fiona","decision":"REQUEST_CHANGES","comment":"Use the new IBAN","round":0,
+               "payloadSha256":"9c1e5f0b7a3d2e8c4b6a1f9e0d7c3b5a2e8f4d6c1b9a7e3f5d0c2b8a6e4f1d3c",
+               "decidedAt":"2026-12-03T09:20:02.511Z"}]}""";
+
     @Inject
     ActionSubmissions submissions;
 
@@ -118,7 +130,10 @@ public class ActionRequestResource {
     @Operation(summary = "Get one of your requests",
             description = "With wait (e.g. 30s, 500ms, PT30S; at most 60 s) the call returns as soon as a pending "
                     + "request is decided, or with the unchanged request when the wait ends.")
-    @APIResponse(responseCode = "200", description = "The request with its current status")
+    @APIResponse(responseCode = "200", description = "The request with its current status; for a request routed to "
+            + "review, decisions lists every reviewer's decision with its comment, oldest first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActionView.class),
+                    examples = @ExampleObject(name = "changes-requested", value = EXAMPLE_CHANGES_REQUESTED)))
     @APIResponse(responseCode = "404", description = "No such request for this agent")
     @APIResponse(responseCode = "429", description = "The agent already has countersign.actions.max-long-polls-per-agent "
             + "long-polls waiting; see Retry-After")

@@ -55,6 +55,9 @@ public class ActionService {
     @Inject
     Instance<ReleaseProvider> releases;
 
+    @Inject
+    ReviewerDecisions decisions;
+
     /** A stored or fresh response to a submission. */
     public record SubmissionResult(UUID requestId, int status, String body, boolean replayed) {
     }
@@ -196,8 +199,13 @@ public class ActionService {
     public ActionView get(String agentId, UUID id) {
         Read read = QuarkusTransaction.requiringNew().call(() -> {
             ActionRequest r = owned(agentId, id);
+            ActionView view = ActionView.of(r);
+            // a request policy decided alone has no decisions: no query on the fast path's reads
+            if (r.reviewGroups != null) {
+                view = view.withDecisions(decisions.on(id));
+            }
             // Only the owning agent gets here (owned() above), and only once the request is APPROVED.
-            return new Read(ActionView.of(r), r.status != ActionStatus.APPROVED ? null
+            return new Read(view, r.status != ActionStatus.APPROVED ? null
                     : new ReleaseProvider.ApprovedAction(r.id, r.agentId, r.type, r.target, r.environment,
                             r.payloadSha256, r.approvers == null ? List.of() : List.copyOf(r.approvers),
                             r.policyVersion, r.policyRule));

@@ -13,17 +13,35 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ActionView(UUID id, String agentId, String type, String target, String environment, String summary,
         String justification, JsonNode payload, String payloadSha256, ActionStatus status, String statusReason,
-        String risk, PolicyRef policy, ReviewView review, List<String> approvers, ReleaseProvider.ReleaseView release,
-        String outcomeDetail, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime decidedAt) {
+        String risk, PolicyRef policy, ReviewView review, List<String> approvers, List<ReviewerDecision> decisions,
+        ReleaseProvider.ReleaseView release, String outcomeDetail, OffsetDateTime createdAt, OffsetDateTime updatedAt,
+        OffsetDateTime decidedAt) {
 
     /** The same view with the agent's release attached. */
     ActionView withRelease(ReleaseProvider.ReleaseView r) {
         return new ActionView(id, agentId, type, target, environment, summary, justification, payload, payloadSha256,
-                status, statusReason, risk, policy, review, approvers, r, outcomeDetail, createdAt, updatedAt, decidedAt);
+                status, statusReason, risk, policy, review, approvers, decisions, r, outcomeDetail, createdAt, updatedAt,
+                decidedAt);
+    }
+
+    /** The same view with the reviewers' decisions attached. */
+    ActionView withDecisions(List<ReviewerDecision> d) {
+        return new ActionView(id, agentId, type, target, environment, summary, justification, payload, payloadSha256,
+                status, statusReason, risk, policy, review, approvers, List.copyOf(d), release, outcomeDetail, createdAt,
+                updatedAt, decidedAt);
     }
 
     /** Which policy version and rule decided. */
     public record PolicyRef(String version, String rule) {
+    }
+
+    /**
+     * One reviewer's decision, as the requesting agent reads it (docs/api.md): who, what
+     * ({@code APPROVE}, {@code REJECT}, {@code REQUEST_CHANGES}), their comment, in which review
+     * round and on which revision of the payload.
+     */
+    public record ReviewerDecision(String reviewer, String decision, String comment, int round, String payloadSha256,
+            OffsetDateTime decidedAt) {
     }
 
     /** What the review requires (only for requests routed to review). */
@@ -38,7 +56,7 @@ public record ActionView(UUID id, String agentId, String type, String target, St
             return new ActionView(r.id, r.agentId, r.type, r.target, r.environment, r.summary, r.justification,
                     JsonSupport.MAPPER.readTree(r.payload), r.payloadSha256, r.status, r.statusReason, r.risk,
                     r.policyRule == null ? null : new PolicyRef(r.policyVersion, r.policyRule), review,
-                    r.approvers, null, r.outcomeDetail, r.createdAt, r.updatedAt, r.decidedAt);
+                    r.approvers, null, null, r.outcomeDetail, r.createdAt, r.updatedAt, r.decidedAt);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored payload of " + r.id + " is not JSON", e);
         }

@@ -1,5 +1,6 @@
 package io.countersign.inbox;
 
+import io.countersign.action.DecisionWaiters;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.DemoPeople;
@@ -36,6 +37,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -86,6 +91,9 @@ public class InboxResource {
 
     @Inject
     InboxEvents events;
+
+    @Inject
+    DecisionWaiters waiters;
 
     // ------------------------------------------------------------------ sign-in
 
@@ -206,8 +214,16 @@ public class InboxResource {
         if (d == null || taskKey == null) {
             return requestPage(me, requestId, "Choose approve, reject or request changes.", null, 400);
         }
-        return act(me, requestId, () -> reviews.recordDecision(reviewer(me), requestId, taskKey, d, comment, digest),
-                switch (d) {
+        return act(me, requestId, () -> {
+            CompletableFuture<Void> moved = waiters.register(requestId); // before the commit: no change is missed
+            try {
+                if (reviews.recordDecision(reviewer(me), requestId, taskKey, d, comment, digest)) {
+                    awaitOutcome(moved);
+                }
+            } finally {
+                waiters.unregister(requestId, moved);
+            }
+        }, switch (d) {
                     case APPROVE -> "approved";
                     case REJECT -> "rejected";
                     case REQUEST_CHANGES -> "changes-requested";
@@ -252,6 +268,24 @@ public class InboxResource {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Waits (at most {@code countersign.inbox.outcome-wait}) until the request's status changes,
+     * so that the page after a settling decision shows the state the decision led to, not the one
+     * before it. {@code moved} was registered before the decision committed, so a change that
+     * commits before this wait starts completes it too.
+     */
+    private void awaitOutcome(CompletableFuture<Void> moved) {
+        try {
+            moved.get(config.outcomeWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // the request page says the outcome is being settled and reloads itself until it is there
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
 
     /** Runs a state change; success → 303 back to the request (PRG), refusal → the page with the reason. */
     private Response act(SignedInPerson me, UUID requestId, Runnable change, String notice) {

@@ -3,6 +3,7 @@ package io.countersign.review;
 import io.countersign.action.ActionService;
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionView;
+import io.countersign.action.ReviewerDecisions;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.AgentView;
 import io.countersign.identity.Identities;
@@ -30,13 +31,14 @@ import java.util.UUID;
 
 /**
  * The reads behind the inbox pages: a reviewer's inbox, a request's page with what the reviewer
- * may do on it (and why not), and their own decisions. Visibility and the decision rules come
+ * may do on it (and why not), and their own decisions; and the decisions on a request for its
+ * agent ({@link ReviewerDecisions}, the action feature's port). Visibility and the decision rules come
  * from {@link ReviewAccess}, the same ones {@link ReviewService} enforces. Every method is one
  * transaction.
  */
 @ApplicationScoped
 @Transactional
-public class ReviewQueries {
+public class ReviewQueries implements ReviewerDecisions {
 
     @Inject
     EntityManager em;
@@ -104,8 +106,7 @@ public class ReviewQueries {
                 requestId, InboxTask.OPEN).stream().filter(t -> access.taskVisible(who, t)).map(this::summary).toList();
         TaskSummary myTask = open.stream().filter(t -> t.assignee() == null || t.assignee().equals(who.userId()))
                 .findFirst().orElse(open.isEmpty() ? null : open.get(0));
-        List<DecisionView> decisions = ReviewDecision.<ReviewDecision>list("requestId = ?1 order by decidedAt, id",
-                requestId).stream().map(d -> view(d, a.summary())).toList();
+        List<DecisionView> decisions = decisionsOn(requestId).stream().map(d -> view(d, a.summary())).toList();
         List<TimelineEntry> timeline = ReviewEvent.<ReviewEvent>list("requestId = ?1 order by id", requestId).stream()
                 .map(e -> new TimelineEntry(e.at, e.kind, e.actor, e.detail)).toList();
         int approvals = (int) access.countApprovals(requestId, round);
@@ -132,7 +133,44 @@ public class ReviewQueries {
         List<String> candidates = myTask == null ? List.of()
                 : access.reassignCandidates(InboxTask.findById(myTask.taskKey()), who);
         return new RequestDetail(a, agent.displayName(), agent.ownerUserId(), myTask, open, decisions, timeline, round,
-                approvals, required, cannotApprove == null, cannotApprove, cannotDecide == null, cannotDecide, candidates);
+                approvals, required, cannotApprove == null, cannotApprove, cannotDecide == null, cannotDecide, candidates,
+                a.status() == ActionStatus.PENDING_REVIEW ? settling(decisions, round, approvals, required,
+                        a.payloadSha256()) : null);
+    }
+
+    /**
+     * What a request still {@code PENDING_REVIEW} is becoming when its review is already decided:
+     * the newest decision rejected it in this round, or asked for changes in the round before
+     * and the agent has not revised yet (the digest is the one decided on), or the round has all
+     * the approvals it needs. Null while the review is still open.
+     */
+    static String settling(List<DecisionView> decisions, int round, int approvals, int required, String digest) {
+        if (decisions.isEmpty()) {
+            return null;
+        }
+        DecisionView last = decisions.get(decisions.size() - 1);
+        if (last.decision() == Decision.REJECT && last.round() == round) {
+            return "Rejected: the process is closing the request.";
+        }
+        if (last.decision() == Decision.REQUEST_CHANGES && last.round() == round - 1
+                && last.payloadSha256().equals(digest)) {
+            return "Changes requested: the request is on its way back to the agent.";
+        }
+        if (approvals >= required) {
+            return "Approved: the release is being prepared.";
+        }
+        return null;
+    }
+
+    /** The agent's own request only: the caller ({@code ActionService.get}) checked that it is. */
+    @Override
+    public List<ActionView.ReviewerDecision> on(UUID requestId) {
+        return decisionsOn(requestId).stream().map(d -> new ActionView.ReviewerDecision(d.reviewer, d.decision.name(),
+                d.comment == null ? "" : d.comment, d.round, d.payloadSha256, d.decidedAt)).toList();
+    }
+
+    private static List<ReviewDecision> decisionsOn(UUID requestId) {
+        return ReviewDecision.list("requestId = ?1 order by decidedAt, id", requestId);
     }
 
     /** What the reviewer decided, newest first. */

@@ -234,8 +234,12 @@ public class ReviewService {
      * open and visible to the reviewer, not claimed by someone else, the request is still in
      * review with the digest the reviewer saw, and separation of duties holds. The completion of
      * the engine's user task is written to the outbox in the same transaction.
+     *
+     * @return whether this decision settles the review round (a rejection, a request for changes,
+     *         or the approval that reaches the required count): the process will then move the
+     *         request out of {@code PENDING_REVIEW}, shortly after this transaction commits
      */
-    public void recordDecision(Reviewer who, UUID requestId, long taskKey, Decision decision,
+    public boolean recordDecision(Reviewer who, UUID requestId, long taskKey, Decision decision,
             String comment, String shownDigest) {
         String c = comment == null ? "" : comment.strip();
         if ((decision == Decision.REJECT || decision == Decision.REQUEST_CHANGES) && c.isEmpty()) {
@@ -320,6 +324,7 @@ public class ReviewService {
         outbox.enqueueCompleteUserTask(taskKey, completionVariables(decision, approvals, who.userId()),
                 "review-complete:" + taskKey, ReviewProcesses.orderingKey(requestId));
         inboxChanged.fire(new InboxChanged(requestId, taskKey, "decided", access.groupsOf(taskKey), t.assignee));
+        return decision != Decision.APPROVE || approvals >= required;
     }
 
     static Map<String, Object> completionVariables(Decision decision, int approvals, String reviewer) {

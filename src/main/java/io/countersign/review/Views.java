@@ -51,10 +51,14 @@ public final class Views {
     public record TimelineEntry(OffsetDateTime at, String kind, String actor, String detail) {
     }
 
-    /** Everything a reviewer needs on the request page. */
+    /**
+     * Everything a reviewer needs on the request page. {@code settling} is set while the request is
+     * still {@code PENDING_REVIEW} although its review is decided (the process has not yet moved it
+     * on): what it is becoming, for the page to say so instead of the old status.
+     */
     public record RequestDetail(ActionView action, String agentName, String ownerUserId, TaskSummary myTask,
             List<TaskSummary> openTasks, List<DecisionView> decisions, List<TimelineEntry> timeline, int round,
             int approvalsSoFar, int approvalsRequired, boolean canApprove, String cannotApproveReason,
-            boolean canDecide, String cannotDecideReason, List<String> reassignCandidates) {
+            boolean canDecide, String cannotDecideReason, List<String> reassignCandidates, String settling) {
     }
 }

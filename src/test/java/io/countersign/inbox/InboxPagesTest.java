@@ -53,11 +53,6 @@ class InboxPagesTest {
         return c.get("/inbox/requests/" + id);
     }
 
-    private Response decide(InboxClient c, UUID id, Response page, String decision, String comment) {
-        return c.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
-                "digest", field(page, "digest"), "decision", decision, "comment", comment));
-    }
-
     @Test
     void signInSetsHttpOnlySameSiteStrictSessionCookie() {
         InboxClient c = new InboxClient();
@@ -128,7 +123,7 @@ class InboxPagesTest {
         page.then().statusCode(200).body(containsString("id=\"approve\""));
         var poll = java.util.concurrent.CompletableFuture.supplyAsync(() -> given().auth().oauth2(Tokens.agent(agent))
                 .when().get("/api/v1/actions/" + id + "?wait=30s").then().statusCode(200).extract().path("status"));
-        Response done = decide(c, id, page, "approve", "Checked the migration");
+        Response done = c.decide(id, page, "approve", "Checked the migration");
         done.then().statusCode(303).header("Location", containsString("notice=approved"));
         assertEquals("APPROVED", poll.get(40, java.util.concurrent.TimeUnit.SECONDS));
         c.get(done.header("Location")).then().statusCode(200).body(containsString("Checked the migration"))
@@ -144,9 +139,9 @@ class InboxPagesTest {
         String dora = user("dora");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         Response page = openRequest(c, dora, id, "dba");
-        decide(c, id, page, "reject", "  ").then().statusCode(400).body(containsString("comment"));
+        c.decide(id, page, "reject", "  ").then().statusCode(400).body(containsString("comment"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
-        decide(c, id, page, "reject", "Not during business hours").then().statusCode(303);
+        c.decide(id, page, "reject", "Not during business hours").then().statusCode(303);
         fixture.awaitStatus(agent, id, "REJECTED");
     }
 
@@ -204,7 +199,7 @@ class InboxPagesTest {
         Response page = openRequest(c, owner, id, "dba");
         page.then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("id=\"approve\"")))
                 .body(containsString("cannot approve"));
-        decide(c, id, page, "approve", "").then().statusCode(403).body(containsString("can never approve"));
+        c.decide(id, page, "approve", "").then().statusCode(403).body(containsString("can never approve"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
     }
 
@@ -217,7 +212,7 @@ class InboxPagesTest {
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
         Response page = openRequest(f1, fred, id, "finance");
         page.then().body(containsString("0 of 2"));
-        decide(f1, id, page, "approve", "first").then().statusCode(303);
+        f1.decide(id, page, "approve", "first").then().statusCode(303);
         // the second step opens; fred may not count twice
         await(() -> {
             String html = f1.get("/inbox/requests/" + id).body().asString();
@@ -233,7 +228,7 @@ class InboxPagesTest {
         f1.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(second, "taskKey"),
                 "digest", field(second, "digest"), "decision", "approve", "comment", "again"))
                 .then().statusCode(403).body(containsString("different person"));
-        decide(f2, id, second, "approve", "second").then().statusCode(303);
+        f2.decide(id, second, "approve", "second").then().statusCode(303);
         fixture.awaitStatus(agent, id, "APPROVED");
     }
 
@@ -243,17 +238,17 @@ class InboxPagesTest {
         UUID id = fixture.submit(agent, Payloads.payment("26000.00", "production"));
         String fred = user("fred");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
-        decide(f1, id, openRequest(f1, fred, id, "finance"), "approve", "first").then().statusCode(303);
+        f1.decide(id, openRequest(f1, fred, id, "finance"), "approve", "first").then().statusCode(303);
         await(() -> f1.get("/inbox/requests/" + id).body().asString().contains("already approved"));
         Response stepTwo = f1.get("/inbox/requests/" + id);
         // no approve button, but reject and request changes stay available (documented in docs/inbox.md)
         stepTwo.then().statusCode(200).body(org.hamcrest.Matchers.not(containsString("id=\"approve\"")))
                 .body(containsString("id=\"reject\"")).body(containsString("id=\"request-changes\""))
                 .body(containsString("can still reject or request changes"));
-        decide(f1, id, stepTwo, "approve", "again").then().statusCode(403).body(containsString("different person"));
-        decide(f1, id, stepTwo, "reject", "").then().statusCode(400).body(containsString("comment"));
+        f1.decide(id, stepTwo, "approve", "again").then().statusCode(403).body(containsString("different person"));
+        f1.decide(id, stepTwo, "reject", "").then().statusCode(400).body(containsString("comment"));
         assertEquals("PENDING_REVIEW", fixture.status(agent, id));
-        decide(f1, id, stepTwo, "reject", "second thoughts: wrong beneficiary").then().statusCode(303);
+        f1.decide(id, stepTwo, "reject", "second thoughts: wrong beneficiary").then().statusCode(303);
         fixture.awaitStatus(agent, id, "REJECTED");
         f1.get("/inbox/decisions").then().statusCode(200).body(containsString("second thoughts: wrong beneficiary"))
                 .body(containsString("first"));
@@ -266,12 +261,12 @@ class InboxPagesTest {
         String fred = user("fred");
         String fiona = user("fiona");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
-        decide(f1, id, openRequest(f1, fred, id, "finance"), "approve", "ok").then().statusCode(303);
+        f1.decide(id, openRequest(f1, fred, id, "finance"), "approve", "ok").then().statusCode(303);
         InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
         fixture.awaitTask(reviewer(fiona, "finance"), id);
         Response second = f2.get("/inbox/requests/" + id);
-        decide(f2, id, second, "request-changes", "").then().statusCode(400);
-        decide(f2, id, second, "request-changes", "Use the new IBAN").then().statusCode(303);
+        f2.decide(id, second, "request-changes", "").then().statusCode(400);
+        f2.decide(id, second, "request-changes", "Use the new IBAN").then().statusCode(303);
         fixture.awaitStatus(agent, id, "CHANGES_REQUESTED");
         String oldDigest = field(second, "digest");
 
@@ -290,10 +285,38 @@ class InboxPagesTest {
         // a decision bound to the old digest is refused
         f1.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(revised, "taskKey"),
                 "digest", oldDigest, "decision", "approve")).then().statusCode(409);
-        decide(f1, id, revised, "approve", "new IBAN fine").then().statusCode(303);
+        f1.decide(id, revised, "approve", "new IBAN fine").then().statusCode(303);
         fixture.awaitTask(reviewer(fiona, "finance"), id);
-        decide(f2, id, f2.get("/inbox/requests/" + id), "approve", "agreed").then().statusCode(303);
+        f2.decide(id, f2.get("/inbox/requests/" + id), "approve", "agreed").then().statusCode(303);
         fixture.awaitStatus(agent, id, "APPROVED");
+    }
+
+    /** The page a settling decision leads to shows the state it led to, not PENDING_REVIEW. */
+    @Test
+    void thePageAfterASettlingDecisionShowsTheStatusItLedTo() {
+        String agent = agents.register();
+        String fred = user("fred");
+        String fiona = user("fiona");
+        InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
+        InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
+        UUID paid = fixture.submit(agent, Payloads.payment("25000.00", "production"));
+        // the first of two approvals settles nothing: still in review
+        Response first = f1.decide(paid, openRequest(f1, fred, paid, "finance"), "approve", "ok");
+        first.then().statusCode(303);
+        f1.get(first.header("Location")).then().statusCode(200).body(containsString("<dd id=\"status\">PENDING_REVIEW</dd>"))
+                .body(not(containsString("id=\"settling\"")));
+        Response second = f2.decide(paid, openRequest(f2, fiona, paid, "finance"), "approve", "agreed");
+        second.then().statusCode(303);
+        f2.get(second.header("Location")).then().statusCode(200).body(containsString("<dd id=\"status\">APPROVED</dd>"))
+                .body(containsString("Your approval is recorded."));
+
+        UUID rejected = fixture.submit(agent, Payloads.payment("25000.00", "production"));
+        Response reject = f1.decide(rejected, openRequest(f1, fred, rejected, "finance"), "reject", "wrong payee");
+        f1.get(reject.header("Location")).then().statusCode(200).body(containsString("<dd id=\"status\">REJECTED</dd>"));
+
+        UUID sentBack = fixture.submit(agent, Payloads.payment("25000.00", "production"));
+        Response changes = f1.decide(sentBack, openRequest(f1, fred, sentBack, "finance"), "request-changes", "new IBAN");
+        f1.get(changes.header("Location")).then().statusCode(200).body(containsString("<dd id=\"status\">CHANGES_REQUESTED</dd>"));
     }
 
     @Test
@@ -443,7 +466,7 @@ class InboxPagesTest {
                 .body(containsString("data-request=\"" + first)).body(containsString("data-request=\"" + second))
                 .body(containsString("data-request=\"" + third));
 
-        decide(c, first, c.get("/inbox/requests/" + first), "approve", "fine").then().statusCode(303);
+        c.decide(first, c.get("/inbox/requests/" + first), "approve", "fine").then().statusCode(303);
         assertEquals(0, openGroupRows(first));
         c.get("/inbox?agent=" + agent).then().body(containsString("<strong>2</strong> open"))
                 .body(not(containsString("data-request=\"" + first)));
