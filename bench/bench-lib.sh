@@ -50,6 +50,14 @@ build_app() {
 start_app() {
     local t0
     t0=$(date +%s%N)
+    # The bench drivers redeem as these executor identities; production maps each executor's
+    # subject to its audiences (docs/executors.md, "Who may redeem"), an unmapped one redeems
+    # nothing. Read by the app from config/ in its working directory; bench only.
+    mkdir -p "$WORKDIR/config"
+    cat > "$WORKDIR/config/application.properties" <<'PROPS'
+countersign.release.executors."bench-executor".audiences=db-migrator,payment-service,git-pre-receive,countersign-executor
+countersign.release.executors."faults-executor".audiences=db-migrator,payment-service,git-pre-receive,countersign-executor
+PROPS
     (
         cd "$WORKDIR"
         export QUARKUS_PROFILE=postgres

@@ -87,6 +87,9 @@ check "unanswered submissions answered 201 on retry" true "$retry_state"
 check "acknowledged submissions missing" 0 "$(sql $DB "SELECT count(*) FROM faults_acked k LEFT JOIN action_request a ON a.id = k.id::uuid WHERE a.id IS NULL")"
 check "acknowledged cancels not CANCELLED" 0 "$(sql $DB "SELECT count(*) FROM faults_cancelled k JOIN action_request a ON a.id = k.id::uuid WHERE a.status <> 'CANCELLED'")"
 check "acknowledged outcomes not recorded" 0 "$(sql $DB "SELECT count(*) FROM faults_outcome k JOIN action_request a ON a.id = k.id::uuid WHERE a.status <> k.extra")"
+# The load redeems as faults-executor (mapped by bench-lib.sh): a run that redeemed nothing did not
+# test redemption at all (it once did not: every redeem was refused 403 as an unmapped executor).
+check "redemptions acknowledged (the redeem path ran)" true "$([ "$(grep -c '^R ' "$JOURNAL")" -gt 0 ] && echo true || echo false)"
 check "acknowledged redemptions not redeemed" 0 "$(sql $DB "SELECT count(*) FROM faults_redeemed k LEFT JOIN release_token t ON t.jti = k.id WHERE t.redeemed_at IS NULL")"
 check "requests with two terminal states in their history" 0 "$(sql $DB "$HISTORY SELECT count(*) FROM (SELECT request_id FROM h WHERE st IN ($TERMINAL) GROUP BY request_id HAVING count(*) > 1) x")"
 check "requests whose history does not end in their status" 0 "$(sql $DB "$HISTORY, last AS (SELECT DISTINCT ON (request_id) request_id, st FROM h ORDER BY request_id, id DESC)

@@ -26,6 +26,7 @@ redeemed=$(sql $DB "SELECT count(*) FROM release_token WHERE redeemed_at IS NOT 
 twice=$(sql $DB "SELECT count(*) FROM (SELECT request_id FROM release_token WHERE redeemed_at IS NOT NULL GROUP BY request_id HAVING count(*) > 1) x")
 echo "redeemed releases in the database: $redeemed; approvals redeemed more than once: $twice"
 [ "$twice" == 0 ] || rc=1
+[ "$redeemed" -gt 0 ] || rc=1 # no redemption at all: the executor mapping (bench-lib.sh) is missing
 result_row "full cycle, $CONCURRENCY in flight for $SECONDS_LOAD s" \
     "$(grep '^RESULT' "$WORKDIR/cycle.out" | cut -c8-); RSS after $rss MB, heap after GC $heap MB"
 exit $rc
