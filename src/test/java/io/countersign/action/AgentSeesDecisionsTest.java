@@ -1,6 +1,7 @@
 package io.countersign.action;
 
 import static io.countersign.review.ReviewFixture.reviewer;
+import static io.countersign.testsupport.Ids.unique;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +10,6 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.json.JsonSupport;
@@ -50,10 +50,6 @@ class AgentSeesDecisionsTest {
     @Inject
     ReviewFixture fixture;
 
-    private static String user(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static JsonPath read(String agent, UUID id, String wait) {
         return given().auth().oauth2(Tokens.agent(agent)).queryParam("wait", wait)
                 .when().get("/api/v1/actions/" + id).then().statusCode(200).extract().jsonPath();
@@ -74,8 +70,8 @@ class AgentSeesDecisionsTest {
         assertEquals(List.of(), pending.getList("decisions"), "routed to review, nobody decided yet");
         String firstDigest = pending.getString("payloadSha256");
 
-        String fred = user("fred");
-        String fiona = user("fiona");
+        String fred = unique("fred");
+        String fiona = unique("fiona");
         decide(fred, id, "approve", "amount matches the invoice").then().statusCode(303);
         decide(fiona, id, "request-changes", "Use the new IBAN <GB82> & resend").then().statusCode(303);
         // the long-poll wakes on the change and carries both decisions, oldest first

@@ -1,6 +1,7 @@
 package io.countersign.inbox;
 
 import static io.countersign.review.ReviewFixture.reviewer;
+import static io.countersign.testsupport.Ids.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +24,6 @@ class HiddenCharacterPagesTest {
 
     @Inject
     ReviewFixture fixture;
-
-    private static String user(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     /** Fails if {@code html} holds any bidi control or zero-width character as such. */
     static void assertNoRawHiddenCharacters(String html) {
@@ -54,7 +51,7 @@ class HiddenCharacterPagesTest {
         String agent = agents.register();
         UUID id = fixture.submit(agent, Payloads.schemaChange("production", "DELETE FROM accounts \u202E;-- 24 = di EREHW")
                 .replace("test summary", "Clean up\u200B accounts"));
-        String dora = user("dora");
+        String dora = unique("dora");
         String html = page(dora, id, "dba");
         assertTrue(html.contains("DELETE FROM accounts <mark class=\"hidden-char\""), html);
         assertTrue(html.contains("\u27E8U+202E\u27E9"), "marker of the override");
@@ -72,7 +69,7 @@ class HiddenCharacterPagesTest {
     void lookAlikeLettersInABeneficiaryNameAreMarked() {
         String agent = agents.register();
         UUID id = fixture.submit(agent, Payloads.payment("48000.00", "production").replace("ACME GmbH", "ACM\u0415 GmbH"));
-        String html = page(user("fred"), id, "finance");
+        String html = page(unique("fred"), id, "finance");
         assertTrue(html.contains("ACM<mark class=\"hidden-char"), html);
         assertTrue(html.contains("\u27E8U+0415\u27E9"), "Cyrillic capital IE is named");
         assertTrue(html.contains("1 look-alike character"), html);
@@ -85,7 +82,7 @@ class HiddenCharacterPagesTest {
         UUID id = fixture.submit(agent, Payloads.submission("ops.restart", "svc:api", "production",
                 "{\"note\":\"" + evil.replace("\"", "\\\"") + "\"}").replace("test summary", evil)
                 .replace("test justification", evil));
-        String html = page(user("sam"), id, "security");
+        String html = page(unique("sam"), id, "security");
         assertFalse(html.contains("<script>alert"), "raw script tag");
         assertFalse(html.contains("<img src=x"), "raw img tag");
         assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;<mark class=\"hidden-char\""), html);

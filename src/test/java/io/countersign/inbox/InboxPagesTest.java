@@ -2,6 +2,7 @@ package io.countersign.inbox;
 
 import static io.countersign.inbox.InboxClient.field;
 import static io.countersign.review.ReviewFixture.reviewer;
+import static io.countersign.testsupport.Ids.unique;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -40,10 +41,6 @@ class InboxPagesTest {
     @Inject
     EntityManager em;
 
-    private static String user(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private UUID schemaChange(String agent) {
         return fixture.submit(agent, Payloads.schemaChange("production", "ALTER TABLE orders ADD COLUMN note TEXT"));
     }
@@ -57,7 +54,7 @@ class InboxPagesTest {
     void signInSetsHttpOnlySameSiteStrictSessionCookie() {
         InboxClient c = new InboxClient();
         c.get("/inbox/sign-in");
-        Response r = c.post("/inbox/sign-in", Map.of("token", Tokens.reviewer(user("dora"), "dba")));
+        Response r = c.post("/inbox/sign-in", Map.of("token", Tokens.reviewer(unique("dora"), "dba")));
         assertEquals(303, r.statusCode());
         assertTrue(r.header("Location").endsWith("/inbox"));
         String setCookie = r.headers().getValues("Set-Cookie").stream()
@@ -88,7 +85,7 @@ class InboxPagesTest {
 
     @Test
     void apiBearerTokensAreUnaffectedByTheInboxCookie() {
-        InboxClient c = InboxClient.signedIn(Tokens.reviewer(user("dora"), "dba"));
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(unique("dora"), "dba"));
         // the reviewer's cookie is scoped to /inbox and never authenticates API calls
         given().cookies(c.cookies()).when().get("/api/v1/actions").then().statusCode(401);
         String agent = agents.register();
@@ -98,7 +95,7 @@ class InboxPagesTest {
 
     @Test
     void pagesCarrySecurityHeaders() {
-        InboxClient c = InboxClient.signedIn(Tokens.reviewer(user("dora"), "dba"));
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(unique("dora"), "dba"));
         for (String path : new String[] {"/inbox", "/inbox/decisions", "/inbox/sign-in", "/inbox/assets/inbox.js"}) {
             Response r = c.get(path);
             assertEquals(200, r.statusCode(), path);
@@ -115,7 +112,7 @@ class InboxPagesTest {
     void approvalThroughTheFormReleasesTheAgentsLongPoll() throws Exception {
         String agent = agents.register();
         UUID id = schemaChange(agent);
-        String dora = user("dora");
+        String dora = unique("dora");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         fixture.awaitTask(reviewer(dora, "dba"), id);
         c.get("/inbox").then().statusCode(200).body(containsString("/inbox/requests/" + id));
@@ -136,7 +133,7 @@ class InboxPagesTest {
     void rejectNeedsACommentAndEndsTheRequestRejected() {
         String agent = agents.register();
         UUID id = schemaChange(agent);
-        String dora = user("dora");
+        String dora = unique("dora");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         Response page = openRequest(c, dora, id, "dba");
         c.decide(id, page, "reject", "  ").then().statusCode(400).body(containsString("comment"));
@@ -149,7 +146,7 @@ class InboxPagesTest {
     void formsWithoutTheCsrfTokenAreRefusedAndChangeNothing() {
         String agent = agents.register();
         UUID id = schemaChange(agent);
-        String dora = user("dora");
+        String dora = unique("dora");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         Response page = openRequest(c, dora, id, "dba");
         c.postWithoutCsrf("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
@@ -167,7 +164,7 @@ class InboxPagesTest {
     void decisionIsRefusedWhenThePayloadChangedSinceItWasShown() {
         String agent = agents.register();
         UUID id = schemaChange(agent);
-        String dora = user("dora");
+        String dora = unique("dora");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         Response page = openRequest(c, dora, id, "dba");
         c.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(page, "taskKey"),
@@ -181,10 +178,10 @@ class InboxPagesTest {
         String agent = agents.register();
         UUID id = schemaChange(agent);
         fixture.awaitTask(reviewer("any-dba", "dba"), id);
-        InboxClient fred = InboxClient.signedIn(Tokens.reviewer(user("fred"), "finance"));
+        InboxClient fred = InboxClient.signedIn(Tokens.reviewer(unique("fred"), "finance"));
         fred.get("/inbox/requests/" + id).then().statusCode(404);
         fred.get("/inbox").then().statusCode(200).body(org.hamcrest.Matchers.not(containsString(id.toString())));
-        Response dba = InboxClient.signedIn(Tokens.reviewer(user("dora"), "dba")).get("/inbox/requests/" + id);
+        Response dba = InboxClient.signedIn(Tokens.reviewer(unique("dora"), "dba")).get("/inbox/requests/" + id);
         fred.post("/inbox/requests/" + id + "/decision", Map.of("taskKey", field(dba, "taskKey"),
                 "digest", field(dba, "digest"), "decision", "approve")).then().statusCode(404);
         fred.get("/inbox/requests/not-a-uuid").then().statusCode(404);
@@ -207,8 +204,8 @@ class InboxPagesTest {
     void twoApprovalsNeedTwoDistinctPeople() {
         String agent = agents.register();
         UUID id = fixture.submit(agent, Payloads.payment("25000.00", "production"));
-        String fred = user("fred");
-        String fiona = user("fiona");
+        String fred = unique("fred");
+        String fiona = unique("fiona");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
         Response page = openRequest(f1, fred, id, "finance");
         page.then().body(containsString("0 of 2"));
@@ -236,7 +233,7 @@ class InboxPagesTest {
     void firstApproverMayStillRejectAtStepTwoButNeverApproveAgain() {
         String agent = agents.register();
         UUID id = fixture.submit(agent, Payloads.payment("26000.00", "production"));
-        String fred = user("fred");
+        String fred = unique("fred");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
         f1.decide(id, openRequest(f1, fred, id, "finance"), "approve", "first").then().statusCode(303);
         await(() -> f1.get("/inbox/requests/" + id).body().asString().contains("already approved"));
@@ -258,8 +255,8 @@ class InboxPagesTest {
     void requestChangesThenRevisionRestartsReviewAndEarlierApprovalsNoLongerCount() {
         String agent = agents.register();
         UUID id = fixture.submit(agent, Payloads.payment("25000.00", "production"));
-        String fred = user("fred");
-        String fiona = user("fiona");
+        String fred = unique("fred");
+        String fiona = unique("fiona");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
         f1.decide(id, openRequest(f1, fred, id, "finance"), "approve", "ok").then().statusCode(303);
         InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
@@ -295,8 +292,8 @@ class InboxPagesTest {
     @Test
     void thePageAfterASettlingDecisionShowsTheStatusItLedTo() {
         String agent = agents.register();
-        String fred = user("fred");
-        String fiona = user("fiona");
+        String fred = unique("fred");
+        String fiona = unique("fiona");
         InboxClient f1 = InboxClient.signedIn(Tokens.reviewer(fred, "finance"));
         InboxClient f2 = InboxClient.signedIn(Tokens.reviewer(fiona, "finance"));
         UUID paid = fixture.submit(agent, Payloads.payment("25000.00", "production"));
@@ -323,8 +320,8 @@ class InboxPagesTest {
     void claimUnclaimAndReassignWithinTheGroup() {
         String agent = agents.register();
         UUID id = schemaChange(agent);
-        String dora = user("dora");
-        String dave = user("dave");
+        String dora = unique("dora");
+        String dave = unique("dave");
         InboxClient d1 = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         InboxClient d2 = InboxClient.signedIn(Tokens.reviewer(dave, "dba"));
         Response page = openRequest(d1, dora, id, "dba");
@@ -350,7 +347,7 @@ class InboxPagesTest {
     void agentCancellationClosesTheTaskAndEndsTheProcess() {
         String agent = agents.register();
         UUID id = schemaChange(agent);
-        String dora = user("dora");
+        String dora = unique("dora");
         fixture.awaitTask(reviewer(dora, "dba"), id);
         given().auth().oauth2(Tokens.agent(agent)).contentType(ContentType.JSON).body("{\"reason\":\"no longer needed\"}")
                 .when().post("/api/v1/actions/" + id + "/cancel").then().statusCode(200);
@@ -375,7 +372,7 @@ class InboxPagesTest {
         String push = Payloads.submission("code.push", "github.com/acme/api", "production",
                 "{\"repository\":\"" + evil + "\",\"branch\":\"main\",\"commitSha\":\"" + "b".repeat(40)
                         + "\",\"diffStat\":{\"filesChanged\":1,\"insertions\":1,\"deletions\":0},\"patch\":\"" + evil + "\"}");
-        String rev = user("rev");
+        String rev = unique("rev");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "dba", "finance", "maintainers", "security"));
         for (String body : new String[] {sql, pay, push}) {
             UUID id = fixture.submit(agent, body);
@@ -395,7 +392,7 @@ class InboxPagesTest {
         String agent = agents.register();
         UUID id = fixture.submit(agent, Payloads.schemaChange("production", "ALTER TABLE orders DROP COLUMN note",
                 "TRUNCATE audit_log", "CREATE INDEX i ON orders (id)", "DROP TABLE old_orders"));
-        String dora = user("dora");
+        String dora = unique("dora");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
         String html = openRequest(c, dora, id, "dba").body().asString();
         assertTrue(html.contains("4 statements"), html);
@@ -408,7 +405,7 @@ class InboxPagesTest {
         String agent = agents.register();
         UUID pay = fixture.submit(agent, Payloads.payment("12500.00", "production"));
         UUID push = fixture.submit(agent, Payloads.codePush("main", "production"));
-        String rev = user("rev");
+        String rev = unique("rev");
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "finance", "maintainers"));
         openRequest(c, rev, pay, "finance", "maintainers").then().body(containsString("12500.00 EUR"))
                 .body(containsString("ACME GmbH")).body(containsString("DE89370400440532013000"));
@@ -425,7 +422,7 @@ class InboxPagesTest {
             fixture.submit(agent, Payloads.submission("ops.restart", "svc:api-" + i, "production", "{\"service\":\"api\"}"));
         }
         UUID pay = fixture.submit(agent, Payloads.payment("30000", "production"));
-        String rev = user("rev");
+        String rev = unique("rev");
         fixture.awaitTask(reviewer(rev, "finance"), pay);
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(rev, "finance"));
         c.get("/inbox?type=payment.transfer&agent=" + agent).then().statusCode(200)
@@ -450,7 +447,7 @@ class InboxPagesTest {
         UUID first = schemaChange(agent);
         UUID second = schemaChange(agent);
         UUID third = schemaChange(agent);
-        String rev = user("dora");
+        String rev = unique("dora");
         for (UUID id : List.of(first, second, third)) {
             fixture.awaitTask(reviewer(rev, "dba"), id);
             assertEquals(1, openGroupRows(id));

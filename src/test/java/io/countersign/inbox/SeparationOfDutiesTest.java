@@ -1,6 +1,7 @@
 package io.countersign.inbox;
 
 import static io.countersign.review.ReviewFixture.reviewer;
+import static io.countersign.testsupport.Ids.unique;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -45,10 +46,6 @@ class SeparationOfDutiesTest {
 
     @Inject
     ReviewQueries queries;
-
-    private static String unique(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     /** Registers an agent owned by {@code owner}; returns its id. */
     private String agentOwnedBy(String owner) {
