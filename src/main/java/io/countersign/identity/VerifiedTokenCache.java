@@ -9,6 +9,7 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.smallrye.jwt.runtime.auth.JsonWebTokenCredential;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.smallrye.jwt.runtime.auth.MpJwtValidator;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
@@ -68,6 +69,10 @@ public class VerifiedTokenCache implements IdentityProvider<TokenAuthenticationR
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        if (!(request.getToken() instanceof JsonWebTokenCredential)) {
+            // Not an API bearer token (the pages' OIDC code flow): quarkus-oidc's provider verifies it.
+            return Uni.createFrom().nullItem();
+        }
         String token = request.getToken().getToken();
         JsonWebToken cached = entries.getIfPresent(token);
         if (cached != null) {

@@ -62,8 +62,8 @@ public class InboxResource {
 
         static native TemplateInstance decisions(SignedInPerson me, List<DecisionView> decisions, String csrf);
 
-        static native TemplateInstance signin(List<String> demoUsers, Map<String, String> demoDescriptions,
-                String csrf, String error);
+        static native TemplateInstance signin(boolean oidc, boolean signedOut, List<String> demoUsers,
+                Map<String, String> demoDescriptions, String csrf, String error);
 
         static native TemplateInstance notfound(SignedInPerson me, String csrf, String detail);
     }
@@ -99,20 +99,32 @@ public class InboxResource {
 
     @GET
     @Path("sign-in")
-    public Response signInPage() {
-        return page(signIn(null), 200);
+    public Response signInPage(@QueryParam("signed-out") String signedOut, @QueryParam("error") String error,
+            @QueryParam("error_description") String errorDescription) {
+        if (error != null) {
+            // The identity provider refused or failed (quarkus.oidc.authentication.error-path).
+            // quarkus-oidc passes the provider's error on form-encoded ('+' for a space).
+            String why = errorDescription == null ? "" : ": " + errorDescription.replace('+', ' ');
+            return page(signIn("The identity provider did not sign you in (" + error.replace('+', ' ') + why
+                    + "). Try again, or ask its administrators why.", signedOut != null), 401);
+        }
+        return page(signIn(null, signedOut != null), 200);
     }
 
     @POST
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signIn(@FormParam("_csrf") String formToken, @FormParam("token") String token) {
+        if (session.oidc()) {
+            throw ProblemException.notFound("People sign in with the identity provider here; pasting a token is "
+                    + "for development and tests only.");
+        }
         csrf.verify(formToken);
         return session.verify(token)
                 .map(s -> s.person().isAgentClaimingAPersonsRole() ? page(signIn(WebSession.AGENT_REFUSAL), 403)
-                        : s.person().hasRole(Roles.REVIEWER) || s.person().hasRole(Roles.AUDITOR) ? signedIn(token, s)
-                        : page(signIn("This account has no reviewer role and no auditor role; ask an administrator for "
-                                + "access."), 403))
+                        : s.person().hasRole(Roles.REVIEWER) || s.person().hasRole(Roles.AUDITOR)
+                                ? signedIn(s.person()).cookie(session.sessionCookie(token, s.expiresAt())).build()
+                        : page(signIn(NO_ROLE), 403))
                 .orElseGet(() -> page(signIn("The token is not valid: it must be a current token from the configured "
                         + "identity provider."), 401));
     }
@@ -134,28 +146,42 @@ public class InboxResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
         csrf.verify(formToken);
-        return Response.seeOther(URI.create(WebSession.SIGN_IN_PATH))
-                .cookie(session.clearedSessionCookie(WebSession.INBOX_PATH)).build();
+        return session.signOut();
     }
 
-    private Response signedIn(String token, WebSession.Session s) {
-        if (!s.person().hasRole(Roles.REVIEWER)) {
-            // An auditor without the reviewer role goes to the auditor pages; the cookie is scoped to them only.
-            return Response.seeOther(URI.create(WebSession.AUDIT_PATH))
-                    .cookie(session.sessionCookie(token, s.expiresAt(), WebSession.AUDIT_PATH)).build();
+    /** Why a signed-in person without a page role gets nothing. */
+    static final String NO_ROLE = "This account has no reviewer role and no auditor role; ask an administrator "
+            + "for access.";
+
+    /**
+     * Where a person who just signed in goes: {@code next} when it is one of the pages (never
+     * another site), else the inbox for a reviewer and the auditor pages for an auditor.
+     */
+    public Response.ResponseBuilder signedIn(SignedInPerson p, String next) {
+        if (p.hasRole(Roles.REVIEWER)) {
+            reviews.rememberMember(reviewer(p));
         }
-        reviews.rememberMember(reviewer(s.person()));
-        Response.ResponseBuilder rb = Response.seeOther(URI.create(WebSession.INBOX_PATH))
-                .cookie(session.sessionCookie(token, s.expiresAt(), WebSession.INBOX_PATH));
-        if (s.person().hasRole(Roles.AUDITOR)) {
-            rb.cookie(session.sessionCookie(token, s.expiresAt(), WebSession.AUDIT_PATH));
-        }
-        return rb.build();
+        String fallback = p.hasRole(Roles.REVIEWER) ? WebSession.INBOX_PATH : WebSession.AUDIT_PATH;
+        return Response.seeOther(URI.create(localPage(next) ? next : fallback));
+    }
+
+    private Response.ResponseBuilder signedIn(SignedInPerson p) {
+        return signedIn(p, null);
+    }
+
+    /** A path on this site under the pages (no scheme, no authority, no backslash tricks). */
+    static boolean localPage(String next) {
+        return next != null && next.length() < 2048 && next.matches("/(inbox|audit)(/[A-Za-z0-9._~%/-]*)?(\\?[A-Za-z0-9._~%&=+-]*)?")
+                && !next.contains("//") && !next.contains("/..");
     }
 
     private TemplateInstance signIn(String error) {
+        return signIn(error, false);
+    }
+
+    private TemplateInstance signIn(String error, boolean signedOut) {
         Map<String, String> people = demo.isResolvable() ? demo.get().people() : Map.of();
-        return Templates.signin(List.copyOf(people.keySet()), people, token(), error);
+        return Templates.signin(session.oidc(), signedOut, List.copyOf(people.keySet()), people, token(), error);
     }
 
     // ------------------------------------------------------------------ pages

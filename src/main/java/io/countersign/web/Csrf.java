@@ -24,8 +24,9 @@ import javax.sql.DataSource;
 
 /**
  * CSRF protection of every web form (inbox, auditor pages, admin pages). Every form carries
- * {@code _csrf} = HMAC-SHA256(server key, the session): the session cookie once signed in,
- * before that a random pre-session cookie. A token is therefore worthless in any other session and
+ * {@code _csrf} = HMAC-SHA256(server key, the session): the token sign-in's session cookie once
+ * signed in, else (before sign-in, and always with OIDC, whose session cookie changes when its
+ * tokens are refreshed) a random pre-session cookie. A token is therefore worthless in any other session and
  * cannot be made up without the key, even by someone who can plant cookies in the browser. The
  * key is kept in the database ({@code inbox_secret}), so every replica accepts every other's
  * tokens and a restart does not break open pages. Every form POST must also come from this
@@ -56,7 +57,7 @@ public class Csrf {
     /** The token that this request's forms must carry (bound to its session or pre-session cookie). */
     public String token() {
         RoutingContext rc = current.getCurrent();
-        String sessionValue = WebSession.cookie(rc.request(), config.sessionCookie());
+        String sessionValue = session.tokenSessionCookie();
         if (sessionValue != null) {
             return sign("session", sessionValue);
         }
@@ -87,7 +88,7 @@ public class Csrf {
             throw ProblemException.forbidden("cross-origin-form", "Forms are only accepted from this site (the "
                     + "Origin or Referer header must name it).");
         }
-        String sessionValue = WebSession.cookie(request, config.sessionCookie());
+        String sessionValue = session.tokenSessionCookie();
         String seed = WebSession.cookie(request, config.csrfCookie());
         String expected = sessionValue != null ? sign("session", sessionValue)
                 : seed != null ? sign("pre-session", seed) : null;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.credential.TokenCredential;
+import io.quarkus.smallrye.jwt.runtime.auth.JsonWebTokenCredential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
@@ -87,12 +88,20 @@ class VerifiedTokenCacheTest {
     }
 
     private static SecurityIdentity auth(VerifiedTokenCache c, String token) {
-        return c.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer")), null)
+        return c.authenticate(new TokenAuthenticationRequest(new JsonWebTokenCredential(token)), null)
                 .await().indefinitely();
     }
 
     private static String validFor(long seconds) {
         return "ok-" + (System.currentTimeMillis() / 1000 + seconds);
+    }
+
+    @Test
+    void leavesTheWebPagesOidcTokensToQuarkusOidc() {
+        VerifiedTokenCache c = cache(Duration.ofSeconds(30));
+        SecurityIdentity none = c.authenticate(new TokenAuthenticationRequest(
+                new io.quarkus.oidc.IdTokenCredential(validFor(600))), null).await().indefinitely();
+        assertThat(none).isNull();
     }
 
     @Test

@@ -55,6 +55,52 @@ public final class InboxClient {
         return r;
     }
 
+    /** GETs a path or same-origin URL exactly as written (already encoded, as a browser follows a Location). */
+    public Response getRaw(String pathOrUrl) {
+        Response r = spec().urlEncodingEnabled(false).when().get(pathOrUrl.replaceFirst("^https?://[^/]+", ""));
+        remember(r);
+        return r;
+    }
+
+    /** The callback URL (code and state) of the last {@link #loginAtProvider}, for tampering and replay tests. */
+    public String lastCallback;
+
+    /**
+     * Starts the identity provider's sign-in at {@code /auth/sign-in?next=} ({@code next} encoded
+     * already, or null), submits {@code subject} and {@code claimsJson} on the provider's login
+     * page and returns the callback URL it redirects the browser to (not visited yet).
+     */
+    public String loginAtProvider(String next, String subject, String claimsJson) {
+        Response start = getRaw("/auth/sign-in" + (next == null ? "" : "?next=" + next));
+        if (start.statusCode() != 302) {
+            throw new AssertionError("expected a redirect to the provider, got " + start.statusCode() + ": "
+                    + start.body().asString());
+        }
+        Response login = given().redirects().follow(false).urlEncodingEnabled(false).formParam("username", subject)
+                .formParam("claims", claimsJson).when().post(start.header("Location"));
+        if (login.statusCode() != 302) {
+            throw new AssertionError("the provider did not redirect back: " + login.statusCode() + " "
+                    + login.body().asString());
+        }
+        lastCallback = login.header("Location");
+        return lastCallback;
+    }
+
+    /** The whole code flow through the provider's login page; follows Countersign's redirects and returns the last response. */
+    public Response signInAtProvider(String next, String subject, String claimsJson) {
+        return follow(getRaw(loginAtProvider(next, subject, claimsJson)));
+    }
+
+    /** Follows Countersign's redirects (at most five) from {@code r}; stops at one to the identity provider. */
+    public Response follow(Response r) {
+        String provider = io.countersign.testsupport.OidcProvider.server().baseUrl().toString();
+        for (int i = 0; i < 5 && (r.statusCode() == 302 || r.statusCode() == 303)
+                && !r.header("Location").startsWith(provider); i++) {
+            r = getRaw(r.header("Location"));
+        }
+        return r;
+    }
+
     /** POSTs a form with the current CSRF token, from this site's origin (as a browser does). */
     public Response post(String path, Map<String, String> form) {
         Map<String, String> f = new LinkedHashMap<>(form);

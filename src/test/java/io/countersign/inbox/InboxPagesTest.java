@@ -61,8 +61,15 @@ class InboxPagesTest {
                 .filter(h -> h.startsWith("countersign_session=")).findFirst().orElseThrow();
         assertTrue(setCookie.contains("HttpOnly"), setCookie);
         assertTrue(setCookie.toLowerCase().contains("samesite=strict"), setCookie);
-        assertTrue(setCookie.contains("Path=/inbox"), setCookie);
+        assertTrue(setCookie.contains("Path=/;"), setCookie);
         c.get("/inbox").then().statusCode(200).body(containsString("Inbox"));
+        // one session for all pages: a reviewer at the auditor pages is told why not (a 403 page),
+        // not sent to sign in again
+        Response audit = c.get("/audit");
+        assertEquals(403, audit.statusCode());
+        assertTrue(audit.contentType().startsWith("text/html"), audit.contentType());
+        assertEquals("auditor-role-required", audit.header("Countersign-Refusal"));
+        assertTrue(audit.body().asString().contains("href=\"/inbox\""), audit.body().asString());
     }
 
     @Test

@@ -69,24 +69,24 @@ class WebSessionTest {
     }
 
     @Test
-    void theSessionCookieIsHttpOnlyStrictScopedAndExpiresWithTheToken() {
+    void theSessionCookieIsHttpOnlyStrictForAllPagesAndExpiresWithTheToken() {
         WebSession.Session s = session.verify(Tokens.reviewer("rita", "dba")).orElseThrow();
-        NewCookie c = session.sessionCookie(Tokens.reviewer("rita", "dba"), s.expiresAt(), WebSession.AUDIT_PATH);
+        NewCookie c = session.sessionCookie(Tokens.reviewer("rita", "dba"), s.expiresAt());
         assertEquals("countersign_session", c.getName());
-        assertEquals("/audit", c.getPath());
+        assertEquals("/", c.getPath());
         assertTrue(c.isHttpOnly());
         assertEquals(NewCookie.SameSite.STRICT, c.getSameSite());
         assertTrue(c.getMaxAge() > 590 && c.getMaxAge() <= 600, "max-age " + c.getMaxAge());
-        NewCookie cleared = session.clearedSessionCookie(WebSession.INBOX_PATH);
+        NewCookie cleared = session.clearedSessionCookie();
         assertEquals(0, cleared.getMaxAge());
-        assertEquals("/inbox", cleared.getPath());
+        assertEquals("/", cleared.getPath());
     }
 
     @Test
     void theTestProfileTurnsSecureCookiesOffThroughTheOldKeyName() {
         // application.properties sets %dev,test.countersign.inbox.secure-cookies=false (the first name).
         assertFalse(config.secureCookies());
-        assertFalse(session.clearedSessionCookie(WebSession.INBOX_PATH).isSecure());
+        assertFalse(session.clearedSessionCookie().isSecure());
         assertEquals("countersign_csrf", config.csrfCookie());
     }
 }

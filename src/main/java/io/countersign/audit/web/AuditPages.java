@@ -180,8 +180,7 @@ public class AuditPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response signOut(@FormParam("_csrf") String formToken) {
         csrf.verify(formToken);
-        return Response.seeOther(URI.create(WebSession.SIGN_IN_PATH))
-                .cookie(session.clearedSessionCookie(WebSession.AUDIT_PATH)).build();
+        return session.signOut();
     }
 
     @GET

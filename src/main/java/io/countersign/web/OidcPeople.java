@@ -1,0 +1,121 @@
+package io.countersign.web;
+
+import io.countersign.identity.Roles;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Makes a person of an identity provider's ID token: the id from the configured claim (default
+ * {@code sub}), a display name, and reviewer groups and roles from the groups claim through the
+ * configured maps ({@code countersign.web.oidc.*}), so that no identity provider needs groups
+ * named for Countersign. Refuses, with a page that says why, tokens that cannot make a person:
+ * no id, no groups claim at all, or Microsoft Entra ID's group overage (more than 200 groups:
+ * the token names a Graph call instead of the groups, which Countersign does not make).
+ */
+@ApplicationScoped
+@Startup
+public class OidcPeople {
+
+    /** The roles a person can hold; agents and executors are never people. */
+    static final Set<String> PERSON_ROLES = Set.of(Roles.REVIEWER, Roles.AUDITOR, Roles.ADMIN);
+
+    @Inject
+    WebConfig config;
+
+    /** Refuses at start-up a role map that grants a role no person can hold (agent, executor, typos). */
+    @PostConstruct
+    void checkRoleMap() {
+        List<String> wrong = new ArrayList<>();
+        config.oidc().roleMap().forEach((group, roles) -> split(roles).stream()
+                .filter(r -> !PERSON_ROLES.contains(r))
+                .forEach(r -> wrong.add("countersign.web.oidc.role-map.\"" + group + "\"=" + r)));
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("The role map grants roles that people cannot hold (only "
+                    + String.join(", ", new TreeSet<>(PERSON_ROLES)) + "): " + String.join("; ", wrong));
+        }
+    }
+
+    /** The person the claims name (by {@code claim name → value}), or {@link WebSession.Refused}. */
+    public SignedInPerson person(Function<String, Object> claims) {
+        return person(claims, config.oidc());
+    }
+
+    static SignedInPerson person(Function<String, Object> claims, WebConfig.Oidc cfg) {
+        String id = text(claims.apply(cfg.userIdClaim()));
+        if (id == null || id.isBlank()) {
+            throw new WebSession.Refused("user-id-claim-missing", "Your sign-in has no user id",
+                    "The identity provider's ID token has no " + cfg.userIdClaim() + " claim, which Countersign "
+                            + "is configured to use as your user id (countersign.web.oidc.user-id-claim). Ask the "
+                            + "identity provider's administrators to release it to this application.", null);
+        }
+        Object groupsClaim = claims.apply(cfg.groupsClaim());
+        if (groupsClaim == null) {
+            boolean overage = claims.apply("_claim_names") instanceof JsonObject names && names.containsKey("groups")
+                    || claims.apply("_claim_names") instanceof Map<?, ?> m && m.containsKey("groups");
+            throw new WebSession.Refused(overage ? "groups-claim-overage" : "groups-claim-missing",
+                    "Your sign-in carries no groups", overage
+                            ? "Microsoft Entra ID left out your groups because you are in more than 200 of them "
+                                    + "(group overage). Ask its administrators to emit only the groups assigned to "
+                                    + "this application (groupMembershipClaims: ApplicationGroup)."
+                            : "The identity provider's ID token has no " + cfg.groupsClaim() + " claim, so Countersign "
+                                    + "cannot tell your roles and reviewer groups (countersign.web.oidc.groups-claim). "
+                                    + "Ask the identity provider's administrators to add the groups claim to the "
+                                    + "ID token of this application.", null);
+        }
+        Set<String> groups = new TreeSet<>();
+        Set<String> roles = new TreeSet<>();
+        for (String idpGroup : strings(groupsClaim)) {
+            String toGroups = cfg.groupMap().get(idpGroup);
+            String toRoles = cfg.roleMap().get(idpGroup);
+            if (toGroups != null) {
+                groups.addAll(split(toGroups));
+            }
+            if (toRoles != null) {
+                roles.addAll(split(toRoles));
+            }
+            if (toGroups == null && toRoles == null && cfg.unmappedGroupsAsIs()) {
+                (PERSON_ROLES.contains(idpGroup) ? roles : groups).add(idpGroup);
+            }
+        }
+        roles.retainAll(PERSON_ROLES);
+        groups.removeAll(Roles.ALL);
+        String name = text(claims.apply(cfg.nameClaim()));
+        return new SignedInPerson(id.strip(), name == null || name.isBlank() ? id.strip() : name.strip(), groups, roles);
+    }
+
+    private static List<String> split(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String text(Object claim) {
+        return claim instanceof JsonString s ? s.getString()
+                : claim instanceof String s ? s
+                : claim instanceof Number || claim instanceof JsonValue ? String.valueOf(claim) : null;
+    }
+
+    private static List<String> strings(Object claim) {
+        List<String> out = new ArrayList<>();
+        if (claim instanceof JsonArray a) {
+            a.forEach(v -> out.add(v instanceof JsonString s ? s.getString() : v.toString()));
+        } else if (claim instanceof Collection<?> c) {
+            c.forEach(v -> out.add(v instanceof JsonString s ? s.getString() : String.valueOf(v)));
+        } else if (text(claim) != null) {
+            out.add(text(claim)); // a single group as a string (some providers, one group)
+        }
+        return out;
+    }
+}
