@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -60,12 +62,17 @@ public final class Browser implements AutoCloseable {
 
     /** Signs in to the inbox by pasting the token into the sign-in form. */
     public void signIn(String token) {
+        signIn(token, By.id("task-list"));
+    }
+
+    /** Signs in through the sign-in form and waits for {@code landing} (the auditor lands on the audit search). */
+    public void signIn(String token, By landing) {
         open("/inbox/sign-in");
         WebElement field = driver.findElement(By.id("token"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", field, token);
         driver.findElement(By.cssSelector("form[action='/inbox/sign-in'] button[type=submit]")).click();
         try {
-            waitFor(By.id("task-list"));
+            waitFor(landing);
         } catch (org.openqa.selenium.TimeoutException e) {
             String src = driver.getPageSource();
             throw new AssertionError("sign-in did not reach the inbox; at " + driver.getCurrentUrl() + ": "
@@ -82,14 +89,39 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Saves a PNG screenshot under target/screenshots, or under $COUNTERSIGN_SCREENSHOTS_DIR
-     * (set it to docs/img to refresh the documentation's screenshots).
+     * Lays pages out in a viewport of {@code width}×{@code height} CSS px at device pixel ratio 1 until
+     * called again; {@code mobile} as on a phone: the viewport meta tag is honoured and scrollbars
+     * take no width.
+     */
+    public void viewport(int width, int height, boolean mobile) {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+    }
+
+    /**
+     * Saves a PNG screenshot under target/screenshots, or under the directory named by the system
+     * property countersign.screenshots.dir or else $COUNTERSIGN_SCREENSHOTS_DIR (set either to
+     * docs/img to refresh the documentation's screenshots).
      */
     public void screenshot(String name) throws IOException {
-        String configured = System.getenv("COUNTERSIGN_SCREENSHOTS_DIR");
+        save(name, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Like {@link #screenshot(String)}, of the page from its top down to at most {@code maxHeight} CSS px. */
+    public void screenshot(String name, int maxHeight) throws IOException {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        long width = ((Number) js.executeScript("return window.innerWidth;")).longValue();
+        long height = Math.min(maxHeight, ((Number) js.executeScript("return document.documentElement.scrollHeight;")).longValue());
+        Map<String, Object> shot = ((ChromeDriver) driver).executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        save(name, Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    private static void save(String name, byte[] png) throws IOException {
+        String configured = System.getProperty("countersign.screenshots.dir", System.getenv("COUNTERSIGN_SCREENSHOTS_DIR"));
         Path dir = Path.of(configured == null || configured.isBlank() ? "target/screenshots" : configured);
         Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        Files.write(dir.resolve(name + ".png"), png);
     }
 
     /** Runs the vendored axe-core on the current page; returns serious and critical violations. */
