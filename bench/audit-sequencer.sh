@@ -23,7 +23,7 @@ start_app() {
   if ss -ltn | grep -qE ":($PORT|$MGMT) "; then echo "port $PORT or $MGMT is in use (set BENCH_PORT/BENCH_MGMT_PORT)"; exit 1; fi
   (cd "$OUT" && exec env QUARKUS_PROFILE=postgres COUNTERSIGN_DB_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
     COUNTERSIGN_DB_USER=postgres COUNTERSIGN_DB_PASSWORD= COUNTERSIGN_JWT_ISSUER=https://countersign.dev/issuer \
-    COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json \
+    COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json COUNTERSIGN_WEB_SIGN_IN=token \
     QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT QUARKUS_LOG_LEVEL=WARN \
     java -Xmx256m -jar "$OLDPWD/target/quarkus-app/quarkus-run.jar" > "$OLDPWD/$OUT/app-$DB.log" 2>&1) &
   APP=$!

@@ -43,7 +43,7 @@ start_app() { # db xmx [env...]
   if ss -ltn | grep -qE ":($PORT|$MGMT) "; then echo "port $PORT or $MGMT is in use (set BENCH_PORT/BENCH_MGMT_PORT)"; exit 1; fi
   (cd "$OUT" && exec env QUARKUS_PROFILE=postgres COUNTERSIGN_DB_URL=jdbc:postgresql://127.0.0.1:5432/$db \
     COUNTERSIGN_DB_USER=postgres COUNTERSIGN_DB_PASSWORD= COUNTERSIGN_JWT_ISSUER=https://countersign.dev/issuer \
-    COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json \
+    COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json COUNTERSIGN_WEB_SIGN_IN=token \
     QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT QUARKUS_LOG_LEVEL=WARN "$@" \
     java "-Xmx$xmx" -jar "$OLDPWD/target/quarkus-app/quarkus-run.jar" > "$OLDPWD/$OUT/app-$db.log" 2>&1) &
   APP=$!

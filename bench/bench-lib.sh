@@ -64,6 +64,8 @@ PROPS
         export COUNTERSIGN_DB_URL=jdbc:postgresql://127.0.0.1:5432/$1 COUNTERSIGN_DB_USER=postgres COUNTERSIGN_DB_PASSWORD=
         # The bench signs its own tokens with the fixture issuer key (never use it in production).
         export COUNTERSIGN_JWT_ISSUER=https://countersign.dev/issuer
+        # ... and people sign in to the pages by pasting such tokens (no identity provider here).
+        export COUNTERSIGN_WEB_SIGN_IN=token
         export COUNTERSIGN_JWT_KEYS=file:$OLDPWD/src/test/resources/keys/dev-issuer-jwks.json
         export QUARKUS_HTTP_PORT=$BENCH_PORT QUARKUS_MANAGEMENT_PORT=$BENCH_MGMT_PORT
         exec java ${BENCH_JAVA_OPTS:-} -jar "${BENCH_APP:-$OLDPWD/target/quarkus-app}/quarkus-run.jar" >> "$WORKDIR/app.log" 2>&1

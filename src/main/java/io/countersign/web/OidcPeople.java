@@ -1,6 +1,8 @@
 package io.countersign.web;
 
 import io.countersign.identity.Roles;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Makes a person of an identity provider's ID token: the id from the configured claim (default
@@ -36,9 +40,35 @@ public class OidcPeople {
     @Inject
     WebConfig config;
 
-    /** Refuses at start-up a role map that grants a role no person can hold (agent, executor, typos). */
+    /**
+     * Refuses to start when people could not sign in as configured: OIDC without an issuer or a
+     * client secret (quarkus-oidc would quietly disable itself), or both ways at once; and a role
+     * map that grants a role no person can hold (agent, executor, typos).
+     */
     @PostConstruct
-    void checkRoleMap() {
+    void check() {
+        Config c = ConfigProvider.getConfig();
+        boolean issuer = c.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(v -> !v.isBlank()).isPresent();
+        boolean secret = c.getOptionalValue("quarkus.oidc.credentials.secret", String.class).filter(v -> !v.isBlank()).isPresent();
+        boolean oidcOn = c.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
+        if (config.signIn() == WebConfig.SignIn.OIDC && (!issuer || !secret || !oidcOn)) {
+            throw new IllegalStateException("People cannot sign in to the pages: set COUNTERSIGN_OIDC_ISSUER (the identity "
+                    + "provider's issuer URL), COUNTERSIGN_OIDC_CLIENT_ID and COUNTERSIGN_OIDC_CLIENT_SECRET"
+                    + (oidcOn ? "" : " and leave quarkus.oidc.tenant-enabled unset") + "; see docs/inbox.md, \"Sign-in\". "
+                    + "(countersign.web.sign-in=token, pasting tokens, is for development and tests only.)");
+        }
+        if (config.signIn() == WebConfig.SignIn.TOKEN && oidcOn && issuer) {
+            throw new IllegalStateException("countersign.web.sign-in=token and quarkus-oidc are both configured: people "
+                    + "sign in one way only. Remove countersign.web.sign-in (OIDC) or quarkus.oidc.tenant-enabled=true.");
+        }
+        if (config.signIn() == WebConfig.SignIn.TOKEN && !LaunchMode.current().isDevOrTest()) {
+            Log.warn("People sign in by pasting a token (countersign.web.sign-in=token): meant for development, tests "
+                    + "and benchmarks. In production people sign in with the identity provider (docs/inbox.md).");
+        }
+        checkRoleMap();
+    }
+
+    private void checkRoleMap() {
         List<String> wrong = new ArrayList<>();
         config.oidc().roleMap().forEach((group, roles) -> split(roles).stream()
                 .filter(r -> !PERSON_ROLES.contains(r))

@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * ({@code countersign.inbox.*}) does not refuse them as unknown. Registered through
  * META-INF/services/io.smallrye.config.ConfigSourceInterceptor; it runs before the profile
  * interceptor, so {@code %dev.countersign.inbox.secure-cookies} works too.
+ * <p>
+ * It also derives {@code quarkus.oidc.tenant-enabled} from {@code countersign.web.sign-in} when
+ * nothing sets it: false for {@code token}, so that one setting says how people sign in.
  */
 @Priority(Priorities.LIBRARY + 600)
 public class WebConfigAliases implements ConfigSourceInterceptor {
@@ -36,9 +39,21 @@ public class WebConfigAliases implements ConfigSourceInterceptor {
     private static final Map<String, String> NEW_NAMES = OLD_NAMES.entrySet().stream()
             .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
+    static final String OIDC_TENANT_ENABLED = "quarkus.oidc.tenant-enabled";
+
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
+        if (OIDC_TENANT_ENABLED.equals(name)) {
+            // Unless a source of at least the sign-in setting's rank sets it (quarkus-oidc's own
+            // default, "true", ranks lowest of all).
+            ConfigValue signIn = context.proceed("countersign.web.sign-in");
+            if (signIn != null && "token".equalsIgnoreCase(signIn.getValue().strip())
+                    && (value == null || value.getConfigSourceOrdinal() < signIn.getConfigSourceOrdinal())) {
+                return signIn.from().withName(name).withValue("false").withRawValue("false").build();
+            }
+            return value;
+        }
         String oldName = OLD_NAMES.get(name);
         if (oldName == null) {
             return value;

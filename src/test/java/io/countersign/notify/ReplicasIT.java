@@ -298,6 +298,7 @@ class ReplicasIT {
         env.put("COUNTERSIGN_DB_PASSWORD", "");
         // The fixture issuer of the test suite (its keys are test resources, never shipped).
         env.put("COUNTERSIGN_JWT_ISSUER", JwtForge.ISSUER);
+        env.put("COUNTERSIGN_WEB_SIGN_IN", "token"); // no identity provider here: people paste fixture tokens
         env.put("COUNTERSIGN_JWT_KEYS", "file:" + Path.of("src/test/resources/keys/dev-issuer-jwks.json").toAbsolutePath());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));

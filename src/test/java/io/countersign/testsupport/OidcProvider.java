@@ -37,7 +37,6 @@ public class OidcProvider implements QuarkusTestResourceLifecycleManager {
         server.start();
         return Map.ofEntries(
                 Map.entry("countersign.web.sign-in", "oidc"),
-                Map.entry("quarkus.oidc.tenant-enabled", "true"),
                 Map.entry("quarkus.oidc.auth-server-url", issuer()),
                 Map.entry("quarkus.oidc.client-id", CLIENT_ID),
                 Map.entry("quarkus.oidc.credentials.secret", "test-client-secret-0123456789abcdefghij"),

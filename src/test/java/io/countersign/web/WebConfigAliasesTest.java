@@ -46,6 +46,18 @@ class WebConfigAliasesTest {
     }
 
     @Test
+    void tokenSignInTurnsQuarkusOidcOffUnlessSomethingSetsIt() {
+        java.util.function.Function<SmallRyeConfig, java.util.Optional<Boolean>> enabled =
+                c -> c.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class);
+        assertEquals(java.util.Optional.of(false), enabled.apply(config(Map.of("countersign.web.sign-in", "token"), Map.of())));
+        assertEquals(java.util.Optional.of(false), enabled.apply(config(Map.of("%test.countersign.web.sign-in", "token"), Map.of())));
+        assertEquals(java.util.Optional.empty(), enabled.apply(config(Map.of("countersign.web.sign-in", "oidc"), Map.of())));
+        assertEquals(java.util.Optional.empty(), enabled.apply(config(Map.of(), Map.of())));
+        assertEquals(java.util.Optional.of(true), enabled.apply(config(Map.of("countersign.web.sign-in", "token"),
+                Map.of("QUARKUS_OIDC_TENANT_ENABLED", "true"))));
+    }
+
+    @Test
     void withNothingSetTheDefaultsApply() {
         WebConfig web = web(Map.of());
         assertEquals("countersign_session", web.sessionCookie());
