@@ -99,16 +99,22 @@ public class InboxResource {
 
     @GET
     @Path("sign-in")
-    public Response signInPage(@QueryParam("signed-out") String signedOut, @QueryParam("error") String error,
-            @QueryParam("error_description") String errorDescription) {
+    public Response signInPage(@QueryParam("error") String error, @QueryParam("error_description") String errorDescription) {
         if (error != null) {
             // The identity provider refused or failed (quarkus.oidc.authentication.error-path).
             // quarkus-oidc passes the provider's error on form-encoded ('+' for a space).
             String why = errorDescription == null ? "" : ": " + errorDescription.replace('+', ' ');
             return page(signIn("The identity provider did not sign you in (" + error.replace('+', ' ') + why
-                    + "). Try again, or ask its administrators why.", signedOut != null), 401);
+                    + "). Try again, or ask its administrators why.", false), 401);
         }
-        return page(signIn(null, signedOut != null), 200);
+        return page(signIn(null, false), 200);
+    }
+
+    /** Where the provider sends the browser after signing out (quarkus.oidc.logout.post-logout-path). */
+    @GET
+    @Path("signed-out")
+    public Response signedOutPage() {
+        return page(signIn(null, true), 200);
     }
 
     @POST
