@@ -8,6 +8,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.quarkus.oidc.IdTokenCredential;
 import io.quarkus.oidc.OidcSession;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
@@ -142,13 +143,21 @@ public class WebSession {
 
     private static final String SIGNED_OUT_CHECKED = "countersign.web.signed-out-checked";
 
-    /** The ID token of this request's code-flow session; never a bearer token's. */
+    /**
+     * The ID token of this request's code-flow session; never a bearer token's. A session that
+     * can no longer be used (expired past refresh, its keys gone) is no session: the page sends
+     * the browser to sign in again instead of answering 401.
+     */
     private Optional<JsonWebToken> codeFlowIdToken() {
-        if (caller.isAnonymous() || caller.getCredential(IdTokenCredential.class) == null
-                || !(caller.getPrincipal() instanceof JsonWebToken idToken)) {
+        try {
+            if (caller.isAnonymous() || caller.getCredential(IdTokenCredential.class) == null
+                    || !(caller.getPrincipal() instanceof JsonWebToken idToken)) {
+                return Optional.empty();
+            }
+            return Optional.of(idToken);
+        } catch (AuthenticationFailedException e) {
             return Optional.empty();
         }
-        return Optional.of(idToken);
     }
 
     /** The token sign-in's session cookie on this request (null with OIDC): what CSRF tokens are bound to. */

@@ -115,6 +115,38 @@ class OidcSignInTest {
         assertThat(pasted.statusCode()).as(pasted.body().asString()).isEqualTo(404);
     }
 
+    /** Rita's claims with an ID token that expires {@code seconds} from now. */
+    static String ritaExpiringIn(long seconds) {
+        return RITA.replaceFirst("^\\{", "{\"exp\": " + (System.currentTimeMillis() / 1000 + seconds) + ", ");
+    }
+
+    @Test
+    void tokensCloseToExpiryAreRefreshedAndTheSessionGoesOn() {
+        InboxClient browser = new InboxClient();
+        // 30 s left: within quarkus.oidc.token.refresh-token-time-skew (1 min), so the next page refreshes
+        assertThat(browser.signInAtProvider(null, "rita.refresh@example.com", ritaExpiringIn(30)).statusCode())
+                .isEqualTo(200);
+        String before = browser.cookies().get("q_session");
+        Response page = browser.get("/inbox/decisions");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(browser.cookies().get("q_session")).as("a new session cookie with the refreshed tokens")
+                .isNotNull().isNotEqualTo(before);
+        assertThat(browser.get("/inbox").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anExpiredSessionOpensNothing() throws Exception {
+        InboxClient browser = new InboxClient();
+        assertThat(browser.signInAtProvider(null, "rita.expires@example.com", ritaExpiringIn(3)).statusCode())
+                .isEqualTo(200);
+        // past the ID token's exp and the session-age extension (3 s in this profile)
+        Thread.sleep(8_000);
+        Response r = browser.get("/inbox");
+        assertThat(r.statusCode()).isIn(302, 303);
+        assertThat(r.header("Location")).satisfiesAnyOf(l -> assertThat(l).contains("/auth/sign-in"),
+                l -> assertThat(l).startsWith(OidcProvider.issuer()));
+    }
+
     @Test
     void aCallbackWithAnotherStateOpensNoSession() {
         InboxClient browser = new InboxClient();

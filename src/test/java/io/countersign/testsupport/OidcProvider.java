@@ -43,7 +43,9 @@ public class OidcProvider implements QuarkusTestResourceLifecycleManager {
                 Map.entry("countersign.web.oidc.role-map.\"grp-countersign-reviewers\"", "reviewer"),
                 Map.entry("countersign.web.oidc.role-map.\"grp-countersign-auditors\"", "auditor"),
                 Map.entry("countersign.web.oidc.group-map.\"grp-dba-prod\"", "dba"),
-                Map.entry("countersign.web.oidc.group-map.\"grp-finance-approvers\"", "finance"));
+                Map.entry("countersign.web.oidc.group-map.\"grp-finance-approvers\"", "finance"),
+                // short, so that a test can outlive a session (tokens last an hour unless a test says otherwise)
+                Map.entry("quarkus.oidc.authentication.session-age-extension", "3S"));
     }
 
     @Override
