@@ -20,6 +20,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
+import java.sql.Clob;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -314,7 +316,13 @@ public class ActionService {
      */
     public ActionView revise(String agentId, UUID id, ActionSubmission s) {
         ActionRequest current = owned(agentId, id);
+        // the revision being replaced is read under the row lock the conditional UPDATE needs anyway,
+        // so what is kept as the previous revision is exactly what the UPDATE overwrites
+        em.refresh(current, LockModeType.PESSIMISTIC_WRITE);
         String previousDigest = current.payloadSha256;
+        String previousSummary = current.summary;
+        String previousJustification = current.justification;
+        String previousPayload = current.payload;
         PolicyDecision d = policy.evaluate(new PolicyInput(agentId, s.type(), s.target(), s.environment(),
                 s.summary(), s.justification(), s.payload()));
         boolean review = d.outcome() == PolicyOutcome.REVIEW;
@@ -342,6 +350,11 @@ public class ActionService {
             throw ProblemException.conflict("not-awaiting-revision", "Request " + id + " is " + current.status
                     + "; a revision is only accepted while it is CHANGES_REQUESTED.");
         }
+        em.createNativeQuery("INSERT INTO action_revision (request_id, revision, summary, justification, payload, "
+                + "payload_sha256, replaced_at) VALUES (?1, (SELECT COUNT(*) FROM action_revision WHERE request_id = ?1), "
+                + "?2, ?3, ?4, ?5, ?6)").setParameter(1, id).setParameter(2, previousSummary)
+                .setParameter(3, previousJustification).setParameter(4, previousPayload).setParameter(5, previousDigest)
+                .setParameter(6, now()).executeUpdate();
         if (review) {
             // groups are a list column (converter), so they are set on the entity rather than in JPQL
             em.refresh(current);
@@ -372,6 +385,32 @@ public class ActionService {
         }
         em.refresh(r); // an entity this transaction read before keeps its old state through find; read it under the lock
         return Optional.of(ActionView.of(r));
+    }
+
+    /**
+     * The revision the current one replaced (the newest kept), for reviewers (callers check
+     * visibility); empty for a request never revised.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<ActionRevision> previousRevision(UUID id) {
+        List<?> rows = em.createNativeQuery("SELECT revision, summary, justification, payload, payload_sha256 "
+                + "FROM action_revision WHERE request_id = ?1 ORDER BY revision DESC").setParameter(1, id)
+                .setMaxResults(1).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = (Object[]) rows.get(0);
+        try {
+            return Optional.of(new ActionRevision(((Number) r[0]).intValue(), text(r[1]), text(r[2]),
+                    JsonSupport.MAPPER.readTree(text(r[3])), text(r[4])));
+        } catch (JsonProcessingException | SQLException e) {
+            throw new IllegalStateException("stored revision of " + id + " is not readable", e);
+        }
+    }
+
+    /** A native query's text column: H2 hands TEXT over as a CLOB, PostgreSQL as a String. */
+    private static String text(Object column) throws SQLException {
+        return column instanceof Clob c ? c.getSubString(1, (int) c.length()) : (String) column;
     }
 
     /** Any request by id, for reviewers and the review process (callers check visibility). */

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Looking into and repairing process instances, beside the {@link WorkflowEngine} port: what
  * tests, tools and an operator need (an instance's elements, variables, incidents and open user
- * tasks; fixing data and retrying after an incident), and the application never does. Both
+ * tasks; fixing data and retrying after an incident). The application itself only reads through
+ * it (the reviewer's process diagram: an instance's history and its process's XML). Both
  * adapters implement it next to the port, with the same exceptions: the embedded engine reads
  * its own tables (strongly consistent), the Camunda adapter Camunda's secondary storage
  * (eventually consistent, see docs/camunda.md).
@@ -30,6 +31,15 @@ public interface WorkflowInspection {
      * @throws EngineNotFoundException when the instance is unknown
      */
     List<ElementInstanceView> history(long processInstanceKey);
+
+    /**
+     * The BPMN XML of a deployed process version (the resource it was deployed from, diagram
+     * interchange included), for drawing an instance's process.
+     *
+     * @param processDefinitionKey {@link ProcessInstanceView#processDefinitionKey()}
+     * @throws EngineNotFoundException when no process version has that key
+     */
+    String processXml(long processDefinitionKey);
 
     /**
      * The root-scope (process-level) variables of an instance.

@@ -40,6 +40,16 @@ public final class InboxFormat {
         };
     }
 
+    /** A process step's state in words. */
+    static String stateLabel(Views.ProcessStep s) {
+        return switch (s.state()) {
+            case "active" -> "in progress";
+            case "completed" -> "done";
+            case "terminated" -> "ended early";
+            default -> s.state();
+        };
+    }
+
     /** CSS class of a task's risk badge. */
     static String riskClass(Views.TaskSummary t) {
         return t.risk() == null ? "risk" : "risk risk-" + t.risk().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package io.countersign.inbox;
 
+import io.countersign.action.ActionService;
 import io.countersign.action.DecisionWaiters;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
@@ -11,6 +12,7 @@ import io.countersign.review.ReviewService;
 import io.countersign.review.Views.DecisionView;
 import io.countersign.review.Views.InboxPage;
 import io.countersign.review.Views.InboxQuery;
+import io.countersign.review.Views.ProcessTrace;
 import io.countersign.review.Views.RequestDetail;
 import io.countersign.review.Views.Reviewer;
 import io.countersign.web.Csrf;
@@ -31,6 +33,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -57,8 +61,8 @@ public class InboxResource {
     static class Templates {
         static native TemplateInstance inbox(SignedInPerson me, InboxPage page, InboxQuery query, String csrf);
 
-        static native TemplateInstance request(SignedInPerson me, RequestDetail d, PayloadView payload, String csrf,
-                String error, String notice);
+        static native TemplateInstance request(SignedInPerson me, RequestDetail d, PayloadView payload,
+                RevisionDiff diff, ProcessTrace process, String csrf, String error, String notice);
 
         static native TemplateInstance decisions(SignedInPerson me, List<DecisionView> decisions, String csrf);
 
@@ -94,6 +98,12 @@ public class InboxResource {
 
     @Inject
     DecisionWaiters waiters;
+
+    @Inject
+    ActionService actions;
+
+    @Context
+    HttpHeaders headers;
 
     // ------------------------------------------------------------------ sign-in
 
@@ -210,6 +220,22 @@ public class InboxResource {
             return notFound(me, "No request " + id + ".");
         }
         return requestPage(me, requestId, null, noticeText(notice), 200);
+    }
+
+    /**
+     * The request's approval process as JSON (deployed BPMN XML and the steps taken) for the
+     * page's diagram: read-only, for exactly the reviewers who may open the request page.
+     */
+    @GET
+    @Path("requests/{id}/process")
+    @Produces(MediaType.APPLICATION_JSON)
+    public ProcessTrace process(@PathParam("id") String id) {
+        SignedInPerson me = reviewerSignedIn();
+        UUID requestId = parseId(id);
+        if (requestId == null) {
+            throw ProblemException.notFound("No request " + id + ".");
+        }
+        return queries.process(reviewer(me), requestId);
     }
 
     @GET
@@ -345,7 +371,11 @@ public class InboxResource {
         } catch (ProblemException e) {
             return notFound(me, "No request " + requestId + " in your inbox.");
         }
-        return page(Templates.request(me, d, PayloadView.of(d.action().type(), d.action().payload()), token(), error,
+        PayloadView payload = PayloadView.of(d.action().type(), d.action().payload(),
+                Amounts.readerLocale(headers.getAcceptableLanguages()));
+        RevisionDiff diff = d.round() == 0 ? null
+                : actions.previousRevision(requestId).map(p -> RevisionDiff.between(p, d.action())).orElse(null);
+        return page(Templates.request(me, d, payload, diff, queries.process(reviewer(me), requestId), token(), error,
                 notice), status);
     }
 

@@ -4,16 +4,23 @@ import io.countersign.action.ActionService;
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionView;
 import io.countersign.action.ReviewerDecisions;
+import io.countersign.engine.ElementInstanceView;
+import io.countersign.engine.EngineNotFoundException;
+import io.countersign.engine.ProcessInstanceView;
+import io.countersign.engine.WorkflowInspection;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.AgentView;
 import io.countersign.identity.Identities;
 import io.countersign.review.Views.DecisionView;
 import io.countersign.review.Views.InboxPage;
 import io.countersign.review.Views.InboxQuery;
+import io.countersign.review.Views.ProcessStep;
+import io.countersign.review.Views.ProcessTrace;
 import io.countersign.review.Views.RequestDetail;
 import io.countersign.review.Views.Reviewer;
 import io.countersign.review.Views.TaskSummary;
 import io.countersign.review.Views.TimelineEntry;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -51,6 +58,9 @@ public class ReviewQueries implements ReviewerDecisions {
 
     @Inject
     ReviewAccess access;
+
+    @Inject
+    WorkflowInspection inspection;
 
     /**
      * Open tasks of the reviewer's groups and tasks assigned to them, by due time then risk. Three
@@ -108,7 +118,7 @@ public class ReviewQueries implements ReviewerDecisions {
                 .findFirst().orElse(open.isEmpty() ? null : open.get(0));
         List<DecisionView> decisions = decisionsOn(requestId).stream().map(d -> view(d, a.summary())).toList();
         List<TimelineEntry> timeline = ReviewEvent.<ReviewEvent>list("requestId = ?1 order by id", requestId).stream()
-                .map(e -> new TimelineEntry(e.at, e.kind, e.actor, e.detail)).toList();
+                .map(e -> TimelineText.entry(e.at, e.kind, e.actor, e.detail)).toList();
         int approvals = (int) access.countApprovals(requestId, round);
         int required = a.review() == null ? 1 : a.review().approvals();
         String cannotDecide = null;
@@ -136,6 +146,50 @@ public class ReviewQueries implements ReviewerDecisions {
                 approvals, required, cannotApprove == null, cannotApprove, cannotDecide == null, cannotDecide, candidates,
                 a.status() == ActionStatus.PENDING_REVIEW ? settling(decisions, round, approvals, required,
                         a.payloadSha256()) : null);
+    }
+
+    /**
+     * The request's approval process for its page: the deployed BPMN of the instance's version
+     * and the elements it entered, oldest first. 404 exactly when {@link #detail} is. One
+     * instance per request (a revision continues it), so every round is in the same history.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ProcessTrace process(Reviewer who, UUID requestId) {
+        if (!access.visible(who, requestId)) {
+            throw ReviewAccess.notFound(requestId);
+        }
+        ReviewProcess p = ReviewProcess.findById(requestId);
+        if (p == null || p.processInstanceKey == null) {
+            return new ProcessTrace(null, List.of(), "The approval process has not started yet.");
+        }
+        try {
+            ProcessInstanceView instance = inspection.findInstance(p.processInstanceKey).orElse(null);
+            if (instance == null) {
+                return new ProcessTrace(null, List.of(), "The workflow engine has no record of this request's process "
+                        + "yet.");
+            }
+            String xml = inspection.processXml(instance.processDefinitionKey());
+            Map<String, String> names = BpmnNames.of(xml);
+            List<ProcessStep> steps = inspection.history(p.processInstanceKey).stream()
+                    .filter(e -> !"PROCESS".equals(e.elementType()))
+                    .map(e -> new ProcessStep(e.key(), e.elementId(), names.getOrDefault(e.elementId(), e.elementId()),
+                            stepState(e), e.startedAt(), e.endedAt()))
+                    .toList();
+            return new ProcessTrace(xml, steps, null);
+        } catch (EngineNotFoundException e) {
+            return new ProcessTrace(null, List.of(), "The workflow engine has no record of this request's process.");
+        } catch (RuntimeException e) {
+            Log.warnf("process of request %s not readable from the engine: %s", requestId, e.getMessage());
+            return new ProcessTrace(null, List.of(), "The workflow engine cannot be reached right now.");
+        }
+    }
+
+    private static String stepState(ElementInstanceView e) {
+        return switch (e.state()) {
+            case COMPLETED -> "completed";
+            case TERMINATED, TERMINATING -> "terminated";
+            default -> "active";
+        };
     }
 
     /**

@@ -123,7 +123,7 @@ public class ReviewService {
                     "review-escalate:" + t.taskKey + ":" + p.escalatedGroup, ReviewProcesses.orderingKey(requestId));
         }
         groups.forEach(g -> InboxTaskGroup.of(t.taskKey, g).persist());
-        event(requestId, "task.created", null, "Review step open for " + String.join(", ", groups)
+        event(requestId, "task.created", null, TimelineText.TASK_OPEN_FOR + String.join(", ", groups)
                 + (t.round > 0 ? " (revision " + t.round + ")" : ""));
         inboxChanged.fire(new InboxChanged(requestId, t.taskKey, "created", groups, t.assignee));
     }
@@ -222,7 +222,7 @@ public class ReviewService {
                         "review-escalate:" + t.taskKey + ":" + group, ReviewProcesses.orderingKey(id));
                 inboxChanged.fire(new InboxChanged(id, t.taskKey, "escalated", Set.of(group), t.assignee));
             }
-            event(id, "review.escalated", null, "Deadline approaching: escalated to " + group);
+            event(id, "review.escalated", null, TimelineText.ESCALATED_TO + group);
         }
         return Map.of("candidateGroups", candidates);
     }
@@ -375,7 +375,7 @@ public class ReviewService {
         t.assignee = assignee;
         outbox.enqueueAssignUserTask(t.taskKey, assignee, "review-assign:" + t.taskKey + ":" + UUID.randomUUID(),
                 ReviewProcesses.orderingKey(t.requestId));
-        event(t.requestId, kind, actor, assignee == null ? null : "Assigned to " + assignee);
+        event(t.requestId, kind, actor, assignee == null ? null : TimelineText.ASSIGNED_TO + assignee);
         inboxChanged.fire(new InboxChanged(t.requestId, t.taskKey, "assigned", access.groupsOf(t.taskKey), assignee));
     }
 

@@ -47,8 +47,30 @@ public final class Views {
             String payloadSha256, int round, OffsetDateTime decidedAt) {
     }
 
-    /** One timeline entry. */
-    public record TimelineEntry(OffsetDateTime at, String kind, String actor, String detail) {
+    /**
+     * One timeline entry: the recorded event ({@code kind}, {@code actor}, {@code detail}) and what a
+     * reviewer reads, {@code sentence} (e.g. "Changes requested by bob") followed by {@code note}
+     * (a comment or other free text, or null). Unknown kinds keep their raw type in the sentence.
+     */
+    public record TimelineEntry(OffsetDateTime at, String kind, String actor, String detail, String sentence,
+            String note) {
+    }
+
+    /**
+     * One step of a request's approval process: a BPMN element the instance entered, in activation
+     * order. {@code state} is {@code active}, {@code completed} or {@code terminated}; {@code key} is
+     * the engine's element-instance key (increasing in activation order within an instance).
+     */
+    public record ProcessStep(long key, String elementId, String name, String state, OffsetDateTime startedAt,
+            OffsetDateTime endedAt) {
+    }
+
+    /**
+     * A request's approval process as the reviewer's diagram draws it: the deployed BPMN XML of
+     * its version and the steps taken. Without an instance (not started yet, or the engine cannot
+     * be reached) {@code bpmnXml} is null, {@code steps} empty and {@code unavailable} says why.
+     */
+    public record ProcessTrace(String bpmnXml, List<ProcessStep> steps, String unavailable) {
     }
 
     /**

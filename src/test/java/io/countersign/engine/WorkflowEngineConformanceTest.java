@@ -133,6 +133,23 @@ public abstract class WorkflowEngineConformanceTest {
     }
 
     @Test
+    void processXmlOfAVersionIsTheResourceItWasDeployedFrom() {
+        String pid = uid("xml");
+        BpmnModelInstance v1 = Bpmn.createExecutableProcess(pid).startEvent("start-one").endEvent().done();
+        BpmnModelInstance v2 = Bpmn.createExecutableProcess(pid).startEvent("start-two").endEvent().done();
+        DeployedProcess first = deploy(v1).process(pid);
+        DeployedProcess second = deploy(v2).process(pid);
+        long instance = engine().startInstance(pid, first.version(), Map.of());
+        awaitState(instance, ProcessInstanceState.COMPLETED);
+        long definition = inspection().findInstance(instance).orElseThrow().processDefinitionKey();
+
+        assertEquals(first.processDefinitionKey(), definition);
+        assertTrue(inspection().processXml(definition).contains("id=\"start-one\""));
+        assertTrue(inspection().processXml(second.processDefinitionKey()).contains("id=\"start-two\""));
+        assertThrows(EngineNotFoundException.class, () -> inspection().processXml(-42));
+    }
+
+    @Test
     void startingUnknownProcessIsNotFound() {
         assertThrows(EngineNotFoundException.class, () -> engine().startInstance(uid("missing"), Map.of()));
         assertThrows(EngineNotFoundException.class, () -> engine().startInstance(uid("missing"), 7, Map.of()));

@@ -75,6 +75,9 @@ class HiddenCharacterBrowserTest {
             b.driver.findElement(By.cssSelector("form[action='/inbox/sign-in'] button[type=submit]")).click();
             b.waitFor(By.id("integrity"));
             b.open("/audit/requests/" + staging);
+            b.waitForText(By.cssSelector("ol.trail"), "action.executed");
+            // each event's data is folded: open them as an auditor would
+            b.driver.findElements(By.cssSelector("ol.trail li.event > details > summary")).forEach(WebElement::click);
             b.waitForText(By.cssSelector("ol.trail"), "EXECUTED");
             String trail = b.driver.findElement(By.cssSelector("ol.trail")).getText();
             assertTrue(trail.contains("0 rows \u27E8U+202E\u27E9detceffa"), trail);

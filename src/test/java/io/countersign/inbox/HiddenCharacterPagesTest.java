@@ -89,4 +89,38 @@ class HiddenCharacterPagesTest {
         assertEquals(3 + 1, html.split("\u27E8U\\+202E\u27E9", -1).length - 1, "summary twice (title, heading), "
                 + "justification, raw JSON");
     }
+
+    /**
+     * The request page's newer renderings (diff lines, patch lines, timeline comments) mark hidden
+     * characters too; such a request goes to security review (rule hidden-characters).
+     */
+    @Test
+    void hiddenCharactersAreMarkedInTheRevisionDiffThePatchLinesAndTheTimeline() {
+        String agent = agents.register();
+        String patch = "@@ -1 +1 @@\\n-x = 1\\n+x = 2 \u202E// ok\\n";
+        UUID id = fixture.submit(agent, Payloads.submission("code.push", "github.com/acme/api", "production",
+                "{\"repository\":\"github.com/acme/api\",\"branch\":\"main\",\"commitSha\":\"" + "a".repeat(40)
+                        + "\",\"diffStat\":{\"filesChanged\":1,\"insertions\":1,\"deletions\":1},\"patch\":\"" + patch
+                        + "\"}"));
+        String sam = unique("sam");
+        String first = page(sam, id, "security");
+        assertTrue(first.contains("<span class=\"patch-line patch-add\">+x = 2 <mark class=\"hidden-char\""), first);
+        InboxClient c = InboxClient.signedIn(Tokens.reviewer(sam, "security"));
+        c.decide(id, c.get("/inbox/requests/" + id), "request-changes", "Why\u200B the override?")
+                .then().statusCode(303);
+        fixture.awaitStatus(agent, id, "CHANGES_REQUESTED");
+        io.restassured.RestAssured.given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .body("{\"summary\":\"test summary\",\"justification\":\"test justification\",\"payload\":"
+                        + "{\"repository\":\"github.com/acme/api\",\"branch\":\"main\",\"commitSha\":\"" + "b".repeat(40)
+                        + "\",\"diffStat\":{\"filesChanged\":1,\"insertions\":1,\"deletions\":1},\"patch\":\""
+                        + patch.replace("// ok", "// still \u2066here") + "\"}}")
+                .when().post("/api/v1/actions/" + id + "/revisions").then().statusCode(200);
+        String html = page(sam, id, "security");
+        int diff = html.indexOf("id=\"revision-diff\"");
+        assertTrue(diff >= 0, html);
+        String table = html.substring(diff, html.indexOf("</table>", diff));
+        assertTrue(table.contains("\u27E8U+2066\u27E9"), "added line names the isolate: " + table);
+        assertTrue(table.contains("\u27E8U+202E\u27E9"), "removed line names the override: " + table);
+        assertTrue(html.contains("Why<mark class=\"hidden-char\""), "the timeline marks the comment");
+    }
 }

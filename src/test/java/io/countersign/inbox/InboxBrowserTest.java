@@ -153,7 +153,7 @@ class InboxBrowserTest {
             fixture.awaitTask(ReviewFixture.reviewer(dora, "dba"), id);
             b.open("/inbox/requests/" + id);
             b.waitForText(By.id("summary"), "Rename orders_old");
-            assertTrue(b.driver.findElement(By.id("timeline")).getText().contains("review.restarted"));
+            assertTrue(b.driver.findElement(By.id("timeline")).getText().contains("The agent submitted a revision"));
             b.driver.findElement(By.id("approve")).click();
             b.waitForText(By.id("notice"), "approval is recorded");
             fixture.awaitStatus(agent, id, "APPROVED");

@@ -360,7 +360,7 @@ class InboxPagesTest {
                 .when().post("/api/v1/actions/" + id + "/cancel").then().statusCode(200);
         await(() -> fixture.openTask(reviewer(dora, "dba"), id).isEmpty());
         InboxClient c = InboxClient.signedIn(Tokens.reviewer(dora, "dba"));
-        await(() -> c.get("/inbox/requests/" + id).body().asString().contains("review.cancelled"));
+        await(() -> c.get("/inbox/requests/" + id).body().asString().contains("Review finished: cancelled by the agent"));
         assertEquals("CANCELLED", fixture.status(agent, id));
     }
 

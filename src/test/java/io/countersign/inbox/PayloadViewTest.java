@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.countersign.common.json.JsonSupport;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -71,5 +72,50 @@ class PayloadViewTest {
         PayloadView.Statement s = only("ALTER TABLE orders ADD COLUMN note TEXT; DELETE FROM orders");
         assertTrue(s.reason().contains("DELETE without WHERE"), s.reason());
         assertEquals(1, sql("SELECT 1", "TRUNCATE t", "CREATE TABLE u (id INT)").destructiveCount());
+    }
+
+    private static PayloadView push(String patch) {
+        ObjectNode p = JsonSupport.MAPPER.createObjectNode().put("repository", "github.com/acme/api")
+                .put("branch", "main").put("commitSha", "a".repeat(40)).put("patch", patch);
+        p.putObject("diffStat").put("filesChanged", 1).put("insertions", 1).put("deletions", 1);
+        return PayloadView.of("code.push", p);
+    }
+
+    @Test
+    void patchLinesCarryTheirKindAsAClass() {
+        PayloadView v = push("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n keep\n-old\n+new\n");
+        assertEquals(List.of("patch-meta", "patch-meta", "patch-meta", "patch-hunk", "patch-context", "patch-del",
+                "patch-add"), v.patchHead().stream().map(PayloadView.PatchLine::css).toList());
+        assertEquals("+new", v.patchHead().get(6).text().plain());
+        assertTrue(v.patchRest().isEmpty());
+    }
+
+    @Test
+    void aLongPatchFoldsAfterTheFirstLinesAndKeepsEveryLine() {
+        StringBuilder patch = new StringBuilder("@@ -1,70 +1,70 @@\n");
+        for (int i = 0; i < 70; i++) {
+            patch.append("+line ").append(i).append('\n');
+        }
+        PayloadView v = push(patch.toString());
+        assertEquals(PayloadView.PATCH_SHOWN, v.patchHead().size());
+        assertEquals(71 - PayloadView.PATCH_SHOWN, v.patchRest().size());
+        assertEquals("+line 69", v.patchRest().get(v.patchRest().size() - 1).text().plain());
+    }
+
+    @Test
+    void aPatchJustOverTheShownLinesIsNotFolded() {
+        PayloadView v = push("+a\n".repeat(PayloadView.PATCH_FOLD_OVER));
+        assertEquals(PayloadView.PATCH_FOLD_OVER, v.patchHead().size());
+        assertTrue(v.patchRest().isEmpty());
+    }
+
+    @Test
+    void aPaymentAmountIsGroupedForTheReaderBesideTheExactValue() {
+        ObjectNode p = JsonSupport.MAPPER.createObjectNode().put("amount", "12500.00").put("currency", "EUR")
+                .put("reference", "INV-1");
+        p.putObject("beneficiary").put("name", "ACME GmbH").put("iban", "DE89370400440532013000");
+        PayloadView.Row amount = PayloadView.of("payment.transfer", p, java.util.Locale.GERMAN).rows().get(0);
+        assertEquals("12500.00 EUR", amount.value().plain());
+        assertEquals("12.500,00 EUR", amount.grouped());
     }
 }

@@ -1,6 +1,7 @@
 package io.countersign.audit.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.audit.AuditExporter;
 import io.countersign.audit.AuditQueries;
 import io.countersign.audit.AuditResource;
@@ -67,17 +68,40 @@ public class AuditPages {
                 String csrf);
     }
 
-    /** One event as shown on a page: the data pretty-printed (Qute escapes it). */
+    /**
+     * One event as shown on a page: the data pretty-printed, and its top-level fields as a
+     * key/value list (Qute escapes both).
+     */
     public record EventRow(Long seq, String ts, String actorKind, String actorId, String requestId, String type,
-            String data, String hash) {
+            String data, List<DataField> fields, String hash) {
         static EventRow of(EventView e) {
-            String data;
-            try {
-                data = JsonSupport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(e.data());
-            } catch (JsonProcessingException ex) {
-                data = String.valueOf(e.data());
+            List<DataField> fields = new ArrayList<>();
+            if (e.data() != null && e.data().isObject()) {
+                e.data().fields().forEachRemaining(f -> fields.add(DataField.of(f.getKey(), f.getValue())));
             }
-            return new EventRow(e.seq(), e.ts(), e.actorKind(), e.actorId(), e.requestId(), e.type(), data, e.hash());
+            return new EventRow(e.seq(), e.ts(), e.actorKind(), e.actorId(), e.requestId(), e.type(), pretty(e.data()),
+                    List.copyOf(fields), e.hash());
+        }
+    }
+
+    /**
+     * One top-level field of an event's data: a string as it is, a number, boolean or null as
+     * JSON, an object or array as pretty-printed JSON ({@code structured}, shown as a block).
+     */
+    public record DataField(String key, String value, boolean structured) {
+        static DataField of(String key, JsonNode value) {
+            if (value.isTextual()) {
+                return new DataField(key, value.asText(), false);
+            }
+            return new DataField(key, pretty(value), value.isContainerNode());
+        }
+    }
+
+    private static String pretty(JsonNode node) {
+        try {
+            return JsonSupport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException ex) {
+            return String.valueOf(node);
         }
     }
 

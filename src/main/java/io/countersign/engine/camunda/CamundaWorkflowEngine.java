@@ -417,6 +417,12 @@ public class CamundaWorkflowEngine implements WorkflowEngine, WorkflowInspection
     }
 
     @Override
+    public String processXml(long processDefinitionKey) {
+        return call("get the XML of process " + processDefinitionKey,
+                () -> client().newProcessDefinitionGetXmlRequest(processDefinitionKey).send().join());
+    }
+
+    @Override
     public Map<String, Object> variables(long processInstanceKey) {
         requireInstance(processInstanceKey);
         List<Variable> items = call("search variables of " + processInstanceKey,

@@ -240,6 +240,11 @@ public class EmbeddedWorkflowEngine implements WorkflowEngine, WorkflowInspectio
     }
 
     @Override
+    public String processXml(long processDefinitionKey) {
+        return inspect(q -> q.processXml(processDefinitionKey));
+    }
+
+    @Override
     public Map<String, Object> variables(long processInstanceKey) {
         return inspect(q -> q.variables(processInstanceKey));
     }

@@ -7,10 +7,12 @@ import io.countersign.engine.IncidentView;
 import io.countersign.engine.ProcessInstanceState;
 import io.countersign.engine.ProcessInstanceView;
 import io.countersign.engine.UserTaskView;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,15 @@ final class JdbcInspection {
             requireInstance(instanceKey);
         }
         return rows;
+    }
+
+    String processXml(long processKey) {
+        String base64 = db.one("SELECT resource_base64 FROM engine_process WHERE process_key = ?", rs -> rs.getString(1),
+                processKey);
+        if (base64 == null) {
+            throw new EngineNotFoundException("no process with key " + processKey);
+        }
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 
     Map<String, Object> variables(long instanceKey) {

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,27 @@ class AuditPagesTest {
         assertTrue(second.contains("data-seq=\"" + seqs[0] + "\""));
         assertTrue(second.contains("data-seq=\"" + seqs[1] + "\""));
         assertFalse(second.contains("data-seq=\"" + seqs[n - 1] + "\""));
+    }
+
+    @Test
+    void eachEventOnTheRequestTrailFoldsItsDataIntoAKeyValueList() {
+        UUID req = UUID.randomUUID();
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("reason", "Approved by alice & <bob>");
+        data.put("approvals", 2);
+        data.put("approvers", List.of("alice", "bob"));
+        long seq = record(ActorKind.USER, unique("alice"), req, "action.approved", data);
+        String trail = auditor().get("/audit/requests/" + req).then().statusCode(200).extract().asString();
+        int at = trail.indexOf("data-seq=\"" + seq + "\"");
+        String event = trail.substring(at, trail.indexOf("</li>", at));
+        assertTrue(event.contains("<details>") && event.contains("<summary><strong>action.approved</strong>"), event);
+        assertTrue(event.contains("<dt>reason</dt><dd><span class=\"prewrap\">Approved by alice &amp; &lt;bob&gt;</span></dd>"),
+                event);
+        assertTrue(event.contains("<dt>approvals</dt><dd><span class=\"prewrap\">2</span></dd>"), event);
+        assertTrue(event.contains("<dt>approvers</dt><dd><pre class=\"prewrap\">[ &quot;alice&quot;, &quot;bob&quot; ]</pre>"),
+                event);
+        assertTrue(event.contains("<summary>Data as recorded (JSON)</summary>"), "the recorded JSON stays readable");
+        assertFalse(trail.contains("<table"), "no table on the trail page");
     }
 
     @Test

@@ -87,6 +87,15 @@ class CamundaAdapterContractTest {
     }
 
     @Test
+    void processXmlIsReadFromTheClusterByDefinitionKey() {
+        String id = "p" + UUID.randomUUID().toString().replace("-", "");
+        DeploymentResult deployed = engine.deploy(List.of(bpmn(id, "drawn")));
+
+        assertThat(engine.processXml(deployed.process(id).processDefinitionKey())).contains("<!-- drawn -->");
+        assertThrows(EngineNotFoundException.class, () -> engine.processXml(424242L));
+    }
+
+    @Test
     void refusedDeploymentBecomesDeploymentRejectedNamingTheResource() {
         BpmnResource broken = new BpmnResource("broken.bpmn", "<definitions/>".getBytes(StandardCharsets.UTF_8));
 

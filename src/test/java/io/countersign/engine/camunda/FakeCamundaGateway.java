@@ -73,7 +73,8 @@ public final class FakeCamundaGateway implements AutoCloseable {
     public record CompletedUserTask(long key, JsonNode variables) {
     }
 
-    private record ProcessVersion(String processId, int version, long key, String checksum, String resourceName) {
+    private record ProcessVersion(String processId, int version, long key, String checksum, String resourceName,
+            String xml) {
     }
 
     private record FakeUserTask(long key, long processInstanceKey, String elementId, String state,
@@ -309,7 +310,7 @@ public final class FakeCamundaGateway implements AutoCloseable {
                         version = latest;
                     } else {
                         version = new ProcessVersion(processId, versions.size() + 1, keys.incrementAndGet(), checksum,
-                                resource.getName());
+                                resource.getName(), content);
                         versions.add(version);
                     }
                 }
@@ -489,6 +490,7 @@ public final class FakeCamundaGateway implements AutoCloseable {
     private static final Pattern ASSIGNMENT = Pattern.compile("/v2/user-tasks/(\\d+)/assignment");
     private static final Pattern ASSIGNEE = Pattern.compile("/v2/user-tasks/(\\d+)/assignee");
     private static final Pattern USER_TASK = Pattern.compile("/v2/user-tasks/(\\d+)");
+    private static final Pattern PROCESS_XML = Pattern.compile("/v2/process-definitions/(\\d+)/xml");
 
     private void handleRest(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -499,7 +501,10 @@ public final class FakeCamundaGateway implements AutoCloseable {
             Matcher assignment = ASSIGNMENT.matcher(path);
             Matcher assignee = ASSIGNEE.matcher(path);
             Matcher userTask = USER_TASK.matcher(path);
-            if ("POST".equals(exchange.getRequestMethod()) && assignment.matches()) {
+            Matcher processXml = PROCESS_XML.matcher(path);
+            if ("GET".equals(exchange.getRequestMethod()) && processXml.matches()) {
+                getProcessXml(exchange, Long.parseLong(processXml.group(1)));
+            } else if ("POST".equals(exchange.getRequestMethod()) && assignment.matches()) {
                 changeUserTask(exchange, Long.parseLong(assignment.group(1)), "assign", body);
             } else if ("DELETE".equals(exchange.getRequestMethod()) && assignee.matches()) {
                 changeUserTask(exchange, Long.parseLong(assignee.group(1)), "unassign", body);
@@ -572,6 +577,21 @@ public final class FakeCamundaGateway implements AutoCloseable {
         }
         userTaskChanges.add(new UserTaskChange(key, command, request));
         exchange.sendResponseHeaders(204, -1);
+    }
+
+    private void getProcessXml(HttpExchange exchange, long key) throws IOException {
+        ProcessVersion version = processes.values().stream().flatMap(List::stream).filter(v -> v.key() == key)
+                .findFirst().orElse(null);
+        if (version == null) {
+            problem(exchange, 404, "NOT_FOUND", "Process definition with key '" + key + "' not found");
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/xml");
+        byte[] bytes = version.xml().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private void getInstance(HttpExchange exchange, long key) throws IOException {
