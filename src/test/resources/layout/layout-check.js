@@ -117,7 +117,9 @@ window.countersignLayoutCheck = function (width) {
   var smallText = [];
   var smallControls = [];
   document.querySelectorAll('body *').forEach(function (el) {
-    if (hidden(el)) {
+    // Text inside an SVG drawing (the process diagram) is part of a picture that scales as a whole;
+    // the step list beside it carries the same names as readable text.
+    if (hidden(el) || el.closest('svg')) {
       return;
     }
     var size = parseFloat(getComputedStyle(el).fontSize);

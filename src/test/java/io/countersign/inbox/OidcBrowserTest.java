@@ -65,6 +65,7 @@ class OidcBrowserTest {
         try (Browser b = new Browser(base.toString())) {
             b.open("/inbox/requests/" + id);
             assertTrue(b.driver.getCurrentUrl().startsWith(OidcProvider.issuer() + "/authorize"), b.driver.getCurrentUrl());
+            b.screenshot("provider-login");
             signInAtProvider(b, dora, "grp-countersign-reviewers", "grp-dba-prod");
             // back on the page first asked for, as dora with the mapped group
             b.waitFor(By.id("decision-form"));
@@ -87,6 +88,9 @@ class OidcBrowserTest {
             }
             assertTrue(b.driver.getCurrentUrl().contains("/inbox/signed-out"), b.driver.getCurrentUrl());
             assertNull(b.driver.manage().getCookieNamed("q_session"), "the session cookie is gone");
+            b.screenshot("signed-out-oidc");
+            List<String> violations = b.seriousAccessibilityViolations();
+            assertTrue(violations.isEmpty(), "signed-out page: " + violations);
             // the provider was told: its end-session endpoint was called with our ID token
             var endSession = OidcProvider.server().takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
             while (endSession != null && !endSession.getPath().contains("/endsession")) {
