@@ -32,7 +32,7 @@ public class UsableSubjectAugmentor implements SecurityIdentityAugmentor {
     }
 
     /** 1 to 255 characters, no control characters, surrogates only in valid pairs. */
-    static boolean usable(String id) {
+    public static boolean usable(String id) {
         if (id == null || id.isBlank() || id.length() > MAX_LENGTH) {
             return false;
         }

@@ -1,6 +1,7 @@
 package io.countersign.web;
 
 import io.countersign.identity.Roles;
+import io.countersign.identity.UsableSubjectAugmentor;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
@@ -91,6 +92,12 @@ public class OidcPeople {
                     "The identity provider's ID token has no " + cfg.userIdClaim() + " claim, which Countersign "
                             + "is configured to use as your user id (countersign.web.oidc.user-id-claim). Ask the "
                             + "identity provider's administrators to release it to this application.", null);
+        }
+        if (!UsableSubjectAugmentor.usable(id.strip())) {
+            throw new WebSession.Refused("user-id-unusable", "Your user id cannot be used",
+                    "The identity provider's " + cfg.userIdClaim() + " claim is longer than 255 characters or holds "
+                            + "control characters, so it cannot be recorded on decisions. Ask the identity provider's "
+                            + "administrators, or configure another claim (countersign.web.oidc.user-id-claim).", null);
         }
         Object groupsClaim = claims.apply(cfg.groupsClaim());
         if (groupsClaim == null) {

@@ -47,7 +47,8 @@ class InboxExpiryBrowserTest {
             b.open("/inbox/requests/" + id);
             b.waitForText(By.id("status"), "EXPIRED");
             assertTrue(b.driver.findElements(By.id("decision-form")).isEmpty());
-            assertTrue(b.driver.findElement(By.id("timeline")).getText().contains("review.expired"));
+            assertTrue(b.driver.findElement(By.id("timeline")).getText().contains("expired without a decision"));
+            assertTrue(!b.driver.findElements(By.cssSelector("#timeline [data-kind='review.expired']")).isEmpty());
         }
     }
 }
