@@ -42,6 +42,16 @@ public final class InboxClient {
         return c;
     }
 
+    /** Signs in with the identity provider ({@link io.countersign.testsupport.OidcProvider}); fails unless a page opens. */
+    public static InboxClient signedInAtProvider(String subject, String claimsJson) {
+        InboxClient c = new InboxClient();
+        Response r = c.signInAtProvider(null, subject, claimsJson);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("sign-in at the provider failed with " + r.statusCode() + ": " + r.body().asString());
+        }
+        return c;
+    }
+
     /** Posts the sign-in form. */
     public Response signIn(String token) {
         get("/inbox/sign-in");

@@ -13,7 +13,9 @@ import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.countersign.testsupport.OidcProvider;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -38,6 +40,7 @@ import org.openqa.selenium.JavascriptExecutor;
  * violation; screenshots of both sizes. The exact rules are in src/test/resources/layout/layout-check.js.
  */
 @QuarkusTest
+@TestProfile(OidcProvider.Profile.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PhoneLayoutBrowserTest {
 
@@ -94,8 +97,9 @@ class PhoneLayoutBrowserTest {
         reviewer = Ids.unique("ada-lovelace-on-call-database-and-payments-reviewer-europe-west");
         String[] groups = { "dba", "finance", "maintainers" };
         // someone else of the same groups, so the request page offers to reassign
-        InboxClient.signedIn(Tokens.reviewer(Ids.unique("bob-on-call-reviewer"), groups));
-        InboxClient ada = InboxClient.signedIn(Tokens.reviewer(reviewer, groups));
+        String bob = Ids.unique("bob-on-call-reviewer");
+        InboxClient.signedInAtProvider(bob, OidcProvider.reviewer(bob, groups));
+        InboxClient ada = InboxClient.signedInAtProvider(reviewer, OidcProvider.reviewer(reviewer, groups));
 
         sql = fixture.submit(agent, Payloads.schemaChange("production",
                 "ALTER TABLE " + LONG_NAME + " ADD COLUMN fulfilment_status_changed_by_service_account_identifier "
@@ -171,8 +175,10 @@ class PhoneLayoutBrowserTest {
         switch (page) {
             case SIGN_IN -> {
             }
-            case AUDIT_SEARCH, AUDIT_TRAIL -> b.signIn(Tokens.auditor(), By.id("integrity"));
-            default -> b.signIn(Tokens.reviewer(reviewer, "dba", "finance", "maintainers"));
+            case AUDIT_SEARCH, AUDIT_TRAIL -> b.signInAtProvider("audrey-auditor",
+                    OidcProvider.claims("audrey-auditor", List.of("auditor")), By.id("integrity"));
+            default -> b.signInAtProvider(reviewer, OidcProvider.reviewer(reviewer, "dba", "finance", "maintainers"),
+                    By.id("task-list"));
         }
     }
 
@@ -193,7 +199,7 @@ class PhoneLayoutBrowserTest {
     /** The content that makes the page worth measuring: without it, the page would pass for nothing. */
     private static By content(Page page) {
         return By.cssSelector(switch (page) {
-            case SIGN_IN -> "textarea#token";
+            case SIGN_IN -> "a#oidc-sign-in";
             case INBOX -> "tr.task";
             case REQUEST_SQL -> "ol.statements li:nth-child(4)";
             case REQUEST_PATCH -> "#patch";

@@ -11,7 +11,9 @@ import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.countersign.testsupport.OidcProvider;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.openqa.selenium.WebElement;
 
 /** The request's approval process drawn by the vendored bpmn-js viewer, under the pages' CSP, in Chromium. */
 @QuarkusTest
+@TestProfile(OidcProvider.Profile.class)
 class ProcessDiagramBrowserTest {
 
     @TestHTTPResource("/")
@@ -59,7 +62,7 @@ class ProcessDiagramBrowserTest {
         UUID id = fixture.submit(agent, Payloads.schemaChange("production", "ALTER TABLE orders ADD COLUMN note TEXT"));
         fixture.awaitTask(ReviewFixture.reviewer(dora, "dba"), id);
         try (Browser b = new Browser(base.toString())) {
-            b.signIn(Tokens.reviewer(dora, "dba"));
+            b.signInAtProvider(dora, OidcProvider.reviewer(dora, "dba"), By.id("task-list"));
             b.browserLog(); // only this page's messages count
             b.open("/inbox/requests/" + id);
             b.waitFor(By.cssSelector("#process-diagram[data-state='drawn']"));
@@ -96,7 +99,7 @@ class ProcessDiagramBrowserTest {
         UUID id = fixture.submit(agent, Payloads.schemaChange("production", "DROP TABLE orders_old"));
         fixture.awaitTask(ReviewFixture.reviewer(dora, "dba"), id);
         try (Browser b = new Browser(base.toString())) {
-            b.signIn(Tokens.reviewer(dora, "dba"));
+            b.signInAtProvider(dora, OidcProvider.reviewer(dora, "dba"), By.id("task-list"));
             b.open("/inbox/requests/" + id);
             b.driver.findElement(By.id("comment")).sendKeys("Rename it first");
             b.driver.findElement(By.id("request-changes")).click();

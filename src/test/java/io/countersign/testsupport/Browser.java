@@ -68,6 +68,25 @@ public final class Browser implements AutoCloseable {
         driver.get(baseUrl + path);
     }
 
+    /**
+     * Signs in with the identity provider ({@link OidcProvider}): from {@code /auth/sign-in} to its
+     * login page, there as {@code subject} with {@code claimsJson}, and waits for {@code landing}.
+     */
+    public void signInAtProvider(String subject, String claimsJson, By landing) {
+        open("/auth/sign-in");
+        waitFor(By.name("username")).sendKeys(subject);
+        WebElement claims = driver.findElement(By.name("claims"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", claims, claimsJson);
+        driver.findElement(By.cssSelector("input[type=submit]")).click();
+        try {
+            waitFor(landing);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String src = driver.getPageSource();
+            throw new AssertionError("sign-in at the provider did not reach " + landing + "; at " + driver.getCurrentUrl()
+                    + ": " + src.substring(0, Math.min(2000, src.length())), e);
+        }
+    }
+
     /** Signs in to the inbox by pasting the token into the sign-in form. */
     public void signIn(String token) {
         signIn(token, By.id("task-list"));

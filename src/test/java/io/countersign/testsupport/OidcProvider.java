@@ -44,8 +44,38 @@ public class OidcProvider implements QuarkusTestResourceLifecycleManager {
                 Map.entry("countersign.web.oidc.role-map.\"grp-countersign-auditors\"", "auditor"),
                 Map.entry("countersign.web.oidc.group-map.\"grp-dba-prod\"", "dba"),
                 Map.entry("countersign.web.oidc.group-map.\"grp-finance-approvers\"", "finance"),
+                Map.entry("countersign.web.oidc.group-map.\"grp-maintainers\"", "maintainers"),
                 // short, so that a test can outlive a session (tokens last an hour unless a test says otherwise)
                 Map.entry("quarkus.oidc.authentication.session-age-extension", "3S"));
+    }
+
+    /**
+     * The claims (JSON, for the provider's login page) of a person with Countersign {@code roles}
+     * (reviewer, auditor) and reviewer {@code groups} (dba, finance, maintainers), under the
+     * provider's own group names that this profile maps.
+     */
+    public static String claims(String name, List<String> roles, String... groups) {
+        List<String> idp = new java.util.ArrayList<>();
+        roles.forEach(r -> idp.add(switch (r) {
+            case "reviewer" -> "grp-countersign-reviewers";
+            case "auditor" -> "grp-countersign-auditors";
+            default -> throw new IllegalArgumentException("no provider group for role " + r);
+        }));
+        for (String g : groups) {
+            idp.add(switch (g) {
+                case "dba" -> "grp-dba-prod";
+                case "finance" -> "grp-finance-approvers";
+                case "maintainers" -> "grp-maintainers";
+                default -> throw new IllegalArgumentException("no provider group for reviewer group " + g);
+            });
+        }
+        return "{\"name\": \"" + name + "\", \"groups\": [" + String.join(", ",
+                idp.stream().map(g -> "\"" + g + "\"").toList()) + "]}";
+    }
+
+    /** A reviewer's claims (role reviewer, the given reviewer groups). */
+    public static String reviewer(String name, String... groups) {
+        return claims(name, List.of("reviewer"), groups);
     }
 
     @Override
