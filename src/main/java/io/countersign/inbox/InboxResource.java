@@ -100,6 +100,9 @@ public class InboxResource {
     DecisionWaiters waiters;
 
     @Inject
+    SignInLanding landing;
+
+    @Inject
     ActionService actions;
 
     @Context
@@ -139,8 +142,8 @@ public class InboxResource {
         return session.verify(token)
                 .map(s -> s.person().isAgentClaimingAPersonsRole() ? page(signIn(WebSession.AGENT_REFUSAL), 403)
                         : s.person().hasRole(Roles.REVIEWER) || s.person().hasRole(Roles.AUDITOR)
-                                ? signedIn(s.person()).cookie(session.sessionCookie(token, s.expiresAt())).build()
-                        : page(signIn(NO_ROLE), 403))
+                                ? landing.redirect(s.person(), null).cookie(session.sessionCookie(token, s.expiresAt())).build()
+                        : page(signIn(SignInLanding.NO_ROLE), 403))
                 .orElseGet(() -> page(signIn("The token is not valid: it must be a current token from the configured "
                         + "identity provider."), 401));
     }
@@ -163,32 +166,6 @@ public class InboxResource {
     public Response signOut(@FormParam("_csrf") String formToken) {
         csrf.verify(formToken);
         return session.signOut();
-    }
-
-    /** Why a signed-in person without a page role gets nothing. */
-    static final String NO_ROLE = "This account has no reviewer role and no auditor role; ask an administrator "
-            + "for access.";
-
-    /**
-     * Where a person who just signed in goes: {@code next} when it is one of the pages (never
-     * another site), else the inbox for a reviewer and the auditor pages for an auditor.
-     */
-    public Response.ResponseBuilder signedIn(SignedInPerson p, String next) {
-        if (p.hasRole(Roles.REVIEWER)) {
-            reviews.rememberMember(reviewer(p));
-        }
-        String fallback = p.hasRole(Roles.REVIEWER) ? WebSession.INBOX_PATH : WebSession.AUDIT_PATH;
-        return Response.seeOther(URI.create(localPage(next) ? next : fallback));
-    }
-
-    private Response.ResponseBuilder signedIn(SignedInPerson p) {
-        return signedIn(p, null);
-    }
-
-    /** A path on this site under the pages (no scheme, no authority, no backslash tricks). */
-    static boolean localPage(String next) {
-        return next != null && next.length() < 2048 && next.matches("/(inbox|audit)(/[A-Za-z0-9._~%/-]*)?(\\?[A-Za-z0-9._~%&=+-]*)?")
-                && !next.contains("//") && !next.contains("/..");
     }
 
     private TemplateInstance signIn(String error) {
@@ -396,9 +373,8 @@ public class InboxResource {
         return session.requireOrRedirect(Roles.REVIEWER);
     }
 
-    /** The person as the review service sees a reviewer. */
     private static Reviewer reviewer(SignedInPerson p) {
-        return new Reviewer(p.subject(), p.groups(), p.isAgent());
+        return SignInLanding.reviewer(p);
     }
 
     private static String noticeText(String notice) {

@@ -25,7 +25,7 @@ public class OidcSignInResource {
     WebSession session;
 
     @Inject
-    InboxResource inbox;
+    SignInLanding landing;
 
     @GET
     @Path("sign-in")
@@ -37,8 +37,8 @@ public class OidcSignInResource {
                 .orElseThrow(() -> new WebSession.Refused("not-signed-in", "Not signed in",
                         "The identity provider's sign-in did not complete; try again.", null));
         if (!p.hasRole(Roles.REVIEWER) && !p.hasRole(Roles.AUDITOR)) {
-            throw new WebSession.Refused("no-page-role", "No access yet", InboxResource.NO_ROLE, p);
+            throw new WebSession.Refused("no-page-role", "No access yet", SignInLanding.NO_ROLE, p);
         }
-        return inbox.signedIn(p, next).build();
+        return landing.redirect(p, next).build();
     }
 }

@@ -78,12 +78,17 @@ public final class Browser implements AutoCloseable {
         WebElement claims = driver.findElement(By.name("claims"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", claims, claimsJson);
         driver.findElement(By.cssSelector("input[type=submit]")).click();
+        land(landing, "sign-in at the provider");
+    }
+
+    /** Waits for {@code landing} after a sign-in; fails with where the browser is instead and what it shows. */
+    private void land(By landing, String what) {
         try {
             waitFor(landing);
         } catch (org.openqa.selenium.TimeoutException e) {
             String src = driver.getPageSource();
-            throw new AssertionError("sign-in at the provider did not reach " + landing + "; at " + driver.getCurrentUrl()
-                    + ": " + src.substring(0, Math.min(2000, src.length())), e);
+            throw new AssertionError(what + " did not reach " + landing + "; at " + driver.getCurrentUrl() + ": "
+                    + src.substring(0, Math.min(2000, src.length())), e);
         }
     }
 
@@ -98,13 +103,7 @@ public final class Browser implements AutoCloseable {
         WebElement field = driver.findElement(By.id("token"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", field, token);
         driver.findElement(By.cssSelector("form[action='/inbox/sign-in'] button[type=submit]")).click();
-        try {
-            waitFor(landing);
-        } catch (org.openqa.selenium.TimeoutException e) {
-            String src = driver.getPageSource();
-            throw new AssertionError("sign-in did not reach the inbox; at " + driver.getCurrentUrl() + ": "
-                    + src.substring(0, Math.min(2000, src.length())), e);
-        }
+        land(landing, "sign-in");
     }
 
     public WebElement waitFor(By by) {
