@@ -69,7 +69,7 @@ public class OidcPeople {
         checkRoleMap();
     }
 
-    private void checkRoleMap() {
+    void checkRoleMap() {
         List<String> wrong = new ArrayList<>();
         config.oidc().roleMap().forEach((group, roles) -> split(roles).stream()
                 .filter(r -> !PERSON_ROLES.contains(r))

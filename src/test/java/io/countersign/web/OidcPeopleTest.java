@@ -52,6 +52,34 @@ class OidcPeopleTest {
     }
 
     @Test
+    void aRoleMapGrantingARoleNoPersonCanHoldRefusesTheStart() {
+        OidcPeople people = new OidcPeople();
+        people.config = new WebConfig() {
+            public SignIn signIn() {
+                return SignIn.OIDC;
+            }
+
+            public Oidc oidc() {
+                return COMPANY; // maps grp-cs-audit to "auditor,agent"
+            }
+
+            public String sessionCookie() {
+                return "s";
+            }
+
+            public String csrfCookie() {
+                return "c";
+            }
+
+            public boolean secureCookies() {
+                return true;
+            }
+        };
+        assertThatThrownBy(people::checkRoleMap).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("countersign.web.oidc.role-map.\"grp-cs-audit\"=agent");
+    }
+
+    @Test
     void aSingleGroupAsAStringCounts() {
         assertThat(person(Map.of("email", "a@example.com", "groups", "grp-cs-reviewers"), COMPANY).roles())
                 .isEqualTo(Set.of("reviewer"));
