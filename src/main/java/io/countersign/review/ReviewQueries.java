@@ -1,5 +1,7 @@
 package io.countersign.review;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.countersign.action.ActionService;
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionView;
@@ -61,6 +63,15 @@ public class ReviewQueries implements ReviewerDecisions {
 
     @Inject
     WorkflowInspection inspection;
+
+    /**
+     * A deployed process version never changes: its XML and element names by definition key, so
+     * that a request page (and its diagram's fetch) does not read and parse the BPMN every time.
+     */
+    private final Cache<Long, Definition> definitions = Caffeine.newBuilder().maximumSize(64).build();
+
+    private record Definition(String xml, Map<String, String> names) {
+    }
 
     /**
      * Open tasks of the reviewer's groups and tasks assigned to them, by due time then risk. Three
@@ -168,14 +179,17 @@ public class ReviewQueries implements ReviewerDecisions {
                 return new ProcessTrace(null, List.of(), "The workflow engine has no record of this request's process "
                         + "yet.");
             }
-            String xml = inspection.processXml(instance.processDefinitionKey());
-            Map<String, String> names = BpmnNames.of(xml);
+            Definition definition = definitions.get(instance.processDefinitionKey(), key -> {
+                String xml = inspection.processXml(key);
+                return new Definition(xml, BpmnNames.of(xml));
+            });
+            Map<String, String> names = definition.names();
             List<ProcessStep> steps = inspection.history(p.processInstanceKey).stream()
                     .filter(e -> !"PROCESS".equals(e.elementType()))
                     .map(e -> new ProcessStep(e.key(), e.elementId(), names.getOrDefault(e.elementId(), e.elementId()),
                             stepState(e), e.startedAt(), e.endedAt()))
                     .toList();
-            return new ProcessTrace(xml, steps, null);
+            return new ProcessTrace(definition.xml(), steps, null);
         } catch (EngineNotFoundException e) {
             return new ProcessTrace(null, List.of(), "The workflow engine has no record of this request's process.");
         } catch (RuntimeException e) {
