@@ -1,5 +1,6 @@
 package io.countersign.engine.outbox;
 
+import io.countersign.common.delivery.DeliveryStatus;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -47,12 +48,12 @@ public class OutboxAdminResource {
         return service.retryAllParked();
     }
 
-    private static OutboxStatus parseStatus(String status) {
+    private static DeliveryStatus parseStatus(String status) {
         if ("ALL".equalsIgnoreCase(status)) {
             return null;
         }
         try {
-            return OutboxStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            return DeliveryStatus.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("invalid-status",
                     "status must be PARKED, PENDING, DELIVERED or ALL, not '" + status + "'");

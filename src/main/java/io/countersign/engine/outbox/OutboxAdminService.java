@@ -1,5 +1,6 @@
 package io.countersign.engine.outbox;
 
+import io.countersign.common.delivery.DeliveryStatus;
 import io.countersign.common.DomainException;
 import io.countersign.common.DomainException.Kind;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ import java.util.Map;
 public class OutboxAdminService {
 
     /** Counts per status plus the listed rows. */
-    public record OutboxOverview(Map<OutboxStatus, Long> counts, List<OutboxEntry> entries) {
+    public record OutboxOverview(Map<DeliveryStatus, Long> counts, List<OutboxEntry> entries) {
     }
 
     /** How many parked rows a bulk retry put back. */
@@ -29,7 +30,7 @@ public class OutboxAdminService {
     OutboxRelay relay;
 
     /** Rows of a status (default PARKED), newest first. */
-    public OutboxOverview overview(OutboxStatus status, int limit) {
+    public OutboxOverview overview(DeliveryStatus status, int limit) {
         if (limit < 1 || limit > 1000) {
             throw new DomainException(Kind.REJECTED, "invalid-limit", "Bad request", "limit must be between 1 and 1000");
         }

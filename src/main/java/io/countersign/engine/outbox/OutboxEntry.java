@@ -1,5 +1,6 @@
 package io.countersign.engine.outbox;
 
+import io.countersign.common.delivery.DeliveryStatus;
 import java.time.OffsetDateTime;
 
 /**
@@ -10,6 +11,6 @@ import java.time.OffsetDateTime;
  * @param outcome how delivery ended, e.g. "delivered" or "already applied: duplicate message id"
  */
 public record OutboxEntry(long id, String dedupKey, String orderingKey, OutboxCommandType type, String target,
-        OutboxStatus status, int attempts, OffsetDateTime nextAttemptAt, String lastError, Long resultKey,
+        DeliveryStatus status, int attempts, OffsetDateTime nextAttemptAt, String lastError, Long resultKey,
         String outcome, OffsetDateTime createdAt, OffsetDateTime deliveredAt) {
 }

@@ -1,5 +1,6 @@
 package io.countersign.engine.outbox;
 
+import io.countersign.common.delivery.DeliveryStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -26,7 +27,7 @@ public class OutboxHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        Map<OutboxStatus, Long> counts;
+        Map<DeliveryStatus, Long> counts;
         try {
             counts = store.counts();
         } catch (RuntimeException e) {
@@ -36,9 +37,9 @@ public class OutboxHealthCheck implements HealthCheck {
             return HealthCheckResponse.named("engine-outbox").down()
                     .withData("error", "cannot read the outbox: " + cause.getMessage()).build();
         }
-        long parked = counts.get(OutboxStatus.PARKED);
+        long parked = counts.get(DeliveryStatus.PARKED);
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("engine-outbox")
-                .withData("pending", counts.get(OutboxStatus.PENDING))
+                .withData("pending", counts.get(DeliveryStatus.PENDING))
                 .withData("parked", parked)
                 .withData("state", parked > 0 ? "degraded" : "ok");
         return (parked > 0 && config.healthDownWhenParked() ? builder.down() : builder.up()).build();

@@ -1,5 +1,6 @@
 package io.countersign.engine.outbox;
 
+import io.countersign.common.delivery.DeliveryStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,13 +33,13 @@ class OutboxHealthCheckTest {
     static OutboxStore counting(long pending, long parked) {
         return new OutboxStore() {
             @Override
-            Map<OutboxStatus, Long> counts() {
-                Map<OutboxStatus, Long> counts = new EnumMap<>(OutboxStatus.class);
-                for (OutboxStatus s : OutboxStatus.values()) {
+            public Map<DeliveryStatus, Long> counts() {
+                Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
+                for (DeliveryStatus s : DeliveryStatus.values()) {
                     counts.put(s, 0L);
                 }
-                counts.put(OutboxStatus.PENDING, pending);
-                counts.put(OutboxStatus.PARKED, parked);
+                counts.put(DeliveryStatus.PENDING, pending);
+                counts.put(DeliveryStatus.PARKED, parked);
                 return counts;
             }
         };
@@ -48,7 +49,7 @@ class OutboxHealthCheckTest {
     void unreadableOutboxIsDownWithTheReasonInsteadOfAnException() {
         OutboxStore broken = new OutboxStore() {
             @Override
-            Map<OutboxStatus, Long> counts() {
+            public Map<DeliveryStatus, Long> counts() {
                 throw new IllegalStateException("could not count the outbox",
                         new SQLException("Connection to 127.0.0.1:5432 refused", "08001"));
             }

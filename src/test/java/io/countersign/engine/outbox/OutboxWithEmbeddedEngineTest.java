@@ -1,5 +1,6 @@
 package io.countersign.engine.outbox;
 
+import io.countersign.common.delivery.DeliveryStatus;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +64,7 @@ class OutboxWithEmbeddedEngineTest {
         return id;
     }
 
-    private OutboxEntry awaitStatus(long id, OutboxStatus status) {
+    private OutboxEntry awaitStatus(long id, DeliveryStatus status) {
         await().atMost(Duration.ofSeconds(30)).until(() -> store.find(id).orElseThrow().status() == status);
         return store.find(id).orElseThrow();
     }
@@ -81,7 +82,7 @@ class OutboxWithEmbeddedEngineTest {
         long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process,
                 Map.of("requestId", key), key));
 
-        OutboxEntry delivered = awaitStatus(id, OutboxStatus.DELIVERED);
+        OutboxEntry delivered = awaitStatus(id, DeliveryStatus.DELIVERED);
         assertThat(delivered.resultKey()).isNotNull();
         assertThat(delivered.outcome()).isEqualTo("delivered");
         assertThat(inspection.variables(delivered.resultKey())).containsEntry("requestId", key)
@@ -101,7 +102,7 @@ class OutboxWithEmbeddedEngineTest {
 
         long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
 
-        OutboxEntry again = awaitStatus(id, OutboxStatus.DELIVERED);
+        OutboxEntry again = awaitStatus(id, DeliveryStatus.DELIVERED);
         assertThat(again.outcome()).startsWith("already applied").contains(String.valueOf(first));
         assertThat(inspection.findInstance(first)).get()
                 .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.ACTIVE));
@@ -149,7 +150,7 @@ class OutboxWithEmbeddedEngineTest {
         long second = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
 
         assertThat(second).isEqualTo(first);
-        awaitStatus(first, OutboxStatus.DELIVERED);
+        awaitStatus(first, DeliveryStatus.DELIVERED);
         assertThat(store.list(null, 1000)).filteredOn(e -> e.dedupKey().equals(key)).hasSize(1);
     }
 
@@ -162,8 +163,8 @@ class OutboxWithEmbeddedEngineTest {
             outbox.enqueueStart(process, Map.of(), key),
             outbox.enqueueCancelStartedBy(key, key + "/cancel")});
 
-        OutboxEntry start = awaitStatus(ids[0], OutboxStatus.DELIVERED);
-        OutboxEntry cancel = awaitStatus(ids[1], OutboxStatus.DELIVERED);
+        OutboxEntry start = awaitStatus(ids[0], DeliveryStatus.DELIVERED);
+        OutboxEntry cancel = awaitStatus(ids[1], DeliveryStatus.DELIVERED);
         assertThat(cancel.resultKey()).isEqualTo(start.resultKey());
         assertThat(inspection.findInstance(start.resultKey())).get()
                 .satisfies(v -> assertThat(v.state()).isEqualTo(ProcessInstanceState.TERMINATED));
@@ -178,8 +179,8 @@ class OutboxWithEmbeddedEngineTest {
             outbox.enqueueMessage("outbox-test-msg", correlation, Duration.ofMinutes(5), "m-" + correlation,
                     Map.of(), "msg-2-" + correlation, correlation)});
 
-        assertThat(awaitStatus(ids[0], OutboxStatus.DELIVERED).outcome()).isEqualTo("delivered");
-        assertThat(awaitStatus(ids[1], OutboxStatus.DELIVERED).outcome()).contains("duplicate message id");
+        assertThat(awaitStatus(ids[0], DeliveryStatus.DELIVERED).outcome()).isEqualTo("delivered");
+        assertThat(awaitStatus(ids[1], DeliveryStatus.DELIVERED).outcome()).contains("duplicate message id");
     }
 
     @Test
@@ -194,15 +195,15 @@ class OutboxWithEmbeddedEngineTest {
         long[] ids = QuarkusTransaction.requiringNew().call(() -> new long[] {
             outbox.enqueueAssignUserTask(task, "dora", order + "/assign", order),
             outbox.enqueueUpdateUserTaskCandidateGroups(task, List.of("dba", "oncall"), order + "/groups", order)});
-        assertThat(awaitStatus(ids[0], OutboxStatus.DELIVERED).outcome()).isEqualTo("delivered");
-        assertThat(awaitStatus(ids[1], OutboxStatus.DELIVERED).target()).isEqualTo("user task " + task);
+        assertThat(awaitStatus(ids[0], DeliveryStatus.DELIVERED).outcome()).isEqualTo("delivered");
+        assertThat(awaitStatus(ids[1], DeliveryStatus.DELIVERED).target()).isEqualTo("user task " + task);
         await().atMost(Duration.ofSeconds(30)).until(() -> inspection.userTasks(instance).get(0).state().equals("CREATED"));
         assertThat(inspection.userTasks(instance).get(0).assignee()).isEqualTo("dora");
         assertThat(inspection.userTasks(instance).get(0).candidateGroups()).containsExactly("dba", "oncall");
 
         long unassign = QuarkusTransaction.requiringNew().call(() ->
                 outbox.enqueueAssignUserTask(task, null, order + "/unassign", order));
-        awaitStatus(unassign, OutboxStatus.DELIVERED);
+        awaitStatus(unassign, DeliveryStatus.DELIVERED);
         await().atMost(Duration.ofSeconds(30)).until(() -> inspection.userTasks(instance).get(0).assignee() == null);
 
         engine.completeUserTask(task, Map.of());
@@ -211,7 +212,7 @@ class OutboxWithEmbeddedEngineTest {
             outbox.enqueueUpdateUserTaskCandidateGroups(task, List.of("oncall"), order + "/late-groups", order),
             outbox.enqueueCompleteUserTask(task, Map.of(), order + "/late-complete", order)});
         for (long id : late) {
-            OutboxEntry entry = awaitStatus(id, OutboxStatus.DELIVERED);
+            OutboxEntry entry = awaitStatus(id, DeliveryStatus.DELIVERED);
             assertThat(entry.outcome()).isEqualTo("already applied: user task no longer open");
             assertThat(entry.attempts()).isEqualTo(1);
         }
@@ -223,7 +224,7 @@ class OutboxWithEmbeddedEngineTest {
         String key = "park-" + UUID.randomUUID();
         long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(missing, Map.of(), key));
 
-        OutboxEntry parked = awaitStatus(id, OutboxStatus.PARKED);
+        OutboxEntry parked = awaitStatus(id, DeliveryStatus.PARKED);
         assertThat(parked.attempts()).isEqualTo(3);
         assertThat(parked.lastError()).contains(missing);
 
@@ -245,7 +246,7 @@ class OutboxWithEmbeddedEngineTest {
         given().auth().oauth2(Tokens.admin())
                 .when().post("/api/v1/admin/outbox/" + id + "/retry")
                 .then().statusCode(200).body("status", equalTo("PENDING")).body("attempts", equalTo(0));
-        assertThat(awaitStatus(id, OutboxStatus.DELIVERED).resultKey()).isNotNull();
+        assertThat(awaitStatus(id, DeliveryStatus.DELIVERED).resultKey()).isNotNull();
     }
 
     @Test
@@ -274,7 +275,7 @@ class OutboxWithEmbeddedEngineTest {
         String process = deployWaitingProcess();
         String key = "noretry-" + UUID.randomUUID();
         long id = QuarkusTransaction.requiringNew().call(() -> outbox.enqueueStart(process, Map.of(), key));
-        awaitStatus(id, OutboxStatus.DELIVERED);
+        awaitStatus(id, DeliveryStatus.DELIVERED);
 
         given().auth().oauth2(Tokens.admin())
                 .when().post("/api/v1/admin/outbox/" + id + "/retry")

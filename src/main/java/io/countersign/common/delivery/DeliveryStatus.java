@@ -1,7 +1,7 @@
-package io.countersign.engine.outbox;
+package io.countersign.common.delivery;
 
-/** Lifecycle of an outbox row. */
-public enum OutboxStatus {
+/** Lifecycle of a delivery row (engine outbox, notifications). */
+public enum DeliveryStatus {
     /** Waiting for (another) delivery attempt. */
     PENDING,
     /** Delivered (or found already applied); {@code outcome} says which. */
