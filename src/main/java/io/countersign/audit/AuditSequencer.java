@@ -353,6 +353,7 @@ public class AuditSequencer {
     }
 
     private static Head head(Connection c, String lock) throws SQLException {
+        Head head;
         try (PreparedStatement ps = c.prepareStatement(
                 // whether the newest checkpoint is still there comes with the head: no round trip per batch
                 "SELECT h.seq, h.hash, h.frontier, h.checkpoint_size, h.checkpoint_at, h.checkpoint_size = 0 OR EXISTS "
@@ -362,7 +363,21 @@ public class AuditSequencer {
             if (!rs.next()) {
                 throw new SQLException("audit_chain_head row is missing");
             }
-            return readHead(rs);
+            head = readHead(rs);
+        }
+        if (head.checkpointPresent() || lock.isEmpty()) {
+            return head;
+        }
+        // "Missing" from a locking read may be stale: a statement that waited for the head's lock
+        // reads the head as the holder committed it but evaluates the EXISTS against the snapshot
+        // it started with (PostgreSQL, read committed), so the checkpoint that holder wrote is not
+        // in it. Asked again now that the lock is held, the answer is current.
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM audit_checkpoint WHERE tree_size = ?")) {
+            ps.setLong(1, head.checkpointSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Head(head.seq(), head.hash(), head.frontierText(), head.checkpointSize(),
+                        head.checkpointAt(), true) : head;
+            }
         }
     }
 
