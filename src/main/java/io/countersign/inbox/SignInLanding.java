@@ -1,6 +1,7 @@
 package io.countersign.inbox;
 
 import io.countersign.identity.Roles;
+import io.countersign.notification.Contacts;
 import io.countersign.review.ReviewService;
 import io.countersign.review.Views.Reviewer;
 import io.countersign.web.SignedInPerson;
@@ -13,7 +14,8 @@ import java.net.URI;
 /**
  * Where a person who just signed in goes (by token or at the identity provider): {@code next}
  * when it is one of the pages, never another site; else the inbox for a reviewer and the auditor
- * pages for an auditor. A reviewer is remembered as a member of their groups on the way.
+ * pages for an auditor. A reviewer is remembered as a member of their groups on the way, and
+ * everyone's verified e-mail address (or its absence) for notifications.
  */
 @ApplicationScoped
 public class SignInLanding {
@@ -25,11 +27,15 @@ public class SignInLanding {
     @Inject
     ReviewService reviews;
 
+    @Inject
+    Contacts contacts;
+
     /** The 303 to where {@code p} goes after signing in. */
     Response.ResponseBuilder redirect(SignedInPerson p, String next) {
         if (p.hasRole(Roles.REVIEWER)) {
             reviews.rememberMember(reviewer(p));
         }
+        contacts.remember(p.subject(), p.email());
         String fallback = p.hasRole(Roles.REVIEWER) ? WebSession.INBOX_PATH : WebSession.AUDIT_PATH;
         return Response.seeOther(URI.create(localPage(next) ? next : fallback));
     }

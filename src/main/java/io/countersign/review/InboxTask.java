@@ -13,7 +13,7 @@ import java.util.UUID;
 @Table(name = "inbox_task")
 public class InboxTask extends PanacheEntityBase {
 
-    static final String OPEN = "OPEN";
+    public static final String OPEN = "OPEN";
     static final String DECIDED = "DECIDED";
     static final String CLOSED = "CLOSED";
 

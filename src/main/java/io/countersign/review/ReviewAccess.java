@@ -62,17 +62,25 @@ public class ReviewAccess {
         if (t == null) {
             return List.of();
         }
-        Set<String> groups = groupsOf(t.taskKey);
+        return mayDecide(t.requestId, t.agentId, t.round, groupsOf(t.taskKey)).stream()
+                .filter(u -> !Identities.same(u, who.userId())).toList();
+    }
+
+    /**
+     * The people seen at sign-in with one of {@code groups} who may still decide the request's
+     * round: not the agent's owner, not the agent, not who already decided in the round.
+     */
+    public List<String> mayDecide(UUID requestId, String agentId, int round, Set<String> groups) {
         if (groups.isEmpty()) {
             return List.of();
         }
-        String owner = ownerOf(t.agentId);
+        String owner = ownerOf(agentId);
         Set<String> decided = new TreeSet<>(em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 "
-                + "and d.round = ?2", String.class).setParameter(1, t.requestId).setParameter(2, t.round).getResultList());
+                + "and d.round = ?2", String.class).setParameter(1, requestId).setParameter(2, round).getResultList());
         return em.createQuery("select distinct m.id.userId from InboxMember m where m.id.groupName in ?1 order by 1",
                 String.class).setParameter(1, groups).getResultList().stream()
-                .filter(u -> !Identities.same(u, owner) && !Identities.same(u, who.userId())
-                        && !Identities.same(u, t.agentId) && decided.stream().noneMatch(d -> Identities.same(d, u)))
+                .filter(u -> !Identities.same(u, owner) && !Identities.same(u, agentId)
+                        && decided.stream().noneMatch(d -> Identities.same(d, u)))
                 .toList();
     }
 
@@ -118,7 +126,7 @@ public class ReviewAccess {
         return List.copyOf(byKey.values());
     }
 
-    String ownerOf(String agentId) {
+    public String ownerOf(String agentId) {
         try {
             return agents.get(agentId).ownerUserId();
         } catch (ProblemException e) {

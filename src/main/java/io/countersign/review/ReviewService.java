@@ -57,6 +57,9 @@ public class ReviewService {
     Event<InboxChanged> inboxChanged;
 
     @Inject
+    Event<ReviewReminded> reminded;
+
+    @Inject
     EngineOutbox outbox;
 
     @Inject
@@ -203,6 +206,7 @@ public class ReviewService {
         UUID id = requestId(job);
         Object g = job.variables().get("escalationGroup");
         ReviewProcess p = ReviewProcess.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        reminded.fire(new ReviewReminded(id, job.key()));
         if (!(g instanceof String group) || group.isBlank() || p == null) {
             event(id, "review.reminder", null, "Review deadline approaching");
             return Map.of();

@@ -131,7 +131,20 @@ public class OidcPeople {
         roles.retainAll(PERSON_ROLES);
         groups.removeAll(Roles.ALL);
         String name = text(claims.apply(cfg.nameClaim()));
-        return new SignedInPerson(id.strip(), name == null || name.isBlank() ? id.strip() : name.strip(), groups, roles);
+        String email = text(claims.apply(cfg.emailClaim()));
+        // false as a JSON boolean (whichever JSON-P implementation parsed it), a Boolean or the string "false"
+        boolean unverified = "false".equals(String.valueOf(claims.apply("email_verified")));
+        return new SignedInPerson(id.strip(), name == null || name.isBlank() ? id.strip() : name.strip(), groups, roles,
+                unverified ? null : address(email));
+    }
+
+    /** A plausible single mailbox ({@code local@domain}, no spaces, no list), else null. */
+    static String address(String email) {
+        if (email == null) {
+            return null;
+        }
+        String e = email.strip();
+        return e.length() <= 320 && e.matches("[^\\s@,;<>\"()\\[\\]]+@[A-Za-z0-9.-]+\\.[A-Za-z0-9-]+") ? e : null;
     }
 
     private static List<String> split(String list) {

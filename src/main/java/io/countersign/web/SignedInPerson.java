@@ -7,9 +7,10 @@ import java.util.Set;
  * A person signed in to the web pages: the token's subject (the id every decision and audit
  * event records), a name for display only (the token's {@code name} claim, else the subject;
  * never compared), their reviewer groups and their roles (the role names in the token's groups,
- * {@link Roles#ALL}).
+ * {@link Roles#ALL}); {@code email} is the verified address the token carried, else null.
  */
-public record SignedInPerson(String subject, String displayName, Set<String> groups, Set<String> roles) {
+public record SignedInPerson(String subject, String displayName, Set<String> groups, Set<String> roles,
+        String email) {
 
     public SignedInPerson {
         groups = Set.copyOf(groups);

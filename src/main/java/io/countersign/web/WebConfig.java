@@ -54,6 +54,13 @@ public interface WebConfig {
         @WithDefault("name")
         String nameClaim();
 
+        /**
+         * The claim with the person's e-mail address, where notifications go (docs/notifications.md);
+         * ignored when the token says {@code email_verified: false}.
+         */
+        @WithDefault("email")
+        String emailClaim();
+
         /** The claim with the person's IdP groups (a JSON array of strings). */
         @WithDefault("groups")
         String groupsClaim();

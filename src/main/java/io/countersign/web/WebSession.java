@@ -100,7 +100,8 @@ public class WebSession {
             Set<String> roles = jwt.getGroups() == null ? Set.of()
                     : jwt.getGroups().stream().filter(Roles.ALL::contains).collect(Collectors.toSet());
             SignedInPerson person = new SignedInPerson(jwt.getSubject(), displayName(jwt),
-                    ReviewerGroups.of(jwt.getClaim(identity.reviewerGroupsClaim())), roles);
+                    ReviewerGroups.of(jwt.getClaim(identity.reviewerGroupsClaim())), roles,
+                    OidcPeople.address(jwt.getClaim("email") instanceof String e ? e : null));
             return Optional.of(new Session(person, Instant.ofEpochSecond(jwt.getExpirationTime())));
         } catch (ParseException | RuntimeException e) {
             return Optional.empty();

@@ -52,6 +52,28 @@ class OidcSignInTest {
                 .doesNotContain("grp-unrelated");
     }
 
+    @jakarta.inject.Inject
+    io.countersign.notification.Contacts contacts;
+
+    java.util.Optional<String> emailOf(String user) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> contacts.emailOf(user));
+    }
+
+    @Test
+    void theVerifiedAddressOfTheLatestSignInIsWhereNotificationsGo() {
+        String user = "mail-" + java.util.UUID.randomUUID();
+        String groups = "\"groups\": [\"grp-countersign-reviewers\", \"grp-dba-prod\"]";
+        Response in = new InboxClient().signInAtProvider("%2Finbox", user,
+                "{\"name\": \"Mia\", \"email\": \"mia@example.com\", " + groups + "}");
+        assertThat(in.statusCode()).isEqualTo(200);
+        assertThat(emailOf(user)).contains("mia@example.com");
+        // the provider no longer vouches for it: the address is forgotten
+        Response again = new InboxClient().signInAtProvider("%2Finbox", user,
+                "{\"name\": \"Mia\", \"email\": \"mia@example.com\", \"email_verified\": false, " + groups + "}");
+        assertThat(again.statusCode()).as(again.body().asString()).isEqualTo(200);
+        assertThat(emailOf(user)).isEmpty();
+    }
+
     @Test
     void anAuditorLandsOnTheAuditPagesAndAReviewerThereIsToldWhyNot() {
         InboxClient auditor = new InboxClient();

@@ -14,6 +14,10 @@ class OidcPeopleTest {
 
     record Settings(String userIdClaim, String nameClaim, String groupsClaim, Map<String, String> groupMap,
             Map<String, String> roleMap, boolean unmappedGroupsAsIs) implements WebConfig.Oidc {
+        @Override
+        public String emailClaim() {
+            return "email";
+        }
     }
 
     static final Settings COMPANY = new Settings("email", "name", "groups",
@@ -33,6 +37,24 @@ class OidcPeopleTest {
         assertThat(p.groups()).isEqualTo(Set.of("dba", "finance", "treasury"));
         // "admin" and "dba" at the provider grant nothing unless mapped
         assertThat(p.roles()).isEqualTo(Set.of("reviewer"));
+        assertThat(p.email()).isEqualTo("rita@example.com");
+    }
+
+    @Test
+    void onlyAVerifiedSingleMailboxBecomesTheAddressNotificationsGoTo() {
+        Map<String, Object> claims = new HashMap<>(Map.of("sub", "u1", "email", "rita@example.com", "groups", List.of()));
+        Settings bySub = new Settings("sub", "name", "groups", Map.of(), Map.of(), false);
+        assertThat(person(claims, bySub).email()).isEqualTo("rita@example.com");
+        claims.put("email_verified", true);
+        assertThat(person(claims, bySub).email()).isEqualTo("rita@example.com");
+        claims.put("email_verified", false);
+        assertThat(person(claims, bySub).email()).isNull();
+        claims.remove("email_verified");
+        for (String bad : new String[] { "rita@example.com, mallory@evil.example", "Rita <rita@example.com>",
+                "rita@example.com\r\nBcc: mallory@evil.example", "rita", "rita@localhost", "a@b.c" + "x".repeat(320) }) {
+            claims.put("email", bad);
+            assertThat(person(claims, bySub).email()).as(bad).isNull();
+        }
     }
 
     @Test

@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -129,6 +132,29 @@ public abstract class DeliveryRelay {
         if (l != null) {
             l.wake();
         }
+    }
+
+    /**
+     * Wakes the relay once the caller's transaction has committed (a rollback leaves nothing to
+     * send); once per transaction however many rows it enqueued.
+     */
+    public void wakeAfterCommit(TransactionSynchronizationRegistry transactions) {
+        if (transactions.getResource(this) != null) {
+            return;
+        }
+        transactions.putResource(this, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    wake();
+                }
+            }
+        });
     }
 
     /** Rows waiting for delivery, as of the last relay round. */

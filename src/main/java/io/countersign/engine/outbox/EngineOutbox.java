@@ -2,8 +2,6 @@ package io.countersign.engine.outbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
@@ -113,28 +111,13 @@ public class EngineOutbox {
             throw new IllegalArgumentException("dedupKey and orderingKey are limited to 200 characters");
         }
         long id = store.insert(dedupKey, orderingKey, type, OutboxPayloads.write(payload));
-        transactions.registerInterposedSynchronization(new WakeRelayAfterCommit(relay));
+        relay.wakeAfterCommit(transactions);
         return id;
     }
 
     private static void requireText(String value, String name) {
         if (Objects.requireNonNull(value, name).isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank");
-        }
-    }
-
-    /** Wakes the relay once the enqueuing transaction has committed (a rollback leaves nothing to send). */
-    private record WakeRelayAfterCommit(OutboxRelay relay) implements Synchronization {
-
-        @Override
-        public void beforeCompletion() {
-        }
-
-        @Override
-        public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-                relay.wake();
-            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.countersign.engine.outbox;
 
 import io.countersign.common.delivery.DeliveryStatus;
-import io.countersign.common.ProblemException;
 import io.countersign.identity.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -13,7 +12,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,7 +29,7 @@ public class OutboxAdminResource {
     @Operation(summary = "Outbox counts and entries", description = "status=PARKED (default), PENDING, DELIVERED or ALL")
     public OutboxAdminService.OutboxOverview list(@QueryParam("status") @DefaultValue("PARKED") String status,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        return service.overview(parseStatus(status), limit);
+        return service.overview(DeliveryStatus.filter(status), limit);
     }
 
     @POST
@@ -46,17 +44,5 @@ public class OutboxAdminResource {
     @Operation(summary = "Retry every parked entry")
     public OutboxAdminService.RetryResult retryAll() {
         return service.retryAllParked();
-    }
-
-    private static DeliveryStatus parseStatus(String status) {
-        if ("ALL".equalsIgnoreCase(status)) {
-            return null;
-        }
-        try {
-            return DeliveryStatus.valueOf(status.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("invalid-status",
-                    "status must be PARKED, PENDING, DELIVERED or ALL, not '" + status + "'");
-        }
     }
 }

@@ -1,0 +1,78 @@
+package io.countersign.notification;
+
+import io.countersign.common.delivery.DeliverySettings;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reviewer notifications ({@code countersign.notifications.*}, docs/notifications.md). */
+@ConfigMapping(prefix = "countersign.notifications")
+public interface NotificationConfig extends DeliverySettings {
+
+    /** Off: nothing is written for delivery (reviewers only see the inbox). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Where people reach Countersign's pages, e.g. {@code https://countersign.example.com}: the one
+     * link in every message is {@code <base-url>/inbox/requests/<id>}. Required once any message
+     * can be sent (the start refuses without it).
+     */
+    Optional<String> baseUrl();
+
+    /** Routing per reviewer group (the policy's {@code review.groups} and escalation group). */
+    Map<String, Route> routes();
+
+    /** Whether the members of a group without a route of its own are e-mailed. */
+    @WithDefault("true")
+    boolean emailMembersByDefault();
+
+    /** Whether an agent's owner is e-mailed each reviewer decision on, and the end of, their agent's requests. */
+    @WithDefault("true")
+    boolean emailOwners();
+
+    /** Which channels tell one group. */
+    interface Route {
+        /** E-mail the group's members (people seen at sign-in with the group, with a verified address). */
+        @WithDefault("true")
+        boolean email();
+    }
+
+    /** Whether this replica runs the relay (every replica may: rows are claimed atomically). */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    @WithDefault("1s")
+    @Override
+    Duration pollInterval();
+
+    @WithDefault("50")
+    @Override
+    int batchSize();
+
+    @WithDefault("2")
+    @Override
+    int deliveryThreads();
+
+    @WithDefault("10")
+    @Override
+    int maxAttempts();
+
+    @WithDefault("5s")
+    @Override
+    Duration initialBackoff();
+
+    @WithDefault("10m")
+    @Override
+    Duration maxBackoff();
+
+    @WithDefault("2m")
+    @Override
+    Duration claimTimeout();
+
+    /** Readiness goes DOWN (instead of UP with status=degraded) while notifications are parked. */
+    @WithDefault("false")
+    boolean healthDownWhenParked();
+}

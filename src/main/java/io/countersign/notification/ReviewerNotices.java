@@ -1,0 +1,174 @@
+package io.countersign.notification;
+
+import io.countersign.action.ActionStatus;
+import io.countersign.action.ActionStatusChanged;
+import io.countersign.identity.Identities;
+import io.countersign.notification.Notice.Kind;
+import io.countersign.review.InboxChanged;
+import io.countersign.review.InboxTask;
+import io.countersign.review.ReviewAccess;
+import io.countersign.review.ReviewDecided;
+import io.countersign.review.ReviewReminded;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Turns review events into notification rows, inside the transaction that causes them (a
+ * rollback leaves none; the request never waits for a message). One row per person and message,
+ * de-duplicated by a key naming the cause and the person, ordered per request and person so the
+ * end of a review never overtakes the ask.
+ */
+@ApplicationScoped
+public class ReviewerNotices {
+
+    /** The channel of e-mail rows ({@code command_type}). */
+    static final String EMAIL = "EMAIL";
+
+    private static final Set<ActionStatus> REVIEW_ENDS = EnumSet.of(ActionStatus.APPROVED, ActionStatus.REJECTED,
+            ActionStatus.CHANGES_REQUESTED, ActionStatus.CANCELLED, ActionStatus.EXPIRED);
+
+    @Inject
+    NotificationConfig config;
+
+    @Inject
+    NotificationStore store;
+
+    @Inject
+    NotificationRelay relay;
+
+    @Inject
+    Contacts contacts;
+
+    @Inject
+    ReviewAccess access;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    EntityManager em;
+
+    void onStart(@Observes StartupEvent e) {
+        if (config.enabled() && config.baseUrl().isEmpty()) {
+            Log.warn("Reviewer notifications are off: set countersign.notifications.base-url "
+                    + "(COUNTERSIGN_NOTIFICATIONS_BASE_URL) to the address of Countersign's pages (docs/notifications.md)");
+        }
+    }
+
+    /** Whether messages are written at all. */
+    boolean active() {
+        return config.enabled() && config.baseUrl().isPresent();
+    }
+
+    void onInboxChanged(@Observes InboxChanged e) {
+        if (!active()) {
+            return;
+        }
+        if ("created".equals(e.kind())) {
+            askToReview(e.taskKey(), e.groups(), Kind.REVIEW_REQUESTED, null, "task:" + e.taskKey());
+        } else if ("escalated".equals(e.kind())) {
+            String group = e.groups().iterator().next();
+            askToReview(e.taskKey(), e.groups(), Kind.REVIEW_ESCALATED, group, "escalated:" + e.taskKey());
+        }
+    }
+
+    void onReminder(@Observes ReviewReminded e) {
+        if (!active()) {
+            return;
+        }
+        for (InboxTask t : InboxTask.<InboxTask>list("requestId = ?1 and state = ?2", e.requestId(), InboxTask.OPEN)) {
+            askToReview(t.taskKey, access.groupsOf(t.taskKey), Kind.REVIEW_REMINDER, null, "reminder:" + e.jobKey() + ":" + t.taskKey);
+        }
+    }
+
+    void onStatusChanged(@Observes ActionStatusChanged e) {
+        if (!active() || e.from() == null || !REVIEW_ENDS.contains(e.to())) {
+            return;
+        }
+        String status = e.to().name();
+        if (e.from() == ActionStatus.PENDING_REVIEW) {
+            Integer round = em.createQuery("select max(t.round) from InboxTask t where t.requestId = ?1", Integer.class)
+                    .setParameter(1, e.requestId()).getSingleResult();
+            // who decided in the round that ended knows: they are not told again
+            List<String> decided = em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 "
+                    + "and d.round = ?2", String.class).setParameter(1, e.requestId()).setParameter(2, round == null ? 0 : round)
+                    .getResultList();
+            for (Contacts.Contact c : store.recipients(e.requestId())) {
+                if (decided.stream().noneMatch(d -> Identities.same(d, c.userId()))) {
+                    enqueue(new Notice(Kind.REVIEW_CLOSED, e.requestId(), c.userId(), c.email(), null, null, null, null,
+                            null, null, null, status), "closed:" + e.requestId() + ":" + round);
+                }
+            }
+        }
+        if (e.to() == ActionStatus.EXPIRED && config.emailOwners()) {
+            owner(e.agentId()).ifPresent(c -> enqueue(new Notice(Kind.OWNER_EXPIRED, e.requestId(), c.userId(), c.email(),
+                    null, null, null, null, null, null, null, status), "owner-expired:" + e.requestId()));
+        }
+    }
+
+    void onReviewDecided(@Observes ReviewDecided e) {
+        if (!active() || !config.emailOwners()) {
+            return;
+        }
+        owner(e.agentId()).filter(c -> !Identities.same(c.userId(), e.reviewer())).ifPresent(c -> enqueue(
+                new Notice(Kind.OWNER_DECISION, e.requestId(), c.userId(), c.email(), null, null, e.reviewer(),
+                        e.decision().name(), e.comment(), e.approvalsSoFar(), e.approvalsRequired(), null),
+                "owner-decision:" + e.requestId() + ":" + e.round() + ":" + ref(e.reviewer())));
+    }
+
+    private Optional<Contacts.Contact> owner(String agentId) {
+        String owner = access.ownerOf(agentId);
+        return contacts.emailOf(owner).map(email -> new Contacts.Contact(owner, email));
+    }
+
+    /** Tells the members of {@code groups} who may decide the step (never the agent's owner). */
+    private void askToReview(long taskKey, Set<String> groups, Kind kind, String group, String cause) {
+        InboxTask t = InboxTask.findById(taskKey);
+        if (t == null || !InboxTask.OPEN.equals(t.state)) {
+            return;
+        }
+        Set<String> mailed = groups.stream().filter(this::emailsMembers).collect(Collectors.toSet());
+        List<String> people = access.mayDecide(t.requestId, t.agentId, t.round, mailed);
+        for (Contacts.Contact c : contacts.withEmail(people)) {
+            store.recordRecipient(t.requestId, c);
+            enqueue(new Notice(kind, t.requestId, c.userId(), c.email(), taskKey, group, null, null, null, null, null,
+                    null), cause);
+        }
+    }
+
+    private boolean emailsMembers(String group) {
+        NotificationConfig.Route route = config.routes().get(group);
+        return route == null ? config.emailMembersByDefault() : route.email();
+    }
+
+    private void enqueue(Notice n, String cause) {
+        String person = ref(n.userId());
+        store.insert("email:" + n.kind().name().toLowerCase() + ":" + cause + ":" + person,
+                "email:" + n.requestId() + ":" + person, EMAIL, n.json());
+        relay.wakeAfterCommit(transactions);
+    }
+
+    /** A short fixed-length stand-in for a user id in keys (ids may be 200 characters long). */
+    static String ref(String userId) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(Identities.key(userId).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

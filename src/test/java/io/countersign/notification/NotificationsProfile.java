@@ -1,0 +1,58 @@
+package io.countersign.notification;
+
+import io.countersign.testsupport.GreenMailServer;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Notifications configured with the routing example of docs/notifications.md (read from the page,
+ * so the documented block is the one that runs), mail through a real SMTP server (GreenMail), and
+ * a policy whose production restarts escalate and expire within seconds.
+ */
+public class NotificationsProfile implements QuarkusTestProfile {
+
+    static final String BASE_URL = "https://countersign.test.example";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Map<String, String> config = new HashMap<>(documentedRouting());
+        config.put("countersign.notifications.base-url", BASE_URL);
+        config.put("countersign.policy.file", Path.of("src/test/resources/notify/notify-policy.yaml").toAbsolutePath()
+                .toString());
+        return config;
+    }
+
+    /** The properties block under "## Routing" in docs/notifications.md. */
+    static Map<String, String> documentedRouting() {
+        String doc;
+        try {
+            doc = Files.readString(Path.of("docs/notifications.md"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String section = doc.substring(doc.indexOf("## Routing"));
+        int start = section.indexOf("```properties\n") + "```properties\n".length();
+        Map<String, String> out = new HashMap<>();
+        for (String line : section.substring(start, section.indexOf("```", start)).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                out.put(line.substring(0, line.indexOf('=')).strip(), line.substring(line.indexOf('=') + 1).strip());
+            }
+        }
+        if (!out.containsKey("countersign.notifications.routes.dba.email")) {
+            throw new IllegalStateException("docs/notifications.md lost its routing example: " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(GreenMailServer.class));
+    }
+}
