@@ -30,12 +30,13 @@ CREATE TABLE person_contact (
     updated_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
--- Who was told to review a request (and at which address), so that the end of the review is
--- told to the same people.
+-- Who was told to review a request, on which channel (EMAIL: a person and their address;
+-- WEBHOOK, TEAMS: a group), so that the end of the review is told to the same recipients.
 CREATE TABLE notification_recipient (
     request_id UUID         NOT NULL,
-    user_id    VARCHAR(200) NOT NULL,
-    email      VARCHAR(320) NOT NULL,
+    channel    VARCHAR(16)  NOT NULL,
+    target     VARCHAR(200) NOT NULL,
+    email      VARCHAR(320),
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
-    PRIMARY KEY (request_id, user_id)
+    PRIMARY KEY (request_id, channel, target)
 );

@@ -9,8 +9,9 @@ import java.util.UUID;
  * What one notification row says, written when the change that causes it commits; the message
  * itself is rendered from the request as it is when the row is delivered.
  *
+ * @param userId who is told by e-mail ({@code email} the address), null on group channels
  * @param taskKey the review step asked about (review kinds), else null
- * @param group the escalation group (escalations), else null
+ * @param group the group a channel row (webhook, Teams) is for, or the escalation group of an e-mail escalation
  * @param reviewer who decided, and {@code decision} / {@code comment} / approvals: a reviewer's decision (owners)
  * @param status the request's status that ended the review (closed, expired)
  */

@@ -4,6 +4,7 @@ import io.countersign.common.delivery.DeliverySettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +39,23 @@ public interface NotificationConfig extends DeliverySettings {
         /** E-mail the group's members (people seen at sign-in with the group, with a verified address). */
         @WithDefault("true")
         boolean email();
+
+        /** A reviewer-side webhook (PagerDuty, ticketing): JSON events signed the Standard Webhooks way. */
+        Optional<String> webhookUrl();
+
+        /** The webhook's secrets ({@code whsec_…}), newest first; during a rotation each signs. */
+        Optional<List<String>> webhookSecret();
+
+        /** A Microsoft Teams incoming webhook or Workflows URL: an Adaptive Card per event. */
+        Optional<String> teamsWebhookUrl();
     }
+
+    /** Hosts a webhook or Teams URL may reach over plain http (tests, a local relay); every other URL must be https. */
+    Optional<List<String>> allowHttpHosts();
+
+    /** How long one HTTP delivery may take before it counts as failed and is retried. */
+    @WithDefault("10s")
+    Duration httpTimeout();
 
     /** Whether this replica runs the relay (every replica may: rows are claimed atomically). */
     @WithDefault("true")

@@ -28,6 +28,12 @@ public class NotificationRelay extends DeliveryRelay {
     EmailChannel email;
 
     @Inject
+    WebhookChannel webhook;
+
+    @Inject
+    TeamsChannel teams;
+
+    @Inject
     MeterRegistry registry;
 
     public NotificationRelay() {
@@ -58,9 +64,11 @@ public class NotificationRelay extends DeliveryRelay {
     @Override
     protected Outcome execute(DeliveryTable.Claimed row) {
         Notice n = Notice.read(row.payload());
-        if (ReviewerNotices.EMAIL.equals(row.type())) {
-            return email.send(n);
-        }
-        throw new Undeliverable("unknown notification channel " + row.type());
+        return switch (row.type()) {
+            case ReviewerNotices.EMAIL -> email.send(n);
+            case ReviewerNotices.WEBHOOK -> webhook.send(row.id(), n);
+            case ReviewerNotices.TEAMS -> teams.send(n);
+            default -> throw new Undeliverable("unknown notification channel " + row.type());
+        };
     }
 }

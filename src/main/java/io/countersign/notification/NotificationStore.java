@@ -22,15 +22,20 @@ public class NotificationStore extends DeliveryTable {
         super("notification_delivery");
     }
 
-    /** Remembers that {@code userId} was asked to review {@code requestId} at {@code email}. */
-    void recordRecipient(UUID requestId, Contacts.Contact who) {
+    /** Who was asked to review a request: a person's address (e-mail) or a group (its channel). */
+    record Recipient(String channel, String target, String email) {
+    }
+
+    /** Remembers that {@code target} was asked to review {@code requestId} on {@code channel}. */
+    void recordRecipient(UUID requestId, Recipient who) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO notification_recipient (request_id, user_id, email, created_at) VALUES (?, ?, ?, ?) "
+                "INSERT INTO notification_recipient (request_id, channel, target, email, created_at) VALUES (?, ?, ?, ?, ?) "
                         + "ON CONFLICT DO NOTHING")) {
             ps.setObject(1, requestId);
-            ps.setString(2, who.userId());
-            ps.setString(3, who.email());
-            ps.setObject(4, now());
+            ps.setString(2, who.channel());
+            ps.setString(3, who.target());
+            ps.setString(4, who.email());
+            ps.setObject(5, now());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not write notification_recipient", e);
@@ -38,14 +43,15 @@ public class NotificationStore extends DeliveryTable {
     }
 
     /** Everyone who was asked to review {@code requestId}, in the order they were first asked. */
-    List<Contacts.Contact> recipients(UUID requestId) {
-        List<Contacts.Contact> out = new ArrayList<>();
+    List<Recipient> recipients(UUID requestId) {
+        List<Recipient> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT user_id, email FROM notification_recipient WHERE request_id = ? ORDER BY created_at, user_id")) {
+                "SELECT channel, target, email FROM notification_recipient WHERE request_id = ? "
+                        + "ORDER BY created_at, channel, target")) {
             ps.setObject(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Contacts.Contact(rs.getString(1), rs.getString(2)));
+                    out.add(new Recipient(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
             }
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package io.countersign.notification;
 
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
+import io.countersign.common.webhook.StandardWebhooks;
 import io.countersign.identity.Identities;
 import io.countersign.notification.Notice.Kind;
 import io.countersign.review.InboxChanged;
@@ -19,11 +20,18 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -35,8 +43,10 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ReviewerNotices {
 
-    /** The channel of e-mail rows ({@code command_type}). */
+    /** The channels, as rows' {@code command_type}: e-mail to a person; a group's webhook or Teams channel. */
     static final String EMAIL = "EMAIL";
+    static final String WEBHOOK = "WEBHOOK";
+    static final String TEAMS = "TEAMS";
 
     private static final Set<ActionStatus> REVIEW_ENDS = EnumSet.of(ActionStatus.APPROVED, ActionStatus.REJECTED,
             ActionStatus.CHANGES_REQUESTED, ActionStatus.CANCELLED, ActionStatus.EXPIRED);
@@ -67,6 +77,55 @@ public class ReviewerNotices {
             Log.warn("Reviewer notifications are off: set countersign.notifications.base-url "
                     + "(COUNTERSIGN_NOTIFICATIONS_BASE_URL) to the address of Countersign's pages (docs/notifications.md)");
         }
+        List<String> problems = routeProblems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Notification routes refused (docs/notifications.md): " + String.join("; ",
+                    problems));
+        }
+    }
+
+    /** What is wrong with the configured routes: every problem, naming the key. */
+    static List<String> routeProblems(NotificationConfig config) {
+        List<String> problems = new ArrayList<>();
+        Set<String> httpHosts = config.allowHttpHosts().map(Set::copyOf).orElse(Set.of());
+        for (Map.Entry<String, NotificationConfig.Route> e : new TreeMap<>(config.routes()).entrySet()) {
+            String key = "countersign.notifications.routes." + e.getKey() + ".";
+            NotificationConfig.Route r = e.getValue();
+            r.webhookUrl().ifPresent(url -> urlProblem(url, httpHosts).ifPresent(p -> problems.add(key + "webhook-url " + p)));
+            r.teamsWebhookUrl().ifPresent(url -> urlProblem(url, httpHosts).ifPresent(p -> problems.add(key
+                    + "teams-webhook-url " + p)));
+            if (r.webhookUrl().isPresent()) {
+                List<String> secrets = r.webhookSecret().orElse(List.of());
+                if (secrets.isEmpty()) {
+                    problems.add(key + "webhook-secret is required with webhook-url");
+                }
+                for (String secret : secrets) {
+                    String p = StandardWebhooks.problem(secret.strip());
+                    if (p != null) {
+                        problems.add(key + "webhook-secret " + p);
+                    }
+                }
+            } else if (r.webhookSecret().isPresent()) {
+                problems.add(key + "webhook-secret is set but webhook-url is not");
+            }
+        }
+        return problems;
+    }
+
+    private static Optional<String> urlProblem(String url, Set<String> httpHosts) {
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (URISyntaxException ex) {
+            return Optional.of("is not a URL: " + ex.getMessage());
+        }
+        if (u.getHost() == null || u.getUserInfo() != null) {
+            return Optional.of("must be an absolute URL with a host and without credentials");
+        }
+        if ("https".equals(u.getScheme()) || "http".equals(u.getScheme()) && httpHosts.contains(u.getHost())) {
+            return Optional.empty();
+        }
+        return Optional.of("must be https (plain http only to hosts in countersign.notifications.allow-http-hosts)");
     }
 
     /** Whether messages are written at all. */
@@ -107,15 +166,18 @@ public class ReviewerNotices {
             List<String> decided = em.createQuery("select d.reviewer from ReviewDecision d where d.requestId = ?1 "
                     + "and d.round = ?2", String.class).setParameter(1, e.requestId()).setParameter(2, round == null ? 0 : round)
                     .getResultList();
-            for (Contacts.Contact c : store.recipients(e.requestId())) {
-                if (decided.stream().noneMatch(d -> Identities.same(d, c.userId()))) {
-                    enqueue(new Notice(Kind.REVIEW_CLOSED, e.requestId(), c.userId(), c.email(), null, null, null, null,
-                            null, null, null, status), "closed:" + e.requestId() + ":" + round);
+            for (NotificationStore.Recipient c : store.recipients(e.requestId())) {
+                if (!EMAIL.equals(c.channel())) {
+                    enqueue(c.channel(), new Notice(Kind.REVIEW_CLOSED, e.requestId(), null, null, null, c.target(), null,
+                            null, null, null, null, status), "closed:" + e.requestId() + ":" + round);
+                } else if (decided.stream().noneMatch(d -> Identities.same(d, c.target()))) {
+                    enqueue(EMAIL, new Notice(Kind.REVIEW_CLOSED, e.requestId(), c.target(), c.email(), null, null, null,
+                            null, null, null, null, status), "closed:" + e.requestId() + ":" + round);
                 }
             }
         }
         if (e.to() == ActionStatus.EXPIRED && config.emailOwners()) {
-            owner(e.agentId()).ifPresent(c -> enqueue(new Notice(Kind.OWNER_EXPIRED, e.requestId(), c.userId(), c.email(),
+            owner(e.agentId()).ifPresent(c -> enqueue(EMAIL, new Notice(Kind.OWNER_EXPIRED, e.requestId(), c.userId(), c.email(),
                     null, null, null, null, null, null, null, status), "owner-expired:" + e.requestId()));
         }
     }
@@ -124,7 +186,7 @@ public class ReviewerNotices {
         if (!active() || !config.emailOwners()) {
             return;
         }
-        owner(e.agentId()).filter(c -> !Identities.same(c.userId(), e.reviewer())).ifPresent(c -> enqueue(
+        owner(e.agentId()).filter(c -> !Identities.same(c.userId(), e.reviewer())).ifPresent(c -> enqueue(EMAIL,
                 new Notice(Kind.OWNER_DECISION, e.requestId(), c.userId(), c.email(), null, null, e.reviewer(),
                         e.decision().name(), e.comment(), e.approvalsSoFar(), e.approvalsRequired(), null),
                 "owner-decision:" + e.requestId() + ":" + e.round() + ":" + ref(e.reviewer())));
@@ -135,7 +197,10 @@ public class ReviewerNotices {
         return contacts.emailOf(owner).map(email -> new Contacts.Contact(owner, email));
     }
 
-    /** Tells the members of {@code groups} who may decide the step (never the agent's owner). */
+    /**
+     * Tells the members of {@code groups} who may decide the step (never the agent's owner) by
+     * e-mail, and each group with a channel of its own on that channel.
+     */
     private void askToReview(long taskKey, Set<String> groups, Kind kind, String group, String cause) {
         InboxTask t = InboxTask.findById(taskKey);
         if (t == null || !InboxTask.OPEN.equals(t.state)) {
@@ -144,9 +209,22 @@ public class ReviewerNotices {
         Set<String> mailed = groups.stream().filter(this::emailsMembers).collect(Collectors.toSet());
         List<String> people = access.mayDecide(t.requestId, t.agentId, t.round, mailed);
         for (Contacts.Contact c : contacts.withEmail(people)) {
-            store.recordRecipient(t.requestId, c);
-            enqueue(new Notice(kind, t.requestId, c.userId(), c.email(), taskKey, group, null, null, null, null, null,
-                    null), cause);
+            store.recordRecipient(t.requestId, new NotificationStore.Recipient(EMAIL, c.userId(), c.email()));
+            enqueue(EMAIL, new Notice(kind, t.requestId, c.userId(), c.email(), taskKey, group, null, null, null, null,
+                    null, null), cause);
+        }
+        for (String g : new TreeSet<>(groups)) {
+            NotificationConfig.Route route = config.routes().get(g);
+            if (route == null) {
+                continue;
+            }
+            for (String channel : route.webhookUrl().isPresent() && route.teamsWebhookUrl().isPresent()
+                    ? List.of(WEBHOOK, TEAMS) : route.webhookUrl().isPresent() ? List.of(WEBHOOK)
+                    : route.teamsWebhookUrl().isPresent() ? List.of(TEAMS) : List.<String>of()) {
+                store.recordRecipient(t.requestId, new NotificationStore.Recipient(channel, g, null));
+                enqueue(channel, new Notice(kind, t.requestId, null, null, taskKey, g, null, null, null, null, null, null),
+                        cause);
+            }
         }
     }
 
@@ -155,10 +233,12 @@ public class ReviewerNotices {
         return route == null ? config.emailMembersByDefault() : route.email();
     }
 
-    private void enqueue(Notice n, String cause) {
-        String person = ref(n.userId());
-        store.insert("email:" + n.kind().name().toLowerCase() + ":" + cause + ":" + person,
-                "email:" + n.requestId() + ":" + person, EMAIL, n.json());
+    /** One row; the recipient (a person's id, else the group) makes the key and the ordering per request. */
+    private void enqueue(String channel, Notice n, String cause) {
+        String to = n.userId() != null ? ref(n.userId()) : "group-" + ref(n.group());
+        String c = channel.toLowerCase(Locale.ROOT);
+        store.insert(c + ":" + n.kind().name().toLowerCase(Locale.ROOT) + ":" + cause + ":" + to,
+                c + ":" + n.requestId() + ":" + to, channel, n.json());
         relay.wakeAfterCommit(transactions);
     }
 

@@ -64,6 +64,7 @@ public final class Fixtures {
         f.values.put("token", List.of(token.group(1)));
         f.values.put("treeSize", List.of("1", "2", "3"));
         f.values.put("outboxId", List.of("1", "42"));
+        f.values.put("notificationId", List.of("1", "42"));
         f.values.put("instanceKey", List.of("1", "42"));
         f.values.put("requestId", decided);
         reviewSteps(http, jwt, f, pending);

@@ -87,15 +87,26 @@ class EmailNotificationTest {
         }).toList();
     }
 
-    List<MimeMessage> awaitMail(String address, int count) {
+    /** Waits for {@code count} messages to {@code address} about {@code requestId} (null: any). */
+    List<MimeMessage> awaitMail(String address, UUID requestId, int count) {
         try {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> mailTo(address).size() >= count);
+                    .until(() -> mailAbout(address, requestId).size() >= count);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(count + " messages to " + address + " expected, " + mailTo(address).size()
-                    + " arrived; the newest notification rows: " + store.rows(null, 10), e);
+            throw new AssertionError(count + " messages to " + address + " expected, " + mailAbout(address, requestId)
+                    .size() + " arrived; the newest notification rows: " + store.rows(null, 10), e);
         }
-        return mailTo(address);
+        return mailAbout(address, requestId);
+    }
+
+    static List<MimeMessage> mailAbout(String address, UUID requestId) {
+        return mailTo(address).stream().filter(m -> {
+            try {
+                return requestId == null || parts(m).get("text").contains("/inbox/requests/" + requestId);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
     }
 
     /** The text/plain and text/html parts of a multipart/alternative message. */
@@ -156,8 +167,8 @@ class EmailNotificationTest {
         UUID id = UUID.fromString(submit(agent, "<script>alert('x')</script> add note",
                 "ALTER TABLE orders ADD COLUMN note TEXT -- \\u202Eevil"));
 
-        MimeMessage toDora = awaitMail(dora.userId() + "@example.com", 1).get(0);
-        awaitMail(dan.userId() + "@example.com", 1);
+        MimeMessage toDora = awaitMail(dora.userId() + "@example.com", id, 1).get(0);
+        awaitMail(dan.userId() + "@example.com", id, 1);
         assertThat(toDora.getSubject()).startsWith("[Countersign] Review requested: <script>alert('x')</script> add note");
         assertThat(toDora.getHeader("List-Id")[0]).isEqualTo("Countersign reviews <reviews.countersign.test.example>");
         assertThat(toDora.getHeader("Auto-Submitted")[0]).isEqualTo("auto-generated");
@@ -178,27 +189,27 @@ class EmailNotificationTest {
         // links in the HTML part: the request page only
         assertThat(Pattern.compile("href=\"([^\"]*)\"").matcher(body.get("html")).results().map(r -> r.group(1)).toList())
                 .containsExactly(link);
-        assertThat(mailTo("owner-" + tag + "@example.com")).as("no mail to the agent's owner as a reviewer").isEmpty();
+        assertThat(mailAbout("owner-" + tag + "@example.com", id)).as("no mail to the agent's owner as a reviewer").isEmpty();
 
         // Dora approves: Dan is told the review ended and by whom; the owner hears of the decision
         TaskSummary task = fixture.awaitTask(dora, id);
         String digest = queries.detail(dora, id).action().payloadSha256();
         reviews.recordDecision(dora, id, task.taskKey(), Decision.APPROVE, "fine <b>by</b> me", digest);
         fixture.awaitStatus(agent, id, "APPROVED");
-        MimeMessage ended = awaitMail(dan.userId() + "@example.com", 2).get(1);
+        MimeMessage ended = awaitMail(dan.userId() + "@example.com", id, 2).get(1);
         assertThat(ended.getSubject()).startsWith("[Countersign] Review ended: approved");
         assertThat(parts(ended).get("text")).contains(dora.userId() + " approved at ", "fine <b>by</b> me");
         assertThat(parts(ended).get("html")).contains("fine &lt;b&gt;by&lt;/b&gt; me");
-        MimeMessage toOwner = awaitMail("owner-" + tag + "@example.com", 1).get(0);
+        MimeMessage toOwner = awaitMail("owner-" + tag + "@example.com", id, 1).get(0);
         assertThat(toOwner.getSubject()).contains(dora.userId() + " approved a request of your agent " + agent);
         assertThat(parts(toOwner).get("text")).contains("as the owner of agent " + agent);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> store.counts().get(
                 io.countersign.common.delivery.DeliveryStatus.PENDING) == 0);
-        assertThat(mailTo(dora.userId() + "@example.com")).as("Dora decided: no message about her own decision")
+        assertThat(mailAbout(dora.userId() + "@example.com", id)).as("Dora decided: no message about her own decision")
                 .hasSize(1);
-        assertThat(mailTo(dan.userId() + "@example.com")).hasSize(2);
-        assertThat(mailTo("owner-" + tag + "@example.com")).hasSize(1);
+        assertThat(mailAbout(dan.userId() + "@example.com", id)).hasSize(2);
+        assertThat(mailAbout("owner-" + tag + "@example.com", id)).hasSize(1);
         given().auth().oauth2(Tokens.admin()).when().get("/api/v1/admin/notifications?status=ALL&limit=1000")
                 .then().statusCode(200)
                 .body("entries.findAll { it.requestId == '" + id + "' }.size()", equalTo(4));
@@ -216,18 +227,18 @@ class EmailNotificationTest {
         UUID id = fixture.submit(agent, Payloads.submission("ops.restart", "svc:api", "production", "{\"service\":\"api\"}"));
 
         // asked, then reminded by the process's timer (6 s of 8)
-        List<MimeMessage> toOlga = awaitMail(olga + "@example.com", 2);
+        List<MimeMessage> toOlga = awaitMail(olga + "@example.com", id, 2);
         assertThat(toOlga.get(0).getSubject()).startsWith("[Countersign] Review requested: test summary");
         assertThat(toOlga.get(1).getSubject()).startsWith("[Countersign] Reminder: review due ");
         // the escalation group is asked when the timer fires
-        MimeMessage toSam = awaitMail(sam + "@example.com", 1).get(0);
+        MimeMessage toSam = awaitMail(sam + "@example.com", id, 1).get(0);
         assertThat(toSam.getSubject()).startsWith("[Countersign] Escalated to security: review requested");
         fixture.awaitStatus(agent, id, "EXPIRED");
-        assertThat(awaitMail(olga + "@example.com", 3).get(2).getSubject())
+        assertThat(awaitMail(olga + "@example.com", id, 3).get(2).getSubject())
                 .startsWith("[Countersign] Review ended: expired without a decision");
-        assertThat(awaitMail(sam + "@example.com", 2).get(1).getSubject())
+        assertThat(awaitMail(sam + "@example.com", id, 2).get(1).getSubject())
                 .startsWith("[Countersign] Review ended: expired without a decision");
-        assertThat(awaitMail("owner-" + tag + "@example.com", 1).get(0).getSubject())
+        assertThat(awaitMail("owner-" + tag + "@example.com", id, 1).get(0).getSubject())
                 .startsWith("[Countersign] A request of your agent " + agent + " expired without a decision");
     }
 
@@ -255,7 +266,7 @@ class EmailNotificationTest {
         given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .when().post("/api/v1/admin/notifications/retry-parked")
                 .then().statusCode(200);
-        assertThat(awaitMail(pia + "@example.com", 1)).hasSize(1);
+        assertThat(awaitMail(pia + "@example.com", id, 1)).hasSize(1);
         given().auth().oauth2(Tokens.admin()).when().post("/api/v1/admin/notifications/999999999/retry")
                 .then().statusCode(404).contentType("application/problem+json");
         given().auth().oauth2(Tokens.admin()).when().get("/api/v1/admin/notifications?status=SOMETIMES")
@@ -264,8 +275,8 @@ class EmailNotificationTest {
         given().auth().oauth2(Tokens.reviewer("rita", "payments")).when().get("/api/v1/admin/notifications")
                 .then().statusCode(403);
         Thread.sleep(300);
-        assertThat(mailTo(pia + "@example.com")).as("delivered once").hasSize(1);
-        assertThat(mailTo(bo + "@example.com")).as("a group routed without e-mail").isEmpty();
+        assertThat(mailAbout(pia + "@example.com", id)).as("delivered once").hasSize(1);
+        assertThat(mailAbout(bo + "@example.com", id)).as("a group routed without e-mail").isEmpty();
     }
 
     private long parked(UUID id) {

@@ -10,10 +10,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Notifications configured with the routing example of docs/notifications.md (read from the page,
- * so the documented block is the one that runs), mail through a real SMTP server (GreenMail), and
+ * so the documented block is the one that runs), mail through a real SMTP server (GreenMail), Teams
+ * and webhook routes to protocol-level fakes ({@link ChatFakes}), and
  * a policy whose production restarts escalate and expire within seconds.
  */
 public class NotificationsProfile implements QuarkusTestProfile {
@@ -23,6 +26,13 @@ public class NotificationsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>(documentedRouting());
+        // the documented ${...} values (channel URLs, secrets) are what the fakes supply
+        Set<String> fromEnvironment = new TreeSet<>();
+        config.entrySet().removeIf(e -> e.getValue().startsWith("${") && fromEnvironment.add(e.getKey()));
+        if (!fromEnvironment.equals(new TreeSet<>(ChatFakes.ROUTE_KEYS))) {
+            throw new IllegalStateException("docs/notifications.md takes " + fromEnvironment
+                    + " from the environment, the fakes supply " + ChatFakes.ROUTE_KEYS);
+        }
         config.put("countersign.notifications.base-url", BASE_URL);
         config.put("countersign.policy.file", Path.of("src/test/resources/notify/notify-policy.yaml").toAbsolutePath()
                 .toString());
@@ -53,6 +63,6 @@ public class NotificationsProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(GreenMailServer.class));
+        return List.of(new TestResourceEntry(GreenMailServer.class), new TestResourceEntry(ChatFakes.class));
     }
 }
