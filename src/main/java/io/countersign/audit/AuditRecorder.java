@@ -3,6 +3,7 @@ package io.countersign.audit;
 import io.countersign.action.ActionStatusChanged;
 import io.countersign.action.QuotaRefused;
 import io.countersign.common.Actor;
+import io.countersign.notification.SlackLinked;
 import io.countersign.identity.AgentChanged;
 import io.countersign.identity.AgentRefused;
 import io.countersign.policy.PolicyReloadRejected;
@@ -71,6 +72,16 @@ public class AuditRecorder {
         trail.record(ActorKind.USER, e.actor(), null, "policy.reload_rejected", Map.of("activeVersion",
                 e.activeVersion(), "source", String.valueOf(e.source()), "violations", e.violations().stream()
                         .map(v -> v.rule() + " " + v.field() + ": " + v.message()).toList()));
+    }
+
+    void onSlackLinked(@Observes SlackLinked e) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("teamId", e.teamId());
+        data.put("slackUserId", e.slackUserId());
+        if (e.previousUserId() != null) {
+            data.put("previousUserId", e.previousUserId());
+        }
+        trail.record(ActorKind.USER, e.userId(), null, "slack.linked", data);
     }
 
     void onQuotaRefused(@Observes QuotaRefused e) {

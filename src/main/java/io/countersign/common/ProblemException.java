@@ -45,6 +45,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "not-found", "Not found", detail);
     }
 
+    public static ProblemException unauthorized(String type, String detail) {
+        return new ProblemException(401, type, "Unauthorized", detail);
+    }
+
     public static ProblemException forbidden(String type, String detail) {
         return new ProblemException(403, type, "Forbidden", detail);
     }

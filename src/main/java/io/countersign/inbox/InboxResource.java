@@ -6,6 +6,7 @@ import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.identity.DemoPeople;
 import io.countersign.identity.Roles;
+import io.countersign.notification.SlackLinks;
 import io.countersign.review.Decision;
 import io.countersign.review.ReviewQueries;
 import io.countersign.review.ReviewService;
@@ -70,6 +71,9 @@ public class InboxResource {
                 Map<String, String> demoDescriptions, String csrf, String error);
 
         static native TemplateInstance notfound(SignedInPerson me, String csrf, String detail);
+
+        static native TemplateInstance slacklink(SignedInPerson me, String csrf, String t, SlackLinks.LinkRequest link,
+                boolean linked, String error);
     }
 
     @Inject
@@ -101,6 +105,9 @@ public class InboxResource {
 
     @Inject
     SignInLanding landing;
+
+    @Inject
+    SlackLinks slackLinks;
 
     @Inject
     ActionService actions;
@@ -230,6 +237,33 @@ public class InboxResource {
         SignedInPerson me = reviewerSignedIn();
         return events.stream(reviewer(me));
     }
+
+    // ------------------------------------------------------------------ Slack account link
+
+    /** Confirms linking the Slack account of a link token (from an unlinked click) to the signed-in person. */
+    @GET
+    @Path("slack/link")
+    public Response slackLinkPage(@QueryParam("t") String t) {
+        SignedInPerson me = reviewerSignedIn();
+        return slackLinks.verify(t, java.time.Instant.now())
+                .map(r -> page(Templates.slacklink(me, token(), t, r, false, null), 200))
+                .orElseGet(() -> page(Templates.slacklink(me, token(), null, null, false, SLACK_LINK_EXPIRED), 400));
+    }
+
+    @POST
+    @Path("slack/link")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response slackLink(@FormParam("_csrf") String formToken, @FormParam("t") String t) {
+        SignedInPerson me = reviewerSignedIn();
+        csrf.verify(formToken);
+        return slackLinks.verify(t, java.time.Instant.now()).map(r -> {
+            slackLinks.link(r, me.subject());
+            return page(Templates.slacklink(me, token(), null, r, true, null), 200);
+        }).orElseGet(() -> page(Templates.slacklink(me, token(), null, null, false, SLACK_LINK_EXPIRED), 400));
+    }
+
+    static final String SLACK_LINK_EXPIRED = "This link is not valid or has expired (links last ten minutes). Click "
+            + "Approve in Slack again for a new one.";
 
     // ------------------------------------------------------------------ actions (POST only)
 

@@ -48,6 +48,39 @@ public interface NotificationConfig extends DeliverySettings {
 
         /** A Microsoft Teams incoming webhook or Workflows URL: an Adaptive Card per event. */
         Optional<String> teamsWebhookUrl();
+
+        /** A Slack channel id (e.g. {@code C0123ABCD}) the bot posts to, updating each message in place. */
+        Optional<String> slackChannel();
+    }
+
+    /** The Slack app (docs/notifications.md, "Slack"). */
+    Slack slack();
+
+    interface Slack {
+        /** The bot token ({@code xoxb-…}, COUNTERSIGN_SLACK_BOT_TOKEN). */
+        Optional<String> botToken();
+
+        /** The app's signing secret (COUNTERSIGN_SLACK_SIGNING_SECRET): interactivity requests are verified with it. */
+        Optional<String> signingSecret();
+
+        /** The workspace (team id) whose clicks count; clicks from any other are refused. */
+        Optional<String> teamId();
+
+        /** Slack's Web API. */
+        @WithDefault("https://slack.com/api")
+        String apiUrl();
+
+        /**
+         * A click counts as a person's approval only if they signed in to Countersign through the
+         * identity provider within this time (so a chat account alone, kept after someone left or
+         * taken over, cannot approve for long).
+         */
+        @WithDefault("12h")
+        Duration signInMaxAge();
+
+        /** How far a request's timestamp may be from now (Slack's replay window). */
+        @WithDefault("5m")
+        Duration maxClockSkew();
     }
 
     /** Hosts a webhook or Teams URL may reach over plain http (tests, a local relay); every other URL must be https. */

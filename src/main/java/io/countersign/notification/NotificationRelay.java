@@ -34,6 +34,9 @@ public class NotificationRelay extends DeliveryRelay {
     TeamsChannel teams;
 
     @Inject
+    SlackChannel slack;
+
+    @Inject
     MeterRegistry registry;
 
     public NotificationRelay() {
@@ -68,6 +71,7 @@ public class NotificationRelay extends DeliveryRelay {
             case ReviewerNotices.EMAIL -> email.send(n);
             case ReviewerNotices.WEBHOOK -> webhook.send(row.id(), n);
             case ReviewerNotices.TEAMS -> teams.send(n);
+            case ReviewerNotices.SLACK -> slack.send(n);
             default -> throw new Undeliverable("unknown notification channel " + row.type());
         };
     }

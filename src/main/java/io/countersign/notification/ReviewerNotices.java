@@ -47,6 +47,7 @@ public class ReviewerNotices {
     static final String EMAIL = "EMAIL";
     static final String WEBHOOK = "WEBHOOK";
     static final String TEAMS = "TEAMS";
+    static final String SLACK = "SLACK";
 
     private static final Set<ActionStatus> REVIEW_ENDS = EnumSet.of(ActionStatus.APPROVED, ActionStatus.REJECTED,
             ActionStatus.CHANGES_REQUESTED, ActionStatus.CANCELLED, ActionStatus.EXPIRED);
@@ -109,10 +110,28 @@ public class ReviewerNotices {
                 problems.add(key + "webhook-secret is set but webhook-url is not");
             }
         }
+        if (config.routes().values().stream().anyMatch(r -> r.slackChannel().isPresent())) {
+            NotificationConfig.Slack slack = config.slack();
+            if (slack.botToken().isEmpty()) {
+                problems.add("countersign.notifications.slack.bot-token is required with a slack-channel route");
+            }
+            if (slack.signingSecret().isEmpty()) {
+                problems.add("countersign.notifications.slack.signing-secret is required with a slack-channel route");
+            }
+            if (slack.teamId().isEmpty()) {
+                problems.add("countersign.notifications.slack.team-id is required with a slack-channel route");
+            }
+            urlProblem(slack.apiUrl(), httpHosts).ifPresent(p -> problems.add("countersign.notifications.slack.api-url " + p));
+        }
+        for (Map.Entry<String, NotificationConfig.Route> e : new TreeMap<>(config.routes()).entrySet()) {
+            e.getValue().slackChannel().filter(c -> !c.matches("[CGD][A-Z0-9]{6,}")).ifPresent(c -> problems.add(
+                    "countersign.notifications.routes." + e.getKey() + ".slack-channel must be a channel id such as "
+                            + "C0123ABCD (not a name: messages are updated by id)"));
+        }
         return problems;
     }
 
-    private static Optional<String> urlProblem(String url, Set<String> httpHosts) {
+    static Optional<String> urlProblem(String url, Set<String> httpHosts) {
         URI u;
         try {
             u = new URI(url);
@@ -218,14 +237,21 @@ public class ReviewerNotices {
             if (route == null) {
                 continue;
             }
-            for (String channel : route.webhookUrl().isPresent() && route.teamsWebhookUrl().isPresent()
-                    ? List.of(WEBHOOK, TEAMS) : route.webhookUrl().isPresent() ? List.of(WEBHOOK)
-                    : route.teamsWebhookUrl().isPresent() ? List.of(TEAMS) : List.<String>of()) {
+            for (String channel : channels(route)) {
                 store.recordRecipient(t.requestId, new NotificationStore.Recipient(channel, g, null));
                 enqueue(channel, new Notice(kind, t.requestId, null, null, taskKey, g, null, null, null, null, null, null),
                         cause);
             }
         }
+    }
+
+    /** The group channels of a route. */
+    static List<String> channels(NotificationConfig.Route route) {
+        List<String> out = new ArrayList<>();
+        route.slackChannel().ifPresent(c -> out.add(SLACK));
+        route.teamsWebhookUrl().ifPresent(u -> out.add(TEAMS));
+        route.webhookUrl().ifPresent(u -> out.add(WEBHOOK));
+        return out;
     }
 
     private boolean emailsMembers(String group) {

@@ -111,6 +111,7 @@ public final class FaultEndpoints {
             new Endpoint("GET", "/api/v1/audit/export", Role.AUDITOR, List.of("from", "to", "agent", "type", "request", "actor", "format"),
                     null, 1),
             new Endpoint("GET", "/.well-known/jwks.json", Role.PUBLIC, List.of(), null, 1),
+            new Endpoint("POST", "/api/v1/slack/interactivity", Role.PUBLIC, List.of(), null, 1),
             new Endpoint("POST", "/api/v1/releases/{jti}/redeem", Role.EXECUTOR, List.of(), "{\"token\":\"{token}\"}", 3),
             // reviewer inbox (HTML forms, session cookie + CSRF)
             new Endpoint("GET", "/inbox/sign-in", Role.PUBLIC, List.of("error", "error_description"), null, 1, true),
@@ -128,6 +129,8 @@ public final class FaultEndpoints {
             new Endpoint("POST", "/inbox/requests/{pendingId}/unclaim", Role.REVIEWER, List.of(), "_csrf={csrf}&taskKey={taskKey}", 2, true),
             new Endpoint("POST", "/inbox/requests/{pendingId}/reassign", Role.REVIEWER, List.of(),
                     "_csrf={csrf}&taskKey={taskKey}&assignee=fuzz-other-reviewer", 2, true),
+            new Endpoint("GET", "/inbox/slack/link", Role.REVIEWER, List.of("t"), null, 1, true),
+            new Endpoint("POST", "/inbox/slack/link", Role.REVIEWER, List.of(), "_csrf={csrf}&t=fuzz", 1, true),
             // auditor pages
             new Endpoint("GET", "/audit", Role.AUDITOR, List.of("type", "agent", "request", "actor", "from", "to", "before", "notice"),
                     null, 2, true),

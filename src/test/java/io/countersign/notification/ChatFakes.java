@@ -25,7 +25,19 @@ public class ChatFakes implements QuarkusTestResourceLifecycleManager {
     static final java.util.List<String> ROUTE_KEYS = java.util.List.of(
             "countersign.notifications.routes.oncall.teams-webhook-url",
             "countersign.notifications.routes.payments.webhook-url",
-            "countersign.notifications.routes.payments.webhook-secret");
+            "countersign.notifications.routes.payments.webhook-secret",
+            "countersign.notifications.routes.maintainers.slack-channel",
+            "countersign.notifications.slack.bot-token",
+            "countersign.notifications.slack.signing-secret",
+            "countersign.notifications.slack.team-id");
+
+    static final String SLACK_CHANNEL = "C0MAINT001";
+    static final String SLACK_TOKEN = "xoxb-test-fixture";
+    static final String SLACK_SIGNING_SECRET = "test-fixture-signing-secret-0123456789";
+    static final String SLACK_TEAM = "T0TEST001";
+    static final String SLACK_POST = "/api/chat.postMessage";
+    static final String SLACK_UPDATE = "/api/chat.update";
+    static final String SLACK_RESPONSE = "/slack/response";
 
     private static volatile FakeReceiver receiver;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,8 +54,24 @@ public class ChatFakes implements QuarkusTestResourceLifecycleManager {
             String problem = teamsProblem(r.body());
             return problem == null ? new Answer(202, Map.of(), "") : new Answer(400, Map.of(), problem);
         });
-        return Map.of("countersign.notifications.allow-http-hosts", "127.0.0.1",
-                ROUTE_KEYS.get(0), receiver.url(TEAMS), ROUTE_KEYS.get(1), receiver.url(HOOK), ROUTE_KEYS.get(2), HOOK_SECRET);
+        java.util.concurrent.atomic.AtomicLong ts = new java.util.concurrent.atomic.AtomicLong(1_796_000_000L);
+        receiver.on(SLACK_POST, r -> {
+            String problem = slackProblem(r, false);
+            return problem != null ? Answer.ok("{\"ok\":false,\"error\":\"" + problem + "\"}")
+                    : Answer.ok("{\"ok\":true,\"channel\":\"" + SLACK_CHANNEL + "\",\"ts\":\"" + ts.incrementAndGet()
+                            + ".000100\"}");
+        });
+        receiver.on(SLACK_UPDATE, r -> {
+            String problem = slackProblem(r, true);
+            return Answer.ok(problem != null ? "{\"ok\":false,\"error\":\"" + problem + "\"}"
+                    : "{\"ok\":true,\"channel\":\"" + SLACK_CHANNEL + "\"}");
+        });
+        Map<String, String> config = new java.util.HashMap<>(Map.of("countersign.notifications.allow-http-hosts", "127.0.0.1",
+                ROUTE_KEYS.get(0), receiver.url(TEAMS), ROUTE_KEYS.get(1), receiver.url(HOOK), ROUTE_KEYS.get(2), HOOK_SECRET,
+                ROUTE_KEYS.get(3), SLACK_CHANNEL, ROUTE_KEYS.get(4), SLACK_TOKEN, ROUTE_KEYS.get(5), SLACK_SIGNING_SECRET,
+                ROUTE_KEYS.get(6), SLACK_TEAM));
+        config.put("countersign.notifications.slack.api-url", receiver.url("/api"));
+        return config;
     }
 
     /**
@@ -89,6 +117,49 @@ public class ChatFakes implements QuarkusTestResourceLifecycleManager {
             return null;
         } catch (Exception e) {
             return "not JSON: " + e.getMessage();
+        }
+    }
+
+    /**
+     * What Slack's Web API would answer {@code ok:false} to: a wrong token (invalid_auth), another
+     * channel (channel_not_found), an update without a ts, or blocks beyond Block Kit's limits
+     * (invalid_blocks: over 50 blocks, a text over 3,000 characters, a header over 150, a button
+     * without action_id, or mrkdwn where Countersign promises plain text).
+     */
+    static String slackProblem(FakeReceiver.Received r, boolean update) {
+        if (!("Bearer " + SLACK_TOKEN).equals(r.header("Authorization"))) {
+            return "invalid_auth";
+        }
+        try {
+            JsonNode m = JSON.readTree(r.body());
+            if (!SLACK_CHANNEL.equals(m.path("channel").asText())) {
+                return "channel_not_found";
+            }
+            if (update && !m.path("ts").isTextual()) {
+                return "message_not_found";
+            }
+            JsonNode blocks = m.path("blocks");
+            if (!blocks.isArray() || blocks.size() > 50 || !m.path("text").isTextual()) {
+                return "invalid_blocks";
+            }
+            for (JsonNode b : blocks) {
+                for (JsonNode t : b.findValues("text")) {
+                    if (t.isObject() && (!"plain_text".equals(t.path("type").asText())
+                            || t.path("text").asText().length() > ("header".equals(b.path("type").asText()) ? 150 : 3000))) {
+                        return "invalid_blocks";
+                    }
+                }
+                if ("actions".equals(b.path("type").asText())) {
+                    for (JsonNode e : b.path("elements")) {
+                        if (!e.path("action_id").isTextual()) {
+                            return "invalid_blocks";
+                        }
+                    }
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            return "invalid_json";
         }
     }
 
