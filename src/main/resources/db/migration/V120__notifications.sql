@@ -40,3 +40,22 @@ CREATE TABLE notification_recipient (
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (request_id, channel, target)
 );
+
+-- Flood control: asks sent and held back per channel, recipient and digest window (a digest
+-- row tells the held-back count at the window's end), and the last reminder per step and recipient.
+CREATE TABLE notification_burst (
+    channel      VARCHAR(16)  NOT NULL,
+    recipient    VARCHAR(200) NOT NULL,
+    window_start TIMESTAMP WITH TIME ZONE NOT NULL,
+    sent         INTEGER      NOT NULL,
+    held         INTEGER      NOT NULL,
+    PRIMARY KEY (channel, recipient, window_start)
+);
+
+CREATE TABLE notification_reminder (
+    channel   VARCHAR(16)  NOT NULL,
+    recipient VARCHAR(200) NOT NULL,
+    task_key  BIGINT       NOT NULL,
+    last_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (channel, recipient, task_key)
+);

@@ -60,8 +60,27 @@ public class Composer {
     @Inject
     NotificationConfig config;
 
+    @Inject
+    FloodControl flood;
+
+    /** The digest of one window: how many asks were held back, and the inbox. */
+    private Message digest(Notice n, String channel) {
+        java.time.OffsetDateTime window = java.time.OffsetDateTime.parse(n.windowStart());
+        int held = flood.held(channel, ReviewerNotices.recipient(n), window);
+        String who = n.group() != null ? "for group " + n.group() : "for you";
+        String heading = held + " more review request" + (held == 1 ? "" : "s") + " " + who;
+        String link = config.baseUrl().orElseThrow().replaceAll("/+$", "") + "/inbox";
+        String footer = "So many arrived within " + flood.window().toMinutes() + " minutes from " + WHEN.format(
+                window.withOffsetSameInstant(ZoneOffset.UTC)) + " that they are summed up here instead of one message "
+                + "each. They are in the inbox.";
+        return new Message(oneLine("[Countersign] " + heading), heading, List.of(), null, List.of(), "", "", link, footer);
+    }
+
     /** The message of a notice from the request's current state; empty when a review ask is moot. */
-    Optional<Composed> compose(Notice n) {
+    Optional<Composed> compose(Notice n, String channel) {
+        if (n.kind() == Kind.DIGEST) {
+            return Optional.of(new Composed(digest(n, channel), null, null));
+        }
         ActionView r = actions.find(n.requestId()).orElseThrow(() -> new Undeliverable("no request " + n.requestId()));
         InboxTask task = n.taskKey() == null ? null : InboxTask.findById(n.taskKey());
         boolean ask = n.kind() == Kind.REVIEW_REQUESTED || n.kind() == Kind.REVIEW_ESCALATED
@@ -75,9 +94,10 @@ public class Composer {
             case REVIEW_ESCALATED -> "Escalated to " + n.group() + ": review requested";
             case REVIEW_REMINDER -> "Reminder: review due " + (task.dueAt == null ? "soon" : WHEN.format(utc(task.dueAt)));
             case REVIEW_CLOSED -> "Review ended: " + statusText(n.status());
-            case OWNER_DECISION -> VisibleText.plain(n.reviewer(), TextKind.NAME) + " " + decisionText(n.decision()) + " a request of your agent "
-                    + r.agentId() + approvals(n);
+            case OWNER_DECISION -> VisibleText.plain(n.reviewer(), TextKind.NAME) + " " + decisionText(n.decision())
+                    + " a request of your agent " + r.agentId() + approvals(n);
             case OWNER_EXPIRED -> "A request of your agent " + r.agentId() + " expired without a decision";
+            case DIGEST -> throw new IllegalStateException("digests are composed by digest()");
         };
         List<Field> fields = new ArrayList<>();
         fields.add(field("Summary", r.summary(), TextKind.TEXT));

@@ -45,7 +45,7 @@ public class EmailChannel {
 
     /** Sends one row's message; a review ask whose step closed meanwhile is not sent. */
     Outcome send(Notice n) {
-        Optional<Composer.Composed> composed = QuarkusTransaction.requiringNew().call(() -> composer.compose(n));
+        Optional<Composer.Composed> composed = QuarkusTransaction.requiringNew().call(() -> composer.compose(n, ReviewerNotices.EMAIL));
         if (composed.isEmpty()) {
             return SKIPPED;
         }

@@ -14,11 +14,18 @@ import java.util.UUID;
  * @param group the group a channel row (webhook, Teams) is for, or the escalation group of an e-mail escalation
  * @param reviewer who decided, and {@code decision} / {@code comment} / approvals: a reviewer's decision (owners)
  * @param status the request's status that ended the review (closed, expired)
+ * @param windowStart the digest window (digests only; then {@code requestId} is null)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Notice(Kind kind, UUID requestId, String userId, String email, Long taskKey, String group,
         String reviewer, String decision, String comment, Integer approvalsSoFar, Integer approvalsRequired,
-        String status) {
+        String status, String windowStart) {
+
+    public Notice(Kind kind, UUID requestId, String userId, String email, Long taskKey, String group, String reviewer,
+            String decision, String comment, Integer approvalsSoFar, Integer approvalsRequired, String status) {
+        this(kind, requestId, userId, email, taskKey, group, reviewer, decision, comment, approvalsSoFar,
+                approvalsRequired, status, null);
+    }
 
     /** Why someone is told. */
     public enum Kind {
@@ -33,7 +40,9 @@ public record Notice(Kind kind, UUID requestId, String userId, String email, Lon
         /** A reviewer decided on a request of the person's agent. */
         OWNER_DECISION,
         /** A request of the person's agent expired without a decision. */
-        OWNER_EXPIRED
+        OWNER_EXPIRED,
+        /** More asks than the digest threshold arrived within the window: how many were held back. */
+        DIGEST
     }
 
     String json() {

@@ -51,7 +51,32 @@ public interface NotificationConfig extends DeliverySettings {
 
         /** A Slack channel id (e.g. {@code C0123ABCD}) the bot posts to, updating each message in place. */
         Optional<String> slackChannel();
+
+        /**
+         * Quiet hours of the group, e.g. {@code 22:00-07:00} in {@link #timeZone()}: asks and
+         * reminders written then wait until the end (the inbox still shows the request at once).
+         */
+        Optional<String> quietHours();
     }
+
+    /** The time zone of every route's quiet hours. */
+    @WithDefault("UTC")
+    String timeZone();
+
+    /** No flood: per recipient and channel, asks beyond {@code threshold} within {@code window} become one digest. */
+    Digest digest();
+
+    interface Digest {
+        @WithDefault("5")
+        int threshold();
+
+        @WithDefault("10m")
+        Duration window();
+    }
+
+    /** At most one reminder per review step and recipient within this time. */
+    @WithDefault("1h")
+    Duration reminderMinInterval();
 
     /** The Slack app (docs/notifications.md, "Slack"). */
     Slack slack();

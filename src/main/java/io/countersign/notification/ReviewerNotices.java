@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -73,6 +74,9 @@ public class ReviewerNotices {
     @Inject
     EntityManager em;
 
+    @Inject
+    FloodControl flood;
+
     void onStart(@Observes StartupEvent e) {
         if (config.enabled() && config.baseUrl().isEmpty()) {
             Log.warn("Reviewer notifications are off: set countersign.notifications.base-url "
@@ -93,6 +97,7 @@ public class ReviewerNotices {
             String key = "countersign.notifications.routes." + e.getKey() + ".";
             NotificationConfig.Route r = e.getValue();
             r.webhookUrl().ifPresent(url -> urlProblem(url, httpHosts).ifPresent(p -> problems.add(key + "webhook-url " + p)));
+            r.quietHours().map(FloodControl::quietProblem).ifPresent(p -> problems.add(key + "quiet-hours " + p));
             r.teamsWebhookUrl().ifPresent(url -> urlProblem(url, httpHosts).ifPresent(p -> problems.add(key
                     + "teams-webhook-url " + p)));
             if (r.webhookUrl().isPresent()) {
@@ -109,6 +114,14 @@ public class ReviewerNotices {
             } else if (r.webhookSecret().isPresent()) {
                 problems.add(key + "webhook-secret is set but webhook-url is not");
             }
+        }
+        try {
+            java.time.ZoneId.of(config.timeZone());
+        } catch (java.time.DateTimeException ex) {
+            problems.add("countersign.notifications.time-zone is not a time zone: " + config.timeZone());
+        }
+        if (config.digest().threshold() < 1) {
+            problems.add("countersign.notifications.digest.threshold must be at least 1");
         }
         if (config.routes().values().stream().anyMatch(r -> r.slackChannel().isPresent())) {
             NotificationConfig.Slack slack = config.slack();
@@ -218,31 +231,67 @@ public class ReviewerNotices {
 
     /**
      * Tells the members of {@code groups} who may decide the step (never the agent's owner) by
-     * e-mail, and each group with a channel of its own on that channel.
+     * e-mail, and each group with a channel of its own on that channel; within the flood limits
+     * and after quiet hours (FloodControl).
      */
     private void askToReview(long taskKey, Set<String> groups, Kind kind, String group, String cause) {
         InboxTask t = InboxTask.findById(taskKey);
         if (t == null || !InboxTask.OPEN.equals(t.state)) {
             return;
         }
+        OffsetDateTime now = store.now();
         Set<String> mailed = groups.stream().filter(this::emailsMembers).collect(Collectors.toSet());
+        OffsetDateTime mailQuiet = flood.quietUntil(mailed, now).orElse(null);
         List<String> people = access.mayDecide(t.requestId, t.agentId, t.round, mailed);
         for (Contacts.Contact c : contacts.withEmail(people)) {
-            store.recordRecipient(t.requestId, new NotificationStore.Recipient(EMAIL, c.userId(), c.email()));
-            enqueue(EMAIL, new Notice(kind, t.requestId, c.userId(), c.email(), taskKey, group, null, null, null, null,
-                    null, null), cause);
+            Notice digest = new Notice(Kind.DIGEST, null, c.userId(), c.email(), null, null, null, null, null, null, null,
+                    null, null);
+            if (admitted(EMAIL, kind, taskKey, now, digest)) {
+                store.recordRecipient(t.requestId, new NotificationStore.Recipient(EMAIL, c.userId(), c.email()));
+                enqueue(EMAIL, new Notice(kind, t.requestId, c.userId(), c.email(), taskKey, group, null, null, null, null,
+                        null, null), cause, mailQuiet);
+            }
         }
         for (String g : new TreeSet<>(groups)) {
             NotificationConfig.Route route = config.routes().get(g);
             if (route == null) {
                 continue;
             }
+            OffsetDateTime quiet = flood.quietUntil(Set.of(g), now).orElse(null);
             for (String channel : channels(route)) {
-                store.recordRecipient(t.requestId, new NotificationStore.Recipient(channel, g, null));
-                enqueue(channel, new Notice(kind, t.requestId, null, null, taskKey, g, null, null, null, null, null, null),
-                        cause);
+                Notice digest = new Notice(Kind.DIGEST, null, null, null, null, g, null, null, null, null, null, null, null);
+                if (admitted(channel, kind, taskKey, now, digest)) {
+                    store.recordRecipient(t.requestId, new NotificationStore.Recipient(channel, g, null));
+                    enqueue(channel, new Notice(kind, t.requestId, null, null, taskKey, g, null, null, null, null, null,
+                            null), cause, quiet);
+                }
             }
         }
+    }
+
+    /**
+     * Whether an ask or reminder goes out to the recipient of {@code digest}: reminders at most one
+     * per step and interval; asks up to the digest threshold per window, the first one held back
+     * beyond it writes the window's digest (due at the window's end).
+     */
+    private boolean admitted(String channel, Kind kind, long taskKey, OffsetDateTime now, Notice digest) {
+        String to = recipient(digest);
+        if (kind == Kind.REVIEW_REMINDER) {
+            return flood.remind(channel, to, taskKey, now);
+        }
+        FloodControl.Admission a = flood.admit(channel, to, now);
+        if (a == FloodControl.Admission.HOLD_FIRST) {
+            OffsetDateTime window = flood.windowStart(now);
+            Notice n = new Notice(Kind.DIGEST, null, digest.userId(), digest.email(), null, digest.group(), null, null, null,
+                    null, null, null, window.toInstant().toString());
+            enqueue(channel, n, "window:" + window.toInstant(), window.plus(flood.window()));
+        }
+        return a == FloodControl.Admission.SEND;
+    }
+
+    /** The key a recipient is counted and ordered by: a person's id, else the group. */
+    static String recipient(Notice n) {
+        return n.userId() != null ? ref(n.userId()) : "group-" + ref(n.group());
     }
 
     /** The group channels of a route. */
@@ -259,12 +308,19 @@ public class ReviewerNotices {
         return route == null ? config.emailMembersByDefault() : route.email();
     }
 
-    /** One row; the recipient (a person's id, else the group) makes the key and the ordering per request. */
     private void enqueue(String channel, Notice n, String cause) {
-        String to = n.userId() != null ? ref(n.userId()) : "group-" + ref(n.group());
+        enqueue(channel, n, cause, null);
+    }
+
+    /**
+     * One row, due at {@code notBefore} (null: now); the recipient makes the key and the ordering
+     * per request (digests: per recipient).
+     */
+    private void enqueue(String channel, Notice n, String cause, OffsetDateTime notBefore) {
+        String to = recipient(n);
         String c = channel.toLowerCase(Locale.ROOT);
         store.insert(c + ":" + n.kind().name().toLowerCase(Locale.ROOT) + ":" + cause + ":" + to,
-                c + ":" + n.requestId() + ":" + to, channel, n.json());
+                c + ":" + (n.requestId() == null ? "digest" : n.requestId()) + ":" + to, channel, n.json(), notBefore);
         relay.wakeAfterCommit(transactions);
     }
 

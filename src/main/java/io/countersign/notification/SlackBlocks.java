@@ -63,7 +63,9 @@ final class SlackBlocks {
             blocks.add(section(String.join("\n", m.decisions())));
         }
         String payload = m.payloadText();
-        blocks.add(section(cut(payload, TEXT_MAX)));
+        if (!payload.isEmpty()) {
+            blocks.add(section(cut(payload, TEXT_MAX)));
+        }
         if (payload.length() > TEXT_MAX) {
             blocks.add(context("The payload is longer: see the full request."));
         }

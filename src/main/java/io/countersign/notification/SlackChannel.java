@@ -38,7 +38,7 @@ public class SlackChannel {
             throw new Undeliverable("group " + n.group() + " no longer has a Slack route");
         }
         String channel = route.slackChannel().get();
-        Optional<Composer.Composed> composed = QuarkusTransaction.requiringNew().call(() -> composer.compose(n));
+        Optional<Composer.Composed> composed = QuarkusTransaction.requiringNew().call(() -> composer.compose(n, ReviewerNotices.SLACK));
         if (composed.isEmpty()) {
             return EmailChannel.SKIPPED;
         }
@@ -54,7 +54,8 @@ public class SlackChannel {
             }
             return new Outcome(null, "updated " + open.size() + " Slack message(s) in place");
         }
-        Map<String, Object> body = new LinkedHashMap<>(SlackBlocks.message(c, true));
+        boolean digest = n.kind() == Kind.DIGEST;
+        Map<String, Object> body = new LinkedHashMap<>(SlackBlocks.message(c, !digest));
         body.put("channel", channel);
         body.put("unfurl_links", false);
         if (n.kind() == Kind.REVIEW_REMINDER) {
@@ -69,7 +70,7 @@ public class SlackChannel {
         if (ts == null) {
             throw new Undeliverable("Slack chat.postMessage answered ok without a ts");
         }
-        if (n.kind() != Kind.REVIEW_REMINDER) {
+        if (n.kind() != Kind.REVIEW_REMINDER && !digest) {
             store.posted(channel, ts, n.requestId(), n.taskKey());
         }
         return new Outcome(null, "posted to Slack " + channel + " at " + ts);

@@ -38,7 +38,7 @@ public class TeamsChannel {
         if (route == null || route.teamsWebhookUrl().isEmpty()) {
             throw new Undeliverable("group " + n.group() + " no longer has a Teams route");
         }
-        Optional<String> card = QuarkusTransaction.requiringNew().call(() -> composer.compose(n).map(c -> card(c.message())));
+        Optional<String> card = QuarkusTransaction.requiringNew().call(() -> composer.compose(n, ReviewerNotices.TEAMS).map(c -> card(c.message())));
         if (card.isEmpty()) {
             return EmailChannel.SKIPPED;
         }
@@ -67,7 +67,9 @@ public class TeamsChannel {
         }
         String payload = m.payloadText();
         boolean cut = payload.codePointCount(0, payload.length()) > PAYLOAD_MAX;
-        body.add(rich(run(cut ? cut(payload, PAYLOAD_MAX) : payload).monospace()));
+        if (!payload.isEmpty()) {
+            body.add(rich(run(cut ? cut(payload, PAYLOAD_MAX) : payload).monospace()));
+        }
         if (cut) {
             body.add(Map.of("type", "TextBlock", "text", "The payload is longer: see the full request.", "isSubtle", true,
                     "wrap", true));

@@ -43,7 +43,7 @@ public class WebhookChannel {
         if (route == null || route.webhookUrl().isEmpty()) {
             throw new Undeliverable("group " + n.group() + " no longer has a webhook route");
         }
-        Optional<String> body = QuarkusTransaction.requiringNew().call(() -> composer.compose(n).map(c -> body(n, c)));
+        Optional<String> body = QuarkusTransaction.requiringNew().call(() -> composer.compose(n, ReviewerNotices.WEBHOOK).map(c -> body(n, c)));
         if (body.isEmpty()) {
             return EmailChannel.SKIPPED;
         }
@@ -57,6 +57,12 @@ public class WebhookChannel {
     private static String body(Notice n, Composer.Composed c) {
         ActionView r = c.request();
         Map<String, Object> data = new LinkedHashMap<>();
+        if (r == null) { // a digest
+            data.put("group", n.group());
+            data.put("summary", c.message().heading());
+            data.put("link", c.message().link());
+            return event(n, data);
+        }
         data.put("requestId", r.id().toString());
         data.put("status", r.status().name());
         data.put("group", n.group());
@@ -82,8 +88,12 @@ public class WebhookChannel {
                     }).toList();
             data.put("decisions", decisions);
         }
+        return event(n, data);
+    }
+
+    private static String event(Notice n, Map<String, Object> data) {
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", eventType(n.kind()));
+        event.put("type", n.kind() == Notice.Kind.DIGEST ? "review.digest" : eventType(n.kind()));
         event.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         event.put("data", data);
         try {

@@ -34,6 +34,8 @@ public class NotificationsProfile implements QuarkusTestProfile {
                     + " from the environment, the fakes supply " + ChatFakes.ROUTE_KEYS);
         }
         config.put("countersign.notifications.base-url", BASE_URL);
+        // digests after seconds, not minutes, so the flood test sees them (5 asks per recipient and window)
+        config.put("countersign.notifications.digest.window", "15s");
         config.put("countersign.policy.file", Path.of("src/test/resources/notify/notify-policy.yaml").toAbsolutePath()
                 .toString());
         return config;
