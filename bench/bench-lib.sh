@@ -42,7 +42,7 @@ build_app() {
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
         .mvn/mvnw -B -q package -DskipTests -Dskip.pg=true -Dquarkus.profile=postgres
     fi
-    javac -d "$WORKDIR/classes" bench/FaultLoad.java bench/ReviewBench.java
+    javac -d "$WORKDIR/classes" bench/FaultLoad.java bench/ReviewBench.java bench/NotifyBench.java
 }
 
 # start_app <db>: starts the packaged app in $WORKDIR (its generated keys persist across restarts)
@@ -58,6 +58,10 @@ start_app() {
 countersign.release.executors."bench-executor".audiences=db-migrator,payment-service,git-pre-receive,countersign-executor
 countersign.release.executors."faults-executor".audiences=db-migrator,payment-service,git-pre-receive,countersign-executor
 PROPS
+    # a bench's own settings (bench/notify.sh: SMTP, Slack fake, notification routes)
+    if [ -n "${BENCH_EXTRA_PROPS:-}" ]; then
+        printf '%s\n' "$BENCH_EXTRA_PROPS" >> "$WORKDIR/config/application.properties"
+    fi
     (
         cd "$WORKDIR"
         export QUARKUS_PROFILE=postgres

@@ -15,20 +15,14 @@ import io.countersign.testsupport.GreenMailServer;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import jakarta.mail.BodyPart;
-import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,32 +54,13 @@ class EmailNotificationTest {
     ReviewQueries queries;
 
     @Inject
-    Contacts contacts;
+    NotificationFixture notices;
 
     @Inject
     NotificationStore store;
 
     @TestHTTPResource(value = "/health/ready", management = true)
     java.net.URL readiness;
-
-    /** A person seen at sign-in with {@code groups} and, unless null, a verified address. */
-    Reviewer person(String user, String email, String... groups) {
-        Reviewer r = ReviewFixture.reviewer(user, groups);
-        QuarkusTransaction.requiringNew().run(() -> reviews.rememberMember(r));
-        contacts.remember(user, email);
-        return r;
-    }
-
-    static List<MimeMessage> mailTo(String address) {
-        return Arrays.stream(GreenMailServer.server().getReceivedMessages()).filter(m -> {
-            try {
-                return Arrays.stream(m.getRecipients(Message.RecipientType.TO))
-                        .anyMatch(a -> ((InternetAddress) a).getAddress().equalsIgnoreCase(address));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
 
     /** Waits for {@code count} messages to {@code address} about {@code requestId} (null: any). */
     List<MimeMessage> awaitMail(String address, UUID requestId, int count) {
@@ -100,42 +75,13 @@ class EmailNotificationTest {
     }
 
     static List<MimeMessage> mailAbout(String address, UUID requestId) {
-        return mailTo(address).stream().filter(m -> {
+        return NotificationFixture.mailTo(address).stream().filter(m -> {
             try {
-                return requestId == null || parts(m).get("text").contains("/inbox/requests/" + requestId);
+                return requestId == null || NotificationFixture.parts(m).get("text").contains("/inbox/requests/" + requestId);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }).toList();
-    }
-
-    /** The text/plain and text/html parts of a multipart/alternative message. */
-    static Map<String, String> parts(MimeMessage m) throws Exception {
-        MimeMultipart alt = (MimeMultipart) m.getContent();
-        String text = null;
-        String html = null;
-        for (int i = 0; i < alt.getCount(); i++) {
-            BodyPart p = alt.getBodyPart(i);
-            if (p.isMimeType("text/plain")) {
-                text = content(p);
-            } else if (p.isMimeType("text/html")) {
-                html = content(p);
-            } else if (p.getContent() instanceof MimeMultipart inner) {
-                for (int j = 0; j < inner.getCount(); j++) {
-                    BodyPart q = inner.getBodyPart(j);
-                    if (q.isMimeType("text/plain")) {
-                        text = content(q);
-                    } else if (q.isMimeType("text/html")) {
-                        html = content(q);
-                    }
-                }
-            }
-        }
-        return Map.of("text", String.valueOf(text), "html", String.valueOf(html));
-    }
-
-    private static String content(BodyPart p) throws IOException, jakarta.mail.MessagingException {
-        return p.getContent().toString();
     }
 
     static int count(String haystack, String needle) {
@@ -158,11 +104,11 @@ class EmailNotificationTest {
     void membersWithAnAddressAreToldOnceWithTheRequestAsTheRequestPageShowsIt() throws Exception {
         String agent = agents.register();
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        Reviewer dora = person("dora-" + tag, "dora-" + tag + "@example.com", "dba");
-        Reviewer dan = person("dan-" + tag, "dan-" + tag + "@example.com", "dba");
-        person("nomail-" + tag, null, "dba");
+        Reviewer dora = notices.person("dora-" + tag, "dora-" + tag + "@example.com", "dba");
+        Reviewer dan = notices.person("dan-" + tag, "dan-" + tag + "@example.com", "dba");
+        notices.person("nomail-" + tag, null, "dba");
         // the agent's owner is a DBA too, but may not review their own agent's request
-        person("owner-" + agent, "owner-" + tag + "@example.com", "dba");
+        notices.person("owner-" + agent, "owner-" + tag + "@example.com", "dba");
 
         UUID id = UUID.fromString(submit(agent, "<script>alert('x')</script> add note",
                 "ALTER TABLE orders ADD COLUMN note TEXT -- \\u202Eevil"));
@@ -173,7 +119,7 @@ class EmailNotificationTest {
         assertThat(toDora.getHeader("List-Id")[0]).isEqualTo("Countersign reviews <reviews.countersign.test.example>");
         assertThat(toDora.getHeader("Auto-Submitted")[0]).isEqualTo("auto-generated");
         assertThat(((InternetAddress) toDora.getFrom()[0]).getAddress()).isEqualTo("countersign@test.example");
-        Map<String, String> body = parts(toDora);
+        Map<String, String> body = NotificationFixture.parts(toDora);
         String link = "https://countersign.test.example/inbox/requests/" + id;
         for (String part : List.of("text", "html")) {
             assertThat(body.get(part)).as(part).contains("db.schema.change", "db://prod/orders", "production", "HIGH",
@@ -198,11 +144,11 @@ class EmailNotificationTest {
         fixture.awaitStatus(agent, id, "APPROVED");
         MimeMessage ended = awaitMail(dan.userId() + "@example.com", id, 2).get(1);
         assertThat(ended.getSubject()).startsWith("[Countersign] Review ended: approved");
-        assertThat(parts(ended).get("text")).contains(dora.userId() + " approved at ", "fine <b>by</b> me");
-        assertThat(parts(ended).get("html")).contains("fine &lt;b&gt;by&lt;/b&gt; me");
+        assertThat(NotificationFixture.parts(ended).get("text")).contains(dora.userId() + " approved at ", "fine <b>by</b> me");
+        assertThat(NotificationFixture.parts(ended).get("html")).contains("fine &lt;b&gt;by&lt;/b&gt; me");
         MimeMessage toOwner = awaitMail("owner-" + tag + "@example.com", id, 1).get(0);
         assertThat(toOwner.getSubject()).contains(dora.userId() + " approved a request of your agent " + agent);
-        assertThat(parts(toOwner).get("text")).contains("as the owner of agent " + agent);
+        assertThat(NotificationFixture.parts(toOwner).get("text")).contains("as the owner of agent " + agent);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> store.counts().get(
                 io.countersign.common.delivery.DeliveryStatus.PENDING) == 0);
@@ -221,9 +167,9 @@ class EmailNotificationTest {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String olga = "olga-" + tag;
         String sam = "sam-" + tag;
-        person(olga, olga + "@example.com", "oncall");
-        person(sam, sam + "@example.com", "security");
-        person("owner-" + agent, "owner-" + tag + "@example.com");
+        notices.person(olga, olga + "@example.com", "oncall");
+        notices.person(sam, sam + "@example.com", "security");
+        notices.person("owner-" + agent, "owner-" + tag + "@example.com");
         UUID id = fixture.submit(agent, Payloads.submission("ops.restart", "svc:api", "production", "{\"service\":\"api\"}"));
 
         // asked, then reminded by the process's timer (6 s of 8)
@@ -247,10 +193,10 @@ class EmailNotificationTest {
         String agent = agents.register();
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String pia = "pia-" + tag;
-        person(pia, pia + "@example.com", "payments");
+        notices.person(pia, pia + "@example.com", "payments");
         // the documented routing mails nobody of group bots (routes.bots.email=false)
         String bo = "bo-" + tag;
-        person(bo, bo + "@example.com", "bots");
+        notices.person(bo, bo + "@example.com", "bots");
         GreenMailServer.server().stop();
         UUID id;
         try {

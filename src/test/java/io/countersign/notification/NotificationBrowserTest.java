@@ -6,29 +6,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.countersign.review.ReviewFixture;
-import io.countersign.review.ReviewService;
-import io.countersign.review.Views.Reviewer;
 import io.countersign.testsupport.Browser;
 import io.countersign.testsupport.FakeReceiver.Received;
-import io.countersign.testsupport.GreenMailServer;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import jakarta.mail.Message;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,10 +49,7 @@ class NotificationBrowserTest {
     ReviewFixture fixture;
 
     @Inject
-    ReviewService reviews;
-
-    @Inject
-    Contacts contacts;
+    NotificationFixture notices;
 
     @BeforeEach
     void chromium() {
@@ -89,15 +78,13 @@ class NotificationBrowserTest {
     void screenshotsOfAnEmailAndASlackMessage() throws Exception {
         String agent = agents.register();
         String dee = "dee-" + UUID.randomUUID().toString().substring(0, 8);
-        Reviewer r = ReviewFixture.reviewer(dee, "dba");
-        QuarkusTransaction.requiringNew().run(() -> reviews.rememberMember(r));
-        contacts.remember(dee, dee + "@example.com");
+        notices.person(dee, dee + "@example.com", "dba");
         String body = Payloads.submission("db.schema.change", "db://prod/orders", "production",
                 "{\"database\":\"orders\",\"statements\":[\"ALTER TABLE orders ADD COLUMN note TEXT -- \\u202Eok\"]}")
                 .replace("\"summary\":\"test summary\"", "\"summary\":\"Add a note column to orders\"");
         fixture.submit(agent, body);
-        await().atMost(Duration.ofSeconds(30)).until(() -> mailTo(dee + "@example.com") != null);
-        String html = EmailNotificationTest.parts(mailTo(dee + "@example.com")).get("html");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !NotificationFixture.mailTo(dee + "@example.com").isEmpty());
+        String html = NotificationFixture.parts(NotificationFixture.mailTo(dee + "@example.com").get(0)).get("html");
         Path page = Files.createDirectories(Path.of("target", "notify-preview")).resolve("email.html");
         Files.writeString(page, html, StandardCharsets.UTF_8);
 
@@ -120,17 +107,6 @@ class NotificationBrowserTest {
             b.waitForText(By.tagName("body"), "Approve");
             b.screenshot("notification-slack", 1000);
         }
-    }
-
-    static MimeMessage mailTo(String address) {
-        return Arrays.stream(GreenMailServer.server().getReceivedMessages()).filter(m -> {
-            try {
-                return Arrays.stream(m.getRecipients(Message.RecipientType.TO))
-                        .anyMatch(a -> ((InternetAddress) a).getAddress().equalsIgnoreCase(address));
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).findFirst().orElse(null);
     }
 
     /** A small local rendering of Block Kit (header, sections, fields, actions, context) for the docs' picture. */

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.countersign.review.ReviewFixture;
 import io.countersign.review.ReviewReminded;
-import io.countersign.review.ReviewService;
-import io.countersign.review.Views.Reviewer;
-import io.countersign.testsupport.GreenMailServer;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -15,12 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.mail.Message;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -45,34 +37,19 @@ class NotificationFloodTest {
     ReviewFixture fixture;
 
     @Inject
-    ReviewService reviews;
-
-    @Inject
-    Contacts contacts;
+    NotificationFixture notices;
 
     @Inject
     Event<ReviewReminded> reminded;
 
     static List<String> subjectsTo(String address) {
-        List<String> out = new ArrayList<>();
-        for (MimeMessage m : GreenMailServer.server().getReceivedMessages()) {
+        return NotificationFixture.mailTo(address).stream().map(m -> {
             try {
-                if (Arrays.stream(m.getRecipients(Message.RecipientType.TO))
-                        .anyMatch(a -> ((InternetAddress) a).getAddress().equalsIgnoreCase(address))) {
-                    out.add(m.getSubject());
-                }
+                return m.getSubject();
             } catch (jakarta.mail.MessagingException e) {
                 throw new IllegalStateException(e);
             }
-        }
-        return out;
-    }
-
-    Reviewer person(String user, String email, String... groups) {
-        Reviewer r = ReviewFixture.reviewer(user, groups);
-        QuarkusTransaction.requiringNew().run(() -> reviews.rememberMember(r));
-        contacts.remember(user, email);
-        return r;
+        }).toList();
     }
 
     @Test
@@ -80,7 +57,7 @@ class NotificationFloodTest {
         String agent = agents.register(List.of("ops.restart"), 5000, 1000);
         String bea = "bea-" + UUID.randomUUID().toString().substring(0, 8);
         String address = bea + "@example.com";
-        person(bea, address, "bulk");
+        notices.person(bea, address, "bulk");
         for (int i = 0; i < 200; i++) {
             fixture.submit(agent, Payloads.submission("ops.restart", "svc:worker-" + i, "staging", "{\"service\":\"w" + i
                     + "\"}"));
@@ -117,7 +94,7 @@ class NotificationFloodTest {
         String agent = agents.register(List.of("ops.restart"), 5000, 1000);
         String cy = "cy-" + UUID.randomUUID().toString().substring(0, 8);
         String address = cy + "@example.com";
-        person(cy, address, "bulk");
+        notices.person(cy, address, "bulk");
         UUID id = fixture.submit(agent, Payloads.submission("ops.restart", "svc:api", "staging", "{\"service\":\"api\"}"));
         fixture.awaitTask(ReviewFixture.reviewer(cy, "bulk"), id);
         await().atMost(Duration.ofSeconds(30)).until(() -> subjectsTo(address).stream()
