@@ -68,6 +68,11 @@ public class ActionRequest extends PanacheEntityBase {
     @Column(name = "review_escalation_group")
     public String reviewEscalationGroup;
 
+    /** The channels the policy's rule named for telling the reviewers (null: all the routes have). */
+    @Convert(converter = StringListConverter.class)
+    @Column(name = "review_notify")
+    public List<String> reviewNotify;
+
     /** User ids of the people who approved (empty for policy auto-approvals). */
     @Convert(converter = StringListConverter.class)
     public List<String> approvers;

@@ -141,6 +141,7 @@ public class ActionService {
                 r.reviewApprovals = d.review().approvals();
                 r.reviewTimeoutSeconds = d.review().timeout().toSeconds();
                 r.reviewEscalationGroup = d.review().escalationGroup();
+                r.reviewNotify = d.review().notifyChannels();
             } else {
                 r.status = d.outcome() == PolicyOutcome.DENY ? ActionStatus.DENIED : ActionStatus.APPROVED;
                 r.approvers = r.status == ActionStatus.APPROVED ? List.of() : null;

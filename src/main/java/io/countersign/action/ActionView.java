@@ -45,14 +45,16 @@ public record ActionView(UUID id, String agentId, String type, String target, St
     }
 
     /** What the review requires (only for requests routed to review). */
-    public record ReviewView(List<String> groups, int approvals, String timeout, String escalationGroup) {
+    public record ReviewView(List<String> groups, int approvals, String timeout, String escalationGroup,
+            List<String> notifyChannels) {
     }
 
     static ActionView of(ActionRequest r) {
         try {
             ReviewView review = r.reviewGroups == null ? null
                     : new ReviewView(r.reviewGroups, r.reviewApprovals,
-                            Duration.ofSeconds(r.reviewTimeoutSeconds).toString(), r.reviewEscalationGroup);
+                            Duration.ofSeconds(r.reviewTimeoutSeconds).toString(), r.reviewEscalationGroup,
+                            r.reviewNotify);
             return new ActionView(r.id, r.agentId, r.type, r.target, r.environment, r.summary, r.justification,
                     JsonSupport.MAPPER.readTree(r.payload), r.payloadSha256, r.status, r.statusReason, r.risk,
                     r.policyRule == null ? null : new PolicyRef(r.policyVersion, r.policyRule), review,

@@ -39,6 +39,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -245,7 +246,7 @@ public class InboxResource {
     @Path("slack/link")
     public Response slackLinkPage(@QueryParam("t") String t) {
         SignedInPerson me = reviewerSignedIn();
-        return slackLinks.verify(t, java.time.Instant.now())
+        return slackLinks.verify(t, Instant.now())
                 .map(r -> page(Templates.slacklink(me, token(), t, r, false, null), 200))
                 .orElseGet(() -> page(Templates.slacklink(me, token(), null, null, false, SLACK_LINK_EXPIRED), 400));
     }
@@ -256,7 +257,7 @@ public class InboxResource {
     public Response slackLink(@FormParam("_csrf") String formToken, @FormParam("t") String t) {
         SignedInPerson me = reviewerSignedIn();
         csrf.verify(formToken);
-        return slackLinks.verify(t, java.time.Instant.now()).map(r -> {
+        return slackLinks.verify(t, Instant.now()).map(r -> {
             slackLinks.link(r, me.subject());
             return page(Templates.slacklink(me, token(), null, r, true, null), 200);
         }).orElseGet(() -> page(Templates.slacklink(me, token(), null, null, false, SLACK_LINK_EXPIRED), 400));

@@ -65,7 +65,7 @@ public class Composer {
 
     /** The digest of one window: how many asks were held back, and the inbox. */
     private Message digest(Notice n, String channel) {
-        java.time.OffsetDateTime window = java.time.OffsetDateTime.parse(n.windowStart());
+        OffsetDateTime window = OffsetDateTime.parse(n.windowStart());
         int held = flood.held(channel, ReviewerNotices.recipient(n), window);
         String who = n.group() != null ? "for group " + n.group() : "for you";
         String heading = held + " more review request" + (held == 1 ? "" : "s") + " " + who;

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -41,7 +42,7 @@ public class FloodControl {
     OffsetDateTime windowStart(OffsetDateTime now) {
         long w = config.digest().window().toMillis();
         long start = Math.floorDiv(now.toInstant().toEpochMilli(), w) * w;
-        return OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(start), ZoneOffset.UTC);
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(start), ZoneOffset.UTC);
     }
 
     /** Counts one ask to {@code recipient} on {@code channel}; HOLD_FIRST is the first held back in its window. */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ final class HttpPost {
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
             byte[] body = r.body();
-            return new String(body, 0, Math.min(body.length, 65536), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(body, 0, Math.min(body.length, 65536), StandardCharsets.UTF_8);
         }
         if (status == 429 || status >= 500) {
             throw new RetryLater(receiver + " answered " + status, retryAfter(r).orElse(null));

@@ -1,7 +1,9 @@
 package io.countersign.notification;
 
+import io.countersign.action.ActionService;
 import io.countersign.action.ActionStatus;
 import io.countersign.action.ActionStatusChanged;
+import io.countersign.action.ActionView;
 import io.countersign.common.webhook.StandardWebhooks;
 import io.countersign.identity.Identities;
 import io.countersign.notification.Notice.Kind;
@@ -17,12 +19,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -77,6 +81,9 @@ public class ReviewerNotices {
     @Inject
     FloodControl flood;
 
+    @Inject
+    ActionService actions;
+
     void onStart(@Observes StartupEvent e) {
         if (config.enabled() && config.baseUrl().isEmpty()) {
             Log.warn("Reviewer notifications are off: set countersign.notifications.base-url "
@@ -116,8 +123,8 @@ public class ReviewerNotices {
             }
         }
         try {
-            java.time.ZoneId.of(config.timeZone());
-        } catch (java.time.DateTimeException ex) {
+            ZoneId.of(config.timeZone());
+        } catch (DateTimeException ex) {
             problems.add("countersign.notifications.time-zone is not a time zone: " + config.timeZone());
         }
         if (config.digest().threshold() < 1) {
@@ -240,7 +247,11 @@ public class ReviewerNotices {
             return;
         }
         OffsetDateTime now = store.now();
-        Set<String> mailed = groups.stream().filter(this::emailsMembers).collect(Collectors.toSet());
+        // the rule's review.notify, when it names channels, is the most they may use
+        List<String> allowed = actions.find(t.requestId).map(ActionView::review).map(ActionView.ReviewView::notifyChannels)
+                .orElse(null);
+        Set<String> mailed = allowed != null && !allowed.contains("email") ? Set.of()
+                : groups.stream().filter(this::emailsMembers).collect(Collectors.toSet());
         OffsetDateTime mailQuiet = flood.quietUntil(mailed, now).orElse(null);
         List<String> people = access.mayDecide(t.requestId, t.agentId, t.round, mailed);
         for (Contacts.Contact c : contacts.withEmail(people)) {
@@ -259,6 +270,9 @@ public class ReviewerNotices {
             }
             OffsetDateTime quiet = flood.quietUntil(Set.of(g), now).orElse(null);
             for (String channel : channels(route)) {
+                if (allowed != null && !allowed.contains(channel.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
                 Notice digest = new Notice(Kind.DIGEST, null, null, null, null, g, null, null, null, null, null, null, null);
                 if (admitted(channel, kind, taskKey, now, digest)) {
                     store.recordRecipient(t.requestId, new NotificationStore.Recipient(channel, g, null));

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.delivery.DeliveryRelay.RetryLater;
 import io.countersign.common.delivery.DeliveryRelay.Undeliverable;
 import io.countersign.common.json.JsonSupport;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,9 +53,9 @@ public class SlackApi {
     void replyEphemeral(String responseUrl, String text) {
         try {
             HttpPost.post(responseUrl, Map.of(), json(Map.of("response_type", "ephemeral", "replace_original", false,
-                    "text", text)), java.time.Duration.ofSeconds(3), "Slack response_url");
+                    "text", text)), Duration.ofSeconds(3), "Slack response_url");
         } catch (RuntimeException e) {
-            io.quarkus.logging.Log.warnf("Slack response_url refused the reply: %s", e.getMessage());
+            Log.warnf("Slack response_url refused the reply: %s", e.getMessage());
         }
     }
 

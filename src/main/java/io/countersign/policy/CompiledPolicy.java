@@ -131,7 +131,7 @@ final class CompiledPolicy {
         List<PolicySummary.RuleSummary> ruleSummaries = rules.stream().map(r -> new PolicySummary.RuleSummary(
                 r.name(), r.description(), r.whenSource(), r.outcome(), r.risk(),
                 r.review() == null ? null : new PolicySummary.ReviewSummary(r.review().groups(), r.review().approvals(),
-                        r.review().timeout().toString(), r.review().escalationGroup()),
+                        r.review().timeout().toString(), r.review().escalationGroup(), r.review().notifyChannels()),
                 r.isDefault())).toList();
         return new PolicySummary(version, label, contentSha256, source, description, loadedAt, ruleSummaries);
     }

@@ -49,7 +49,7 @@ final class PolicyCompiler {
 
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("version", "description", "rules");
     private static final Set<String> RULE_KEYS = Set.of("name", "description", "when", "outcome", "risk", "review", "default");
-    private static final Set<String> REVIEW_KEYS = Set.of("groups", "approvals", "timeout", "escalationGroup");
+    private static final Set<String> REVIEW_KEYS = Set.of("groups", "approvals", "timeout", "escalationGroup", "notify");
 
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '([^']*)'");
 
@@ -249,7 +249,7 @@ final class PolicyCompiler {
 
     private ReviewRequirement compileReview(JsonNode node, String rule, String path, List<PolicyViolation> violations) {
         if (!node.isObject()) {
-            violations.add(new PolicyViolation(rule, path, "must be a mapping with groups, approvals, timeout, escalationGroup"));
+            violations.add(new PolicyViolation(rule, path, "must be a mapping with groups, approvals, timeout, escalationGroup, notify"));
             return null;
         }
         int before = violations.size();
@@ -293,10 +293,31 @@ final class PolicyCompiler {
         if (escalationNode != null && !escalationNode.isNull()) {
             escalation = group(escalationNode, rule, path + ".escalationGroup", violations);
         }
+        List<String> notify = null;
+        JsonNode notifyNode = node.get("notify");
+        if (notifyNode != null && !notifyNode.isNull()) {
+            if (!notifyNode.isArray() || notifyNode.isEmpty()) {
+                violations.add(new PolicyViolation(rule, path + ".notify", "must be a non-empty list of channels "
+                        + ReviewRequirement.CHANNELS));
+            } else {
+                Set<String> seen = new LinkedHashSet<>();
+                for (int i = 0; i < notifyNode.size(); i++) {
+                    JsonNode c = notifyNode.get(i);
+                    if (!c.isTextual() || !ReviewRequirement.CHANNELS.contains(c.textValue())) {
+                        violations.add(new PolicyViolation(rule, path + ".notify[" + i + "]", "must be one of "
+                                + ReviewRequirement.CHANNELS + ", not " + c));
+                    } else if (!seen.add(c.textValue())) {
+                        violations.add(new PolicyViolation(rule, path + ".notify[" + i + "]", "channel '" + c.textValue()
+                                + "' is listed twice"));
+                    }
+                }
+                notify = List.copyOf(seen);
+            }
+        }
         if (violations.size() > before) {
             return null;
         }
-        return new ReviewRequirement(List.copyOf(groups), approvals, timeout, escalation);
+        return new ReviewRequirement(List.copyOf(groups), approvals, timeout, escalation, notify);
     }
 
     private Duration duration(JsonNode node, String rule, String path, List<PolicyViolation> violations) {

@@ -20,6 +20,7 @@ public record PolicySummary(String version, String label, String contentSha256, 
 
     /** Review settings of a rule; {@code timeout} is an ISO-8601 duration. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReviewSummary(List<String> groups, int approvals, String timeout, String escalationGroup) {
+    public record ReviewSummary(List<String> groups, int approvals, String timeout, String escalationGroup,
+            List<String> notifyChannels) {
     }
 }

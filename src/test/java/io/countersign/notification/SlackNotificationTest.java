@@ -48,6 +48,9 @@ class SlackNotificationTest {
     ReviewFixture fixture;
 
     @Inject
+    NotificationFixture notices;
+
+    @Inject
     javax.sql.DataSource dataSource;
 
     long linkEvents(String user) throws Exception {
@@ -137,9 +140,14 @@ class SlackNotificationTest {
         String agent = agents.register();
         String body = Payloads.codePush("main", "production").replace("\"summary\":\"test summary\"",
                 "\"summary\":\"<!channel> deploy <https://evil.example|now>\"");
+        // a maintainer with an address: the rule says notify: [slack], so no e-mail
+        String mailed = "max-" + UUID.randomUUID().toString().substring(0, 8);
+        notices.person(mailed, mailed + "@example.com", "maintainers");
         UUID id = fixture.submit(agent, body);
         await().atMost(Duration.ofSeconds(30)).until(() -> !posts(id).isEmpty());
         Received post = posts(id).get(0);
+        assertThat(given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id).then().statusCode(200)
+                .extract().jsonPath().getList("review.notifyChannels")).containsExactly("slack");
         assertThat(ChatFakes.slackProblem(post, false)).isNull();
         JsonNode summary = JSON.readTree(post.body()).findValues("fields").get(0).get(0);
         assertThat(summary.path("text").asText()).isEqualTo("Summary: <!channel> deploy <https://evil.example|now>");
@@ -170,6 +178,8 @@ class SlackNotificationTest {
         assertThat(click("U1" + tag, value, Instant.now().plusSeconds(1)).send().statusCode()).isEqualTo(200);
         assertThat(awaitReply(before)).startsWith("Your approval did not count: ");
         assertThat(fixture.status(agent, id)).isEqualTo("PENDING_REVIEW");
+        assertThat(given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id).then().statusCode(200)
+                .extract().jsonPath().getList("decisions")).as("one decision for the click and its replay").hasSize(1);
 
         // the second approval is a new review step: a new message with its own button
         await().atMost(Duration.ofSeconds(30)).until(() -> posts(id).size() >= 2);
@@ -202,6 +212,7 @@ class SlackNotificationTest {
         assertThat(u.path("ts").asText()).isNotBlank();
         assertThat(update.body()).contains("Review ended: approved", mia + " approved at ", noah + " approved at ")
                 .doesNotContain("countersign_approve");
+        assertThat(NotificationFixture.mailTo(mailed + "@example.com")).as("the rule's notify: [slack]").isEmpty();
     }
 
     @Test

@@ -34,6 +34,43 @@ class PolicyFileValidationTest {
     }
 
     @Test
+    void aReviewMayNameTheChannelsThatTellItsReviewers() {
+        CompiledPolicy p = Policies.compile(withDefault("""
+                  - name: quiet-push
+                    when: type = "code.push"
+                    outcome: review
+                    risk: high
+                    review:
+                      groups: [maintainers]
+                      notify: [slack, email]
+                """));
+        assertEquals(List.of("slack", "email"), p.decide(Policies.input("code.push", "y", "production", "{}")).review()
+                .notifyChannels());
+        assertEquals(null, p.decide(Policies.input("x", "y", "production", "{}")).review().notifyChannels());
+    }
+
+    @Test
+    void unknownOrRepeatedNotifyChannelsAreRefusedByPosition() {
+        String rule = """
+                  - name: loud
+                    when: type = "code.push"
+                    outcome: review
+                    risk: high
+                    review:
+                      groups: [maintainers]
+                      notify: %s
+                """;
+        assertViolation(only(withDefault(rule.formatted("[pager]"))), "loud", "rules[0].review.notify[0]",
+                "must be one of [email, slack, teams, webhook], not \"pager\"");
+        assertViolation(only(withDefault(rule.formatted("[slack, slack]"))), "loud", "rules[0].review.notify[1]",
+                "channel 'slack' is listed twice");
+        assertViolation(only(withDefault(rule.formatted("[]"))), "loud", "rules[0].review.notify",
+                "must be a non-empty list of channels");
+        assertViolation(only(withDefault(rule.formatted("slack"))), "loud", "rules[0].review.notify",
+                "must be a non-empty list of channels");
+    }
+
+    @Test
     void refusesInvalidFeelNamingRuleAndPosition() {
         PolicyViolation v = only(withDefault("""
                   - name: broken
