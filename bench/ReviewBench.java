@@ -54,8 +54,10 @@ public class ReviewBench {
     static final String WAKE = "decision committed -> long-poll answered";
     static final Pattern REQUEST_LINK = Pattern.compile("/inbox/requests/([0-9a-f-]{36})");
     static final String REVIEWER = "bench-dba-reviewer";
-    // Double-submit CSRF: the cookie and the form field carry the same 43-character token.
+    // The session cookie is the token; the CSRF cookie only seeds the pre-session token. A form's
+    // _csrf is read from the page it is posted from (an HMAC of the session: docs/inbox.md).
     static final String CSRF = "b".repeat(43);
+    static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     static String cookie;
     static final Map<String, CompletableFuture<Long>> visible = new ConcurrentHashMap<>();
@@ -225,12 +227,14 @@ public class ReviewBench {
             HttpResponse<String> page = inbox("GET", "/inbox/requests/" + id, null);
             Matcher task = TASK_KEY.matcher(page.body());
             Matcher digest = DIGEST.matcher(page.body());
-            if (page.statusCode() != 200 || !task.find() || !digest.find()) {
+            Matcher csrf = CSRF_FIELD.matcher(page.body());
+            if (page.statusCode() != 200 || !task.find() || !digest.find() || !csrf.find()) {
                 error("request page " + page.statusCode() + " without a decision form");
                 return false;
             }
             long tApprove = System.nanoTime();
-            HttpResponse<String> decided = inbox("POST", "/inbox/requests/" + id + "/decision", "_csrf=" + CSRF
+            HttpResponse<String> decided = inbox("POST", "/inbox/requests/" + id + "/decision", "_csrf="
+                    + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)
                     + "&taskKey=" + task.group(1) + "&digest=" + digest.group(1) + "&decision=approve&comment="
                     + URLEncoder.encode("bench approval", StandardCharsets.UTF_8));
             sample("decision form answered (303)", System.nanoTime() - tApprove);
@@ -375,7 +379,9 @@ public class ReviewBench {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(FaultLoad.base + path)).timeout(Duration.ofSeconds(30))
                 .header("Cookie", cookie);
         if (form != null) {
-            b.header("Content-Type", "application/x-www-form-urlencoded").method(method, HttpRequest.BodyPublishers.ofString(form));
+            // a browser's form post names its origin; the inbox refuses forms without one (docs/inbox.md)
+            b.header("Content-Type", "application/x-www-form-urlencoded").header("Origin", FaultLoad.base)
+                    .method(method, HttpRequest.BodyPublishers.ofString(form));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
