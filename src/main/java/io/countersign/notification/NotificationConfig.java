@@ -103,6 +103,18 @@ public interface NotificationConfig extends DeliverySettings {
         @WithDefault("12h")
         Duration signInMaxAge();
 
+        /**
+         * Step-up: the highest risk ({@code low}, {@code medium}, {@code high}, {@code critical}, or
+         * {@code none}) whose requests can be decided from Slack; riskier ones show only "Open in
+         * Countersign", and the decision happens in the inbox after IdP sign-in.
+         */
+        @WithDefault("medium")
+        String decideMaxRisk();
+
+        /** Step-up: whether requests that need two approvals can be decided from Slack. */
+        @WithDefault("false")
+        boolean decideFourEyes();
+
         /** How far a request's timestamp may be from now (Slack's replay window). */
         @WithDefault("5m")
         Duration maxClockSkew();

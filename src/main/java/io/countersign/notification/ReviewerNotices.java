@@ -142,6 +142,9 @@ public class ReviewerNotices {
                 problems.add("countersign.notifications.slack.team-id is required with a slack-channel route");
             }
             urlProblem(slack.apiUrl(), httpHosts).ifPresent(p -> problems.add("countersign.notifications.slack.api-url " + p));
+            if (!Set.of("low", "medium", "high", "critical", "none").contains(slack.decideMaxRisk().toLowerCase(Locale.ROOT))) {
+                problems.add("countersign.notifications.slack.decide-max-risk must be low, medium, high, critical or none");
+            }
         }
         for (Map.Entry<String, NotificationConfig.Route> e : new TreeMap<>(config.routes()).entrySet()) {
             e.getValue().slackChannel().filter(c -> !c.matches("[CGD][A-Z0-9]{6,}")).ifPresent(c -> problems.add(

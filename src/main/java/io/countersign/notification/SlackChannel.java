@@ -46,7 +46,7 @@ public class SlackChannel {
         if (n.kind() == Kind.REVIEW_CLOSED) {
             List<SlackStore.Posted> open = store.open(n.requestId(), channel);
             for (SlackStore.Posted p : open) {
-                Map<String, Object> body = new LinkedHashMap<>(SlackBlocks.message(c, false));
+                Map<String, Object> body = new LinkedHashMap<>(SlackBlocks.message(c, false, config.slack()));
                 body.put("channel", channel);
                 body.put("ts", p.ts());
                 api.call("chat.update", body);
@@ -55,7 +55,7 @@ public class SlackChannel {
             return new Outcome(null, "updated " + open.size() + " Slack message(s) in place");
         }
         boolean digest = n.kind() == Kind.DIGEST;
-        Map<String, Object> body = new LinkedHashMap<>(SlackBlocks.message(c, !digest));
+        Map<String, Object> body = new LinkedHashMap<>(SlackBlocks.message(c, !digest, config.slack()));
         body.put("channel", channel);
         body.put("unfurl_links", false);
         if (n.kind() == Kind.REVIEW_REMINDER) {

@@ -3,6 +3,7 @@ package io.countersign.notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.countersign.common.ProblemException;
 import io.countersign.common.json.JsonSupport;
+import io.countersign.review.Decision;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -18,6 +19,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,7 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Slack's interactivity Request URL: a click on a message's Approve button. Authenticated by
+ * Slack's interactivity Request URL: a click on a message's Approve, Reject or Request changes
+ * button, and the submission of the comment modal the last two open. Authenticated by
  * Slack's request signature (v0 HMAC-SHA256 of {@code v0:timestamp:body} with the app's signing
  * secret, timestamp within five minutes); a replayed request is answered and ignored. The click
  * counts as a decision only for a Slack user linked to a Countersign person who signed in through
@@ -69,15 +72,31 @@ public class SlackInteractivityResource {
             throw ProblemException.forbidden("slack-team-refused", "Clicks from Slack workspace '" + team
                     + "' do not count here.");
         }
+        String user = payload.path("user").path("id").asText("");
+        if ("view_submission".equals(payload.path("type").asText())) {
+            JsonNode view = payload.path("view");
+            if (!SlackApprovals.MODAL.equals(view.path("callback_id").asText())) {
+                return Response.ok().build();
+            }
+            Map<String, String> errors = approvals.submitComment(team, user, view.path("private_metadata").asText(""),
+                    view.path("state").path("values").path("comment").path("comment").path("value").asText(""));
+            // an empty answer closes the modal; errors keep it open with the reason under the comment
+            return errors.isEmpty() ? Response.ok().build() : Response.ok(SlackApi.json(Map.of("response_action", "errors",
+                    "errors", errors)), MediaType.APPLICATION_JSON).build();
+        }
         JsonNode action = payload.path("actions").path(0);
-        if (!"block_actions".equals(payload.path("type").asText()) || !SlackBlocks.APPROVE.equals(action.path("action_id")
-                .asText())) {
+        String id = action.path("action_id").asText();
+        if (!"block_actions".equals(payload.path("type").asText())
+                || !Set.of(SlackBlocks.APPROVE, SlackBlocks.REJECT, SlackBlocks.CHANGES).contains(id)) {
             return Response.ok().build(); // the Open button, or an interaction Countersign does not handle
         }
+        String value = action.path("value").asText("");
+        String reply = SlackBlocks.APPROVE.equals(id) ? approvals.approve(team, user, value)
+                : approvals.openComment(team, user, value, SlackBlocks.REJECT.equals(id) ? Decision.REJECT
+                        : Decision.REQUEST_CHANGES, payload.path("trigger_id").asText("")).orElse(null);
         String responseUrl = payload.path("response_url").asText(null);
-        String reply = approvals.approve(team, payload.path("user").path("id").asText(""), action.path("value").asText(""));
-        if (responseUrl != null && ReviewerNotices.urlProblem(responseUrl, config.allowHttpHosts().map(Set::copyOf)
-                .orElse(Set.of())).isEmpty()) {
+        if (reply != null && responseUrl != null && ReviewerNotices.urlProblem(responseUrl, config.allowHttpHosts()
+                .map(Set::copyOf).orElse(Set.of())).isEmpty()) {
             api.replyEphemeral(responseUrl, reply);
         }
         return Response.ok().build();

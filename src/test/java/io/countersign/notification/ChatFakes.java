@@ -38,6 +38,7 @@ public class ChatFakes implements QuarkusTestResourceLifecycleManager {
     static final String SLACK_POST = "/api/chat.postMessage";
     static final String SLACK_UPDATE = "/api/chat.update";
     static final String SLACK_RESPONSE = "/slack/response";
+    static final String SLACK_VIEWS_OPEN = "/api/views.open";
 
     private static volatile FakeReceiver receiver;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +72,14 @@ public class ChatFakes implements QuarkusTestResourceLifecycleManager {
                 ROUTE_KEYS.get(3), SLACK_CHANNEL, ROUTE_KEYS.get(4), SLACK_TOKEN, ROUTE_KEYS.get(5), SLACK_SIGNING_SECRET,
                 ROUTE_KEYS.get(6), SLACK_TEAM));
         config.put("countersign.notifications.slack.api-url", receiver.url("/api"));
+        // the maintainers' high-risk four-eyes pushes may be decided from Slack here; critical ones may not
+        config.put("countersign.notifications.slack.decide-max-risk", "high");
+        config.put("countersign.notifications.slack.decide-four-eyes", "true");
+        receiver.on(SLACK_VIEWS_OPEN, r -> {
+            boolean ok = ("Bearer " + SLACK_TOKEN).equals(r.header("Authorization")) && r.body().contains("\"trigger_id\":\"")
+                    && r.body().contains("\"type\":\"modal\"");
+            return Answer.ok(ok ? "{\"ok\":true}" : "{\"ok\":false,\"error\":\"invalid_arguments\"}");
+        });
         return config;
     }
 

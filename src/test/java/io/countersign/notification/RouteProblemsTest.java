@@ -39,6 +39,17 @@ class RouteProblemsTest {
     }
 
     @Test
+    void aSlackRouteNeedsTheAppsSecretsAndAChannelId() {
+        assertThat(ReviewerNotices.routeProblems(config(Map.of(R + "dba.slack-channel", "#dba-approvals",
+                "countersign.notifications.slack.decide-max-risk", "extreme")))).containsExactly(
+                "countersign.notifications.slack.bot-token is required with a slack-channel route",
+                "countersign.notifications.slack.signing-secret is required with a slack-channel route",
+                "countersign.notifications.slack.team-id is required with a slack-channel route",
+                "countersign.notifications.slack.decide-max-risk must be low, medium, high, critical or none",
+                R + "dba.slack-channel must be a channel id such as C0123ABCD (not a name: messages are updated by id)");
+    }
+
+    @Test
     void httpsRoutesAndAllowedHttpHostsPass() {
         NotificationConfig c = config(Map.of(
                 "countersign.notifications.allow-http-hosts", "relay.internal",

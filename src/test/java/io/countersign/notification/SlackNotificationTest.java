@@ -51,6 +51,9 @@ class SlackNotificationTest {
     NotificationFixture notices;
 
     @Inject
+    NotificationStore store;
+
+    @Inject
     javax.sql.DataSource dataSource;
 
     long linkEvents(String user) throws Exception {
@@ -213,6 +216,99 @@ class SlackNotificationTest {
         assertThat(update.body()).contains("Review ended: approved", mia + " approved at ", noah + " approved at ")
                 .doesNotContain("countersign_approve");
         assertThat(NotificationFixture.mailTo(mailed + "@example.com")).as("the rule's notify: [slack]").isEmpty();
+    }
+
+    /** A signed interactivity request for a button click or a modal submission. */
+    static Click signed(String payload) {
+        String body = "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        return new Click(body, ts, "v0=" + HexFormat.of().formatHex(SlackInteractivityResource.hmac(
+                ChatFakes.SLACK_SIGNING_SECRET, "v0:" + ts + ":" + body)));
+    }
+
+    static Click button(String slackUser, String actionId, String value) {
+        return signed("{\"type\":\"block_actions\",\"trigger_id\":\"" + UUID.randomUUID() + "\",\"team\":{\"id\":\""
+                + ChatFakes.SLACK_TEAM + "\"},\"user\":{\"id\":\"" + slackUser + "\"},\"response_url\":\""
+                + ChatFakes.receiver().url(ChatFakes.SLACK_RESPONSE) + "\",\"actions\":[{\"action_id\":\"" + actionId
+                + "\",\"value\":\"" + value + "\"}]}");
+    }
+
+    static Click submission(String slackUser, String metadata, String comment) throws Exception {
+        return signed("{\"type\":\"view_submission\",\"team\":{\"id\":\"" + ChatFakes.SLACK_TEAM + "\"},\"user\":{\"id\":\""
+                + slackUser + "\"},\"view\":{\"callback_id\":\"countersign_decide\",\"private_metadata\":"
+                + JSON.writeValueAsString(metadata) + ",\"state\":{\"values\":{\"comment\":{\"comment\":{\"type\":"
+                + "\"plain_text_input\",\"value\":" + JSON.writeValueAsString(comment) + "}}}}}}");
+    }
+
+    @Test
+    void rejectOpensAModalForTheCommentAndItsSubmissionIsTheRejection() throws Exception {
+        String agent = agents.register();
+        UUID id = fixture.submit(agent, Payloads.codePush("hotfix", "production"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !posts(id).isEmpty());
+        String value = approveValue(posts(id).get(0));
+        assertThat(posts(id).get(0).body()).contains("countersign_reject", "countersign_changes");
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        int before = replies().size();
+        click("U5" + tag, value, Instant.now()).send();
+        link("rex-" + tag, awaitReply(before));
+
+        int opened = ChatFakes.receiver().received(ChatFakes.SLACK_VIEWS_OPEN).size();
+        assertThat(button("U5" + tag, "countersign_reject", value).send().statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ChatFakes.receiver().received(ChatFakes.SLACK_VIEWS_OPEN).size()
+                > opened);
+        JsonNode view = JSON.readTree(ChatFakes.receiver().received(ChatFakes.SLACK_VIEWS_OPEN).get(opened).body())
+                .path("view");
+        assertThat(view.path("callback_id").asText()).isEqualTo("countersign_decide");
+        String metadata = view.path("private_metadata").asText();
+        assertThat(metadata).isEqualTo("REJECT|" + value);
+        assertThat(fixture.status(agent, id)).as("opening the modal decides nothing").isEqualTo("PENDING_REVIEW");
+
+        // an empty comment keeps the modal open with the inbox's reason
+        Response empty = submission("U5" + tag, metadata, " ").send();
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.jsonPath().getString("response_action")).isEqualTo("errors");
+        assertThat(empty.jsonPath().getString("errors.comment")).contains("required when rejecting");
+        // a forged metadata names no decision
+        assertThat(submission("U5" + tag, "APPROVE|" + value, "x").send().jsonPath().getString("errors.comment"))
+                .contains("not one of Countersign's");
+        // with the comment: rejected, the modal closes, the message is updated in place
+        Response done = submission("U5" + tag, metadata, "Not on a Friday").send();
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body().asString()).isEmpty();
+        fixture.awaitStatus(agent, id, "REJECTED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !updates(id).isEmpty());
+        assertThat(updates(id).get(0).body()).contains("Review ended: rejected", "rex-" + tag + " rejected at ",
+                "Not on a Friday");
+    }
+
+    @Test
+    void criticalRequestsOfferNoDecisionInSlackAndAClickFromAnOlderMessageIsRefused() throws Exception {
+        String agent = agents.register();
+        UUID id = fixture.submit(agent, Payloads.codePush("main", "sandbox"));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !posts(id).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no post; rows: " + store.rows(null, 10) + "; posts: " + ChatFakes.receiver()
+                    .received(ChatFakes.SLACK_POST).stream().map(r -> r.body().substring(0, Math.min(300, r.body().length())))
+                    .toList(), e);
+        }
+        Received post = posts(id).get(0);
+        assertThat(approveValue(post)).as("step-up: no decision buttons above decide-max-risk").isNull();
+        assertThat(post.body()).contains("Decide on the request page (not here: its risk is CRITICAL; Slack decides up to "
+                + "HIGH)", "countersign_open");
+        // a click carrying this request's value anyway (an older message, a forged button) counts for nothing
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        var task = fixture.awaitTask(ReviewFixture.reviewer("sid-" + tag, "maintainers"), id);
+        String value = id + "|" + task.taskKey() + "|" + given().auth().oauth2(Tokens.agent(agent)).when()
+                .get("/api/v1/actions/" + id).then().extract().path("payloadSha256");
+        int before = replies().size();
+        click("U6" + tag, value, Instant.now()).send();
+        link("sid-" + tag, awaitReply(before));
+        before = replies().size();
+        click("U6" + tag, value, Instant.now().plusSeconds(1)).send();
+        assertThat(awaitReply(before)).startsWith("This click did not count: decide on the request page (its risk is "
+                + "CRITICAL");
+        assertThat(fixture.status(agent, id)).isEqualTo("PENDING_REVIEW");
     }
 
     @Test
