@@ -118,6 +118,7 @@ class NotificationBrowserTest {
                 + "font-family:Monaco,Menlo,monospace;font-size:12px;background:#f8f8f8;border:1px solid #ddd;padding:8px}"
                 + ".a button{margin-right:8px;padding:6px 12px;border:1px solid #bbb;border-radius:4px;background:#fff;"
                 + "font-weight:700}.a button.primary{background:#007a5a;color:#fff;border-color:#007a5a}"
+                + ".a button.danger{color:#e01e5a;border-color:#e01e5a}"
                 + ".c{color:#616061;font-size:12px;margin-top:8px}.who{font-weight:900}</style></head><body>"
                 + "<div class=\"who\">Countersign <span class=\"c\">APP</span></div><div class=\"msg\">");
         for (JsonNode b : message.path("blocks")) {
@@ -138,6 +139,11 @@ class NotificationBrowserTest {
                             .append("\">").append(esc(e.path("text").path("text").asText())).append("</button>"));
                     sb.append("</div>");
                 }
+                case "rich_text" -> b.path("elements").forEach(e -> {
+                    StringBuilder text = new StringBuilder();
+                    e.path("elements").forEach(t -> text.append(t.path("text").asText()));
+                    sb.append("<div class=\"s\">").append(esc(text.toString())).append("</div>");
+                });
                 case "context" -> b.path("elements").forEach(e -> sb.append("<div class=\"c\">")
                         .append(esc(e.path("text").asText())).append("</div>"));
                 default -> sb.append("<div class=\"c\">[").append(esc(b.path("type").asText())).append("]</div>");
