@@ -2,8 +2,9 @@
 # Reviewer-notification benchmark: the packaged app on PostgreSQL (bench/bench-lib.sh), embedded
 # engine, notifications on: group dba's one member has an e-mail address (a minimal SMTP server of
 # the driver) and the group's Slack channel is a fake of Slack's Web API (also the driver's), to
-# which the member's Slack account is linked. bench/NotifyBench.java offers RATE review-path
-# submissions per second for SECONDS (open loop) and measures, from each one's intended send time,
+# which the member's Slack account is linked. The bench's production schema changes are HIGH risk,
+# so Slack may decide up to high here (the default step-up, medium, would offer only "Open").
+# bench/NotifyBench.java offers RATE review-path submissions per second for SECONDS (open loop) and measures, from each one's intended send time,
 # the review e-mail accepted by the SMTP server and chat.postMessage received; then clicks Approve
 # as Slack would while the agent long-polls: click sent -> long-poll APPROVED.
 # Targets: task created -> e-mail accepted and Slack post received p99 <= 1 s at 20/s (measured
@@ -31,6 +32,7 @@ countersign.notifications.routes.dba.slack-channel=C0BENCH01
 countersign.notifications.slack.bot-token=xoxb-bench
 countersign.notifications.slack.signing-secret=bench-signing-secret-not-for-production
 countersign.notifications.slack.team-id=T0BENCH01
+countersign.notifications.slack.decide-max-risk=high
 countersign.notifications.slack.api-url=http://127.0.0.1:$SLACK_PORT/api"
 
 launch_fresh $DB
