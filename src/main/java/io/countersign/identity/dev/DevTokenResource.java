@@ -12,8 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Dev profile only: tokens of the demo identities. Absent from the packaged application. */
-@IfBuildProfile("dev")
+/** Dev (and demo) build profile only: tokens of the demo identities. Absent from the packaged application. */
+@IfBuildProfile(anyOf = {"dev", "demo"})
 @Path("/dev/tokens")
 @PermitAll
 public class DevTokenResource {
