@@ -64,7 +64,7 @@ final class ShellSession implements AutoCloseable {
         Files.writeString(file, script);
         Path stdout = dir.resolve(".blocks/" + n + ".out");
         Path stderr = dir.resolve(".blocks/" + n + ".err");
-        send("source .blocks/" + n + ".sh > .blocks/" + n + ".out 2> .blocks/" + n + ".err\necho " + DONE + "\n");
+        send("source .blocks/" + n + ".sh < /dev/null > .blocks/" + n + ".out 2> .blocks/" + n + ".err\necho " + DONE + "\n");
         String line = awaitLine();
         String printed = Files.exists(stdout) ? Files.readString(stdout) : "";
         String errors = Files.exists(stderr) ? Files.readString(stderr) : "";
