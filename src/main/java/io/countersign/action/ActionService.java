@@ -504,13 +504,21 @@ public class ActionService {
                     .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
+        /** What the list says about a cursor it did not issue. */
+        static final String INVALID = "is not a cursor returned by this API (pass nextCursor of the previous page)";
+
         static Cursor decode(String s) {
+            return parse(s).orElseThrow(() -> ProblemException.validation(List.of(new Problem.FieldError("cursor",
+                    INVALID))));
+        }
+
+        /** The position {@code s} encodes, or empty when it is not a cursor this API issued. */
+        static Optional<Cursor> parse(String s) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8).split("\\|");
-                return new Cursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
+                return Optional.of(new Cursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1])));
             } catch (RuntimeException e) {
-                throw ProblemException.validation(List.of(new Problem.FieldError("cursor",
-                        "is not a cursor returned by this API")));
+                return Optional.empty();
             }
         }
     }

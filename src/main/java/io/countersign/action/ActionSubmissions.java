@@ -2,6 +2,7 @@ package io.countersign.action;
 
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
+import io.countersign.common.text.VisibleText;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.RegisteredAgent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +45,9 @@ public class ActionSubmissions {
     /** Submits {@code body} for agent {@code agentId} under {@code idempotencyKey}. */
     public ActionService.SubmissionResult submit(String agentId, String idempotencyKey, byte[] body) {
         RegisteredAgent agent = registry.requireEnabled(agentId);
-        if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(
-                    "Idempotency-Key", "header required: 1 to 255 visible ASCII characters, e.g. a UUID")));
+        String keyProblem = idempotencyKeyProblem(idempotencyKey);
+        if (keyProblem != null) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("Idempotency-Key", keyProblem)));
         }
         ActionSubmission s = ActionSubmission.parse(body);
         // No read of the key up front: the submission transaction claims it (a retry is the
@@ -75,6 +76,29 @@ public class ActionSubmissions {
                     "idempotency-in-progress",
                     "A request with Idempotency-Key '" + idempotencyKey + "' is being processed; retry shortly."));
         }
+    }
+
+    /** What is wrong with the Idempotency-Key header as sent (absent, empty, too long, a character), or null. */
+    static String idempotencyKeyProblem(String key) {
+        String rule = "1 to 255 visible ASCII characters (U+0021 to U+007E), e.g. a UUID";
+        if (key == null) {
+            return "header required: " + rule;
+        }
+        if (IDEMPOTENCY_KEY.matcher(key).matches()) {
+            return null;
+        }
+        if (key.isEmpty()) {
+            return "is empty; it must be " + rule;
+        }
+        int position = 1;
+        for (int i = 0; i < key.length(); position++) {
+            int cp = key.codePointAt(i);
+            if (cp < 0x21 || cp > 0x7e) {
+                return "contains " + VisibleText.describe(cp) + " at character " + position + "; it must be " + rule;
+            }
+            i += Character.charCount(cp);
+        }
+        return "is " + key.length() + " characters long; it must be " + rule;
     }
 
     private Optional<ActionService.SubmissionResult> replay(String agentId, String key, ActionSubmission s) {
