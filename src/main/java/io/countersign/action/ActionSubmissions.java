@@ -5,6 +5,7 @@ import io.countersign.common.ProblemException;
 import io.countersign.common.text.VisibleText;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.RegisteredAgent;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -42,8 +43,43 @@ public class ActionSubmissions {
     @Inject
     Event<QuotaRefused> quotaRefused;
 
-    /** Submits {@code body} for agent {@code agentId} under {@code idempotencyKey}. */
+    /**
+     * Submits {@code body} for agent {@code agentId} under {@code idempotencyKey}. A request
+     * policy approved at once is answered as a read answers it, release included, so the agent
+     * needs no second call; so is every replay of that submission while the request is APPROVED.
+     */
     public ActionService.SubmissionResult submit(String agentId, String idempotencyKey, byte[] body) {
+        return withRelease(agentId, decide(agentId, idempotencyKey, body));
+    }
+
+    /**
+     * The response with the request's current release when the submission approved it. The release
+     * is minted after the submission committed (its token names the approval's audit sequence
+     * number, a few milliseconds later); should the trail not chain it in time, the 201 goes out
+     * without it, as before, and the agent's read hands it out.
+     */
+    private ActionService.SubmissionResult withRelease(String agentId, ActionService.SubmissionResult r) {
+        if (r.decided() != ActionStatus.APPROVED) {
+            return r;
+        }
+        ActionView now;
+        try {
+            now = actions.get(registry.requireEnabled(agentId).id(), r.requestId());
+        } catch (ProblemException e) {
+            if (e.status() != 503) {
+                throw e;
+            }
+            Log.warnf("Submission %s answered without its release: %s", r.requestId(), e.getMessage());
+            return r;
+        }
+        if (now.status() != ActionStatus.APPROVED || now.release() == null) {
+            return r; // an outcome was reported since: the replay is the original answer
+        }
+        return new ActionService.SubmissionResult(r.requestId(), r.status(), ActionService.toJson(now), r.replayed(),
+                r.decided());
+    }
+
+    private ActionService.SubmissionResult decide(String agentId, String idempotencyKey, byte[] body) {
         RegisteredAgent agent = registry.requireEnabled(agentId);
         String keyProblem = idempotencyKeyProblem(idempotencyKey);
         if (keyProblem != null) {
