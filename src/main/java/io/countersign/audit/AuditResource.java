@@ -44,16 +44,20 @@ public class AuditResource {
     @Path("checkpoints")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.CheckpointList checkpoints(@QueryParam("before") String before, @QueryParam("limit") String limit) {
-        int n = (int) parseLong("limit", limit, 20, 1, 1000);
-        Long b = before == null ? null : parseLong("before", before, 0, 1, Long.MAX_VALUE);
-        return queries.checkpoints(b, n);
+        Violations v = new Violations();
+        long n = parseLong("limit", limit, 20L, 1, 1000, v);
+        Long b = parseLong("before", before, null, 1, Long.MAX_VALUE, v);
+        v.throwIfAny();
+        return queries.checkpoints(b, (int) n);
     }
 
     @GET
     @Path("checkpoints/{treeSize}")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.CheckpointView checkpoint(@PathParam("treeSize") String treeSize) {
-        long size = parseLong("treeSize", treeSize, 0, 1, Long.MAX_VALUE);
+        Violations v = new Violations();
+        long size = parseLong("treeSize", treeSize, 0L, 1, Long.MAX_VALUE, v);
+        v.throwIfAny();
         return queries.checkpoint(size).orElseThrow(() -> ProblemException.notFound("No checkpoint of tree size " + size + "."));
     }
 
@@ -68,8 +72,10 @@ public class AuditResource {
     @Path("proofs/inclusion")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.InclusionProof inclusion(@QueryParam("seq") String seq, @QueryParam("treeSize") String treeSize) {
-        long s = required("seq", seq);
-        Long size = treeSize == null ? null : parseLong("treeSize", treeSize, 0, 1, Long.MAX_VALUE);
+        Violations v = new Violations();
+        Long s = required("seq", seq, v);
+        Long size = parseLong("treeSize", treeSize, null, 1, Long.MAX_VALUE, v);
+        v.throwIfAny();
         return queries.inclusionProof(s, size);
     }
 
@@ -77,7 +83,11 @@ public class AuditResource {
     @Path("proofs/consistency")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.ConsistencyProof consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
-        return queries.consistencyProof(required("from", from), required("to", to));
+        Violations v = new Violations();
+        Long f = required("from", from, v);
+        Long t = required("to", to, v);
+        v.throwIfAny();
+        return queries.consistencyProof(f, t);
     }
 
     @GET
@@ -177,25 +187,30 @@ public class AuditResource {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static long required(String name, String value) {
+    /** A required whole number; a missing or malformed one is added to {@code v} (then null). */
+    private static Long required(String name, String value, Violations v) {
         if (value == null || value.isBlank()) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(name, "is required")));
+            v.add(name, "is required");
+            return null;
         }
-        return parseLong(name, value, 0, 0, Long.MAX_VALUE);
+        return parseLong(name, value, null, 0, Long.MAX_VALUE, v);
     }
 
-    private static long parseLong(String name, String value, long dflt, long min, long max) {
+    /** {@code value} as a whole number in [min, max], {@code dflt} when absent; a bad one is added to {@code v}. */
+    private static Long parseLong(String name, String value, Long dflt, long min, long max, Violations v) {
         if (value == null || value.isBlank()) {
             return dflt;
         }
         try {
-            long v = Long.parseLong(value.trim());
-            if (v < min || v > max) {
-                throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be between " + min + " and " + max)));
+            long n = Long.parseLong(value.trim());
+            if (n < min || n > max) {
+                v.add(name, "must be between " + min + " and " + max);
+                return dflt;
             }
-            return v;
+            return n;
         } catch (NumberFormatException e) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be a whole number")));
+            v.add(name, "must be a whole number");
+            return dflt;
         }
     }
 

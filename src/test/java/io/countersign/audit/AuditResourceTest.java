@@ -226,6 +226,20 @@ class AuditResourceTest {
     }
 
     @Test
+    void proofAndCheckpointQueriesNameEveryBadParameter() {
+        given().auth().oauth2(Tokens.auditor()).queryParam("seq", "x").queryParam("treeSize", "0")
+                .when().get("/api/v1/audit/proofs/inclusion")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("seq", "treeSize"));
+        given().auth().oauth2(Tokens.auditor())
+                .when().get("/api/v1/audit/proofs/consistency")
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("from", "to"));
+        given().auth().oauth2(Tokens.auditor()).queryParam("limit", "0").queryParam("before", "soon")
+                .when().get("/api/v1/audit/checkpoints")
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("limit", "before"));
+    }
+
+    @Test
     void exportRefusesARangeThatEndsBeforeItStarts() {
         given().auth().oauth2(Tokens.auditor()).queryParam("from", "5").queryParam("to", "2")
                 .when().get("/api/v1/audit/export")
