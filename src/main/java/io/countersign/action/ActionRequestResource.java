@@ -1,5 +1,6 @@
 package io.countersign.action;
 
+import io.countersign.common.OptionalBody;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
 import io.countersign.common.Violations;
@@ -191,13 +192,20 @@ public class ActionRequestResource {
         OffsetDateTime t = timestamp(to, "to", v);
         int max = config.maxPageSize();
         v.check(limit == null || (limit >= 1 && limit <= max), "limit", "must be between 1 and " + max);
+        v.check(cursor == null || ActionService.Cursor.parse(cursor).isPresent(), "cursor", ActionService.Cursor.INVALID);
         v.throwIfAny();
         return actions.list(agentId(), new ActionQuery(st, type, f, t, cursor, limit == null ? 50 : limit));
     }
 
     @POST
     @Path("{id}/cancel")
-    @Operation(summary = "Cancel your pending request")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @OptionalBody
+    @Operation(summary = "Cancel your pending request",
+            description = "The body ({\"reason\":\"…\"}) is optional; without one, no Content-Type is needed.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CancelInput.class)))
+    @APIResponse(responseCode = "200", description = "The request, CANCELLED")
     @APIResponse(responseCode = "409", description = "The request is no longer pending")
     public ActionView cancel(@PathParam("id") String id, CancelInput input) {
         if (input != null && input.reason() != null
@@ -237,13 +245,13 @@ public class ActionRequestResource {
     public ActionView outcome(@PathParam("id") String id, OutcomeInput input) {
         if (input == null || input.outcome() == null) {
             throw ProblemException.validation(List.of(new Problem.FieldError("outcome",
-                    "required: EXECUTED or EXECUTION_FAILED")));
+                    "required: one of EXECUTED, EXECUTION_FAILED")));
         }
         if (input.detail() != null && (input.detail().length() > 4000
                 || !Violations.wellFormedText(input.detail()))) {
             throw ProblemException.validation(List.of(new Problem.FieldError("detail", "at most 4000 characters, no control characters")));
         }
-        return actions.reportOutcome(agentId(), parseId(id), input.outcome(), input.detail());
+        return actions.reportOutcome(agentId(), parseId(id), input.outcome().status, input.detail());
     }
 
     /** Optional body of the cancel call. */
@@ -251,7 +259,21 @@ public class ActionRequestResource {
     }
 
     /** Body of the outcome call. */
-    public record OutcomeInput(ActionStatus outcome, String detail) {
+    public record OutcomeInput(Outcome outcome, String detail) {
+    }
+
+    /**
+     * What an agent may report: its own type (not {@link ActionStatus}), so that an unknown value
+     * is refused by the JSON mapping naming exactly these two (ProblemMappers).
+     */
+    public enum Outcome {
+        EXECUTED(ActionStatus.EXECUTED), EXECUTION_FAILED(ActionStatus.EXECUTION_FAILED);
+
+        final ActionStatus status;
+
+        Outcome(ActionStatus status) {
+            this.status = status;
+        }
     }
 
     private byte[] readLimited(InputStream in, Long contentLength) {

@@ -39,6 +39,9 @@ import java.util.UUID;
 @Transactional
 public class ActionService {
 
+    /** Prefix of the approver entry of a policy approval: {@code policy:<rule name>}. */
+    public static final String POLICY_APPROVER = "policy:";
+
     @Inject
     EntityManager em;
 
@@ -60,8 +63,11 @@ public class ActionService {
     @Inject
     ReviewerDecisions decisions;
 
-    /** A stored or fresh response to a submission. */
-    public record SubmissionResult(UUID requestId, int status, String body, boolean replayed) {
+    /**
+     * A stored or fresh response to a submission; {@code decided} is the request's status in it
+     * (what the submission answered, not necessarily its status now).
+     */
+    public record SubmissionResult(UUID requestId, int status, String body, boolean replayed, ActionStatus decided) {
     }
 
     /** Thrown inside the submission transaction when the agent already has too many pending reviews. */
@@ -92,7 +98,8 @@ public class ActionService {
             throw new ProblemException(422, "idempotency-key-reused", "Idempotency key reused",
                     "Idempotency-Key '" + key + "' was already used with a different request body.");
         }
-        return Optional.of(new SubmissionResult(rec.requestId, rec.responseStatus, rec.responseBody, true));
+        return Optional.of(new SubmissionResult(rec.requestId, rec.responseStatus, rec.responseBody, true,
+                statusIn(rec.responseBody)));
     }
 
     /**
@@ -144,7 +151,8 @@ public class ActionService {
                 r.reviewNotify = d.review().notifyChannels();
             } else {
                 r.status = d.outcome() == PolicyOutcome.DENY ? ActionStatus.DENIED : ActionStatus.APPROVED;
-                r.approvers = r.status == ActionStatus.APPROVED ? List.of() : null;
+                // a machine decision names the rule, so an executor tells it from people's approvals (docs/executors.md)
+                r.approvers = r.status == ActionStatus.APPROVED ? List.of(POLICY_APPROVER + d.ruleName()) : null;
                 r.decidedAt = now;
             }
         }
@@ -166,7 +174,16 @@ public class ActionService {
         statusChanged.fire(new ActionStatusChanged(r.id, r.agentId, null, r.status, Actor.agent(agent.id()),
                 submissionFacts(r)));
         metrics.submitted(r.status, r.policyRule);
-        return new SubmissionResult(r.id, 201, body, false);
+        return new SubmissionResult(r.id, 201, body, false, r.status);
+    }
+
+    /** The status a stored submission response announced. */
+    private static ActionStatus statusIn(String responseBody) {
+        try {
+            return ActionStatus.valueOf(JsonSupport.MAPPER.readTree(responseBody).path("status").asText());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalStateException("stored submission response is not a request", e);
+        }
     }
 
     private static Map<String, Object> submissionFacts(ActionRequest r) {
@@ -484,7 +501,7 @@ public class ActionService {
         return r;
     }
 
-    private static String toJson(ActionView v) {
+    static String toJson(ActionView v) {
         try {
             return JsonSupport.MAPPER.writeValueAsString(v);
         } catch (JsonProcessingException e) {
@@ -504,13 +521,21 @@ public class ActionService {
                     .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
+        /** What the list says about a cursor it did not issue. */
+        static final String INVALID = "is not a cursor returned by this API (pass nextCursor of the previous page)";
+
         static Cursor decode(String s) {
+            return parse(s).orElseThrow(() -> ProblemException.validation(List.of(new Problem.FieldError("cursor",
+                    INVALID))));
+        }
+
+        /** The position {@code s} encodes, or empty when it is not a cursor this API issued. */
+        static Optional<Cursor> parse(String s) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8).split("\\|");
-                return new Cursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1]));
+                return Optional.of(new Cursor(OffsetDateTime.parse(parts[0]), UUID.fromString(parts[1])));
             } catch (RuntimeException e) {
-                throw ProblemException.validation(List.of(new Problem.FieldError("cursor",
-                        "is not a cursor returned by this API")));
+                return Optional.empty();
             }
         }
     }

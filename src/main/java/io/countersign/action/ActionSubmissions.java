@@ -2,8 +2,10 @@ package io.countersign.action;
 
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
+import io.countersign.common.text.VisibleText;
 import io.countersign.identity.AgentRegistry;
 import io.countersign.identity.RegisteredAgent;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -41,12 +43,47 @@ public class ActionSubmissions {
     @Inject
     Event<QuotaRefused> quotaRefused;
 
-    /** Submits {@code body} for agent {@code agentId} under {@code idempotencyKey}. */
+    /**
+     * Submits {@code body} for agent {@code agentId} under {@code idempotencyKey}. A request
+     * policy approved at once is answered as a read answers it, release included, so the agent
+     * needs no second call; so is every replay of that submission while the request is APPROVED.
+     */
     public ActionService.SubmissionResult submit(String agentId, String idempotencyKey, byte[] body) {
+        return withRelease(agentId, decide(agentId, idempotencyKey, body));
+    }
+
+    /**
+     * The response with the request's current release when the submission approved it. The release
+     * is minted after the submission committed (its token names the approval's audit sequence
+     * number, a few milliseconds later); should the trail not chain it in time, the 201 goes out
+     * without it, as before, and the agent's read hands it out.
+     */
+    private ActionService.SubmissionResult withRelease(String agentId, ActionService.SubmissionResult r) {
+        if (r.decided() != ActionStatus.APPROVED) {
+            return r;
+        }
+        ActionView now;
+        try {
+            now = actions.get(registry.requireEnabled(agentId).id(), r.requestId());
+        } catch (ProblemException e) {
+            if (e.status() != 503) {
+                throw e;
+            }
+            Log.warnf("Submission %s answered without its release: %s", r.requestId(), e.getMessage());
+            return r;
+        }
+        if (now.status() != ActionStatus.APPROVED || now.release() == null) {
+            return r; // an outcome was reported since: the replay is the original answer
+        }
+        return new ActionService.SubmissionResult(r.requestId(), r.status(), ActionService.toJson(now), r.replayed(),
+                r.decided());
+    }
+
+    private ActionService.SubmissionResult decide(String agentId, String idempotencyKey, byte[] body) {
         RegisteredAgent agent = registry.requireEnabled(agentId);
-        if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(
-                    "Idempotency-Key", "header required: 1 to 255 visible ASCII characters, e.g. a UUID")));
+        String keyProblem = idempotencyKeyProblem(idempotencyKey);
+        if (keyProblem != null) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("Idempotency-Key", keyProblem)));
         }
         ActionSubmission s = ActionSubmission.parse(body);
         // No read of the key up front: the submission transaction claims it (a retry is the
@@ -75,6 +112,29 @@ public class ActionSubmissions {
                     "idempotency-in-progress",
                     "A request with Idempotency-Key '" + idempotencyKey + "' is being processed; retry shortly."));
         }
+    }
+
+    /** What is wrong with the Idempotency-Key header as sent (absent, empty, too long, a character), or null. */
+    static String idempotencyKeyProblem(String key) {
+        String rule = "1 to 255 visible ASCII characters (U+0021 to U+007E), e.g. a UUID";
+        if (key == null) {
+            return "header required: " + rule;
+        }
+        if (IDEMPOTENCY_KEY.matcher(key).matches()) {
+            return null;
+        }
+        if (key.isEmpty()) {
+            return "is empty; it must be " + rule;
+        }
+        int position = 1;
+        for (int i = 0; i < key.length(); position++) {
+            int cp = key.codePointAt(i);
+            if (cp < 0x21 || cp > 0x7e) {
+                return "contains " + VisibleText.describe(cp) + " at character " + position + "; it must be " + rule;
+            }
+            i += Character.charCount(cp);
+        }
+        return "is " + key.length() + " characters long; it must be " + rule;
     }
 
     private Optional<ActionService.SubmissionResult> replay(String agentId, String key, ActionSubmission s) {

@@ -3,6 +3,7 @@ package io.countersign.audit;
 import io.countersign.audit.witness.WitnessRequirement;
 import io.countersign.common.Problem;
 import io.countersign.common.ProblemException;
+import io.countersign.common.Violations;
 import io.countersign.identity.CallerIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -43,16 +44,20 @@ public class AuditResource {
     @Path("checkpoints")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.CheckpointList checkpoints(@QueryParam("before") String before, @QueryParam("limit") String limit) {
-        int n = (int) parseLong("limit", limit, 20, 1, 1000);
-        Long b = before == null ? null : parseLong("before", before, 0, 1, Long.MAX_VALUE);
-        return queries.checkpoints(b, n);
+        Violations v = new Violations();
+        long n = parseLong("limit", limit, 20L, 1, 1000, v);
+        Long b = parseLong("before", before, null, 1, Long.MAX_VALUE, v);
+        v.throwIfAny();
+        return queries.checkpoints(b, (int) n);
     }
 
     @GET
     @Path("checkpoints/{treeSize}")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.CheckpointView checkpoint(@PathParam("treeSize") String treeSize) {
-        long size = parseLong("treeSize", treeSize, 0, 1, Long.MAX_VALUE);
+        Violations v = new Violations();
+        long size = parseLong("treeSize", treeSize, 0L, 1, Long.MAX_VALUE, v);
+        v.throwIfAny();
         return queries.checkpoint(size).orElseThrow(() -> ProblemException.notFound("No checkpoint of tree size " + size + "."));
     }
 
@@ -67,8 +72,10 @@ public class AuditResource {
     @Path("proofs/inclusion")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.InclusionProof inclusion(@QueryParam("seq") String seq, @QueryParam("treeSize") String treeSize) {
-        long s = required("seq", seq);
-        Long size = treeSize == null ? null : parseLong("treeSize", treeSize, 0, 1, Long.MAX_VALUE);
+        Violations v = new Violations();
+        Long s = required("seq", seq, v);
+        Long size = parseLong("treeSize", treeSize, null, 1, Long.MAX_VALUE, v);
+        v.throwIfAny();
         return queries.inclusionProof(s, size);
     }
 
@@ -76,7 +83,11 @@ public class AuditResource {
     @Path("proofs/consistency")
     @RolesAllowed({ "auditor", "admin" })
     public AuditViews.ConsistencyProof consistency(@QueryParam("from") String from, @QueryParam("to") String to) {
-        return queries.consistencyProof(required("from", from), required("to", to));
+        Violations v = new Violations();
+        Long f = required("from", from, v);
+        Long t = required("to", to, v);
+        v.throwIfAny();
+        return queries.consistencyProof(f, t);
     }
 
     @GET
@@ -107,13 +118,27 @@ public class AuditResource {
     public Response export(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("agent") String agent,
             @QueryParam("type") String type, @QueryParam("request") String request, @QueryParam("actor") String actor,
             @QueryParam("format") String format) {
+        Violations v = new Violations();
         String fmt = format == null ? "jsonl" : format;
-        if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
-            throw ProblemException.validation(List.of(new Problem.FieldError("format", "must be jsonl or csv")));
+        v.check(fmt.equals("jsonl") || fmt.equals("csv"), "format", "must be jsonl or csv");
+        Bound f = bound("from", from, false, v);
+        Bound t = bound("to", to, true, v);
+        UUID requestId = null;
+        if (blankToNull(request) != null) {
+            try {
+                requestId = UUID.fromString(request.strip());
+            } catch (IllegalArgumentException e) {
+                v.add("request", "must be a UUID");
+            }
         }
-        Bound f = bound("from", from, false);
-        Bound t = bound("to", to, true);
-        UUID requestId = blankToNull(request) == null ? null : parseUuid("request", request.strip());
+        // Bounds of one kind compare here; a sequence number against a time needs the trail, and an
+        // empty range from them (or from bounds beyond the trail) is an empty export, not an error.
+        if (f.seq != null && t.seq != null && f.seq > t.seq) {
+            v.add("to", "must not be before from (from=" + f.seq + ", to=" + t.seq + ")");
+        } else if (f.time != null && t.time != null && !f.time.isBefore(t.time)) {
+            v.add("to", "must not be before from (from=" + from.strip() + ", to=" + to.strip() + ")");
+        }
+        v.throwIfAny();
         AuditExporter.ExportRequest req = exporter.prepare(f.seq, t.seq, f.time, t.time, blankToNull(agent), blankToNull(type),
                 requestId, blankToNull(actor));
         String name = "countersign-audit-" + req.fromSeq() + "-" + req.toSeq() + "." + fmt;
@@ -127,24 +152,33 @@ public class AuditResource {
     private record Bound(Long seq, Instant time) {
     }
 
-    /** A bound is a sequence number, an ISO-8601 instant or a date (UTC; a "to" date includes the whole day). */
-    private static Bound bound(String name, String value, boolean upper) {
+    /**
+     * A bound is a sequence number, an ISO-8601 instant or a date (UTC; a "to" date includes the
+     * whole day); a malformed one is added to {@code v} and read as absent.
+     */
+    private static Bound bound(String name, String value, boolean upper, Violations v) {
         if (value == null || value.isBlank()) {
             return new Bound(null, null);
         }
-        if (value.chars().allMatch(Character::isDigit)) {
-            return new Bound(parseLong(name, value, 0, 0, Long.MAX_VALUE), null);
+        String s = value.strip();
+        if (s.chars().allMatch(Character::isDigit)) {
+            try {
+                return new Bound(Long.parseLong(s), null);
+            } catch (NumberFormatException e) {
+                v.add(name, "must be between 0 and " + Long.MAX_VALUE);
+                return new Bound(null, null);
+            }
         }
         try {
-            Instant t = Instant.parse(value);
+            Instant t = Instant.parse(s);
             return new Bound(null, upper ? t.plusMillis(1) : t);
         } catch (DateTimeParseException e) {
             try {
-                LocalDate d = LocalDate.parse(value);
+                LocalDate d = LocalDate.parse(s);
                 return new Bound(null, (upper ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant());
             } catch (DateTimeParseException e2) {
-                throw ProblemException.validation(List.of(new Problem.FieldError(name,
-                        "must be a sequence number, an ISO-8601 instant (2025-01-31T12:00:00Z) or a date (2025-01-31)")));
+                v.add(name, "must be a sequence number, an ISO-8601 instant (2025-01-31T12:00:00Z) or a date (2025-01-31)");
+                return new Bound(null, null);
             }
         }
     }
@@ -153,25 +187,30 @@ public class AuditResource {
         return s == null || s.isBlank() ? null : s;
     }
 
-    private static long required(String name, String value) {
+    /** A required whole number; a missing or malformed one is added to {@code v} (then null). */
+    private static Long required(String name, String value, Violations v) {
         if (value == null || value.isBlank()) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(name, "is required")));
+            v.add(name, "is required");
+            return null;
         }
-        return parseLong(name, value, 0, 0, Long.MAX_VALUE);
+        return parseLong(name, value, null, 0, Long.MAX_VALUE, v);
     }
 
-    private static long parseLong(String name, String value, long dflt, long min, long max) {
+    /** {@code value} as a whole number in [min, max], {@code dflt} when absent; a bad one is added to {@code v}. */
+    private static Long parseLong(String name, String value, Long dflt, long min, long max, Violations v) {
         if (value == null || value.isBlank()) {
             return dflt;
         }
         try {
-            long v = Long.parseLong(value.trim());
-            if (v < min || v > max) {
-                throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be between " + min + " and " + max)));
+            long n = Long.parseLong(value.trim());
+            if (n < min || n > max) {
+                v.add(name, "must be between " + min + " and " + max);
+                return dflt;
             }
-            return v;
+            return n;
         } catch (NumberFormatException e) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be a whole number")));
+            v.add(name, "must be a whole number");
+            return dflt;
         }
     }
 

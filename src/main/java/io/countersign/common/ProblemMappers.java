@@ -1,5 +1,6 @@
 package io.countersign.common;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -11,8 +12,13 @@ import io.vertx.core.http.HttpClosedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.lang.reflect.Field;
+import java.math.BigInteger;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -62,9 +68,51 @@ public class ProblemMappers {
                 .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("$");
         String message = e instanceof UnrecognizedPropertyException
                 ? "unknown field"
-                : "has the wrong type or format";
+                : expected(e.getTargetType());
         return build(new Problem(Problem.typeUri("validation"), "Request is invalid", 400, field + ": " + message,
                 path(uri), List.of(new Problem.FieldError(field, message))), null);
+    }
+
+    /**
+     * What a value of {@code type} looks like, for a JSON value that did not map to it: an enum
+     * lists its values (as JSON spells them), so a client sending {@code "DONE"} learns the
+     * allowed ones.
+     */
+    static String expected(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type or format";
+        }
+        if (type.isEnum()) {
+            List<String> values = new ArrayList<>();
+            for (Field f : type.getFields()) {
+                if (f.isEnumConstant()) {
+                    JsonProperty named = f.getAnnotation(JsonProperty.class);
+                    values.add(named != null && !named.value().isEmpty() ? named.value() : f.getName());
+                }
+            }
+            return "must be one of " + String.join(", ", values);
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type == char.class || type == Character.class) {
+            return "must be a string";
+        }
+        if (type == int.class || type == long.class || type == short.class || type == byte.class
+                || type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
+                || type == BigInteger.class) {
+            return "must be a whole number";
+        }
+        if ((type.isPrimitive() && type != boolean.class) || Number.class.isAssignableFrom(type)) {
+            return "must be a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "must be true or false";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "must be an array";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "must be an object";
+        }
+        return "has the wrong type or format";
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
@@ -92,7 +140,8 @@ public class ProblemMappers {
             case 405 -> "Method not allowed on this resource.";
             case 406 -> "Cannot produce a response in the requested media type.";
             case 413 -> "The request body is too large.";
-            case 415 -> "Unsupported content type; send application/json.";
+            case 415 -> "The request's Content-Type is not accepted here; send Content-Type: "
+                    + RequireContentType.expectedType(path(uri)) + ".";
             default -> st.getReasonPhrase();
         };
         Response.ResponseBuilder b = Response.fromResponse(build(new Problem(Problem.typeUri(slug(st.getReasonPhrase())),

@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.countersign.common.Actor;
+import io.countersign.faults.RawHttp;
 import io.countersign.testsupport.Payloads;
 import io.countersign.testsupport.TestAgents;
 import io.countersign.testsupport.Tokens;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +36,9 @@ class ActionLifecycleTest {
 
     @Inject
     ActionService actions;
+
+    @TestHTTPResource("/")
+    URL base;
 
     String agent;
 
@@ -141,6 +147,29 @@ class ActionLifecycleTest {
     }
 
     @Test
+    void anUnknownOutcomeListsTheAllowedOutcomes() {
+        String id = submit(Payloads.payment("1.00", "sandbox"));
+        for (String outcome : List.of("\"DONE\"", "\"APPROVED\"", "0")) {
+            given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").body("{\"outcome\":" + outcome + "}")
+                    .when().post("/api/v1/actions/" + id + "/outcome")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", equalTo(List.of("outcome")))
+                    .body("errors[0].message", equalTo("must be one of EXECUTED, EXECUTION_FAILED"));
+        }
+        given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id)
+                .then().body("status", equalTo("APPROVED"));
+    }
+
+    @Test
+    void cancelsAPendingRequestSentWithoutBodyOrContentType() {
+        String id = pending();
+        RawHttp.Response r = new RawHttp(base.toString(), 10_000).send("POST", "/api/v1/actions/" + id + "/cancel",
+                List.<String[]>of(new String[] { "Authorization", "Bearer " + Tokens.agent(agent) }), null);
+        assertEquals(200, r.status(), r.text());
+        assertTrue(r.text().contains("\"status\":\"CANCELLED\""), r.text());
+    }
+
+    @Test
     void pendingRequestCannotReportAnOutcome() {
         String id = pending();
         given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").body("{\"outcome\":\"EXECUTED\"}")
@@ -204,6 +233,15 @@ class ActionLifecycleTest {
         given().auth().oauth2(Tokens.agent(agent)).queryParam("cursor", "garbage!")
                 .when().get("/api/v1/actions")
                 .then().statusCode(400).body("errors[0].field", equalTo("cursor"));
+    }
+
+    @Test
+    void aBadCursorIsNamedTogetherWithTheOtherBadParameters() {
+        given().auth().oauth2(Tokens.agent(agent)).queryParam("cursor", "garbage!").queryParam("status", "nope")
+                .queryParam("limit", 0)
+                .when().get("/api/v1/actions")
+                .then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("status", "limit", "cursor"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -179,6 +180,22 @@ class ActionSubmissionTest {
                 .body(Payloads.payment("1.00", "sandbox"))
                 .when().post("/api/v1/actions")
                 .then().statusCode(400).body("errors.field", hasItem("Idempotency-Key"));
+    }
+
+    @Test
+    void saysWhatIsWrongWithAnIdempotencyKeyThatWasSent() {
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").header("Idempotency-Key", "a b")
+                .body(Payloads.payment("1.00", "sandbox"))
+                .when().post("/api/v1/actions")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("Idempotency-Key"))
+                .body("errors[0].message", not(containsString("required")))
+                .body("errors[0].message", containsString("U+0020 SPACE at character 2"))
+                .body("errors[0].message", containsString("1 to 255 visible ASCII characters"));
+        given().auth().oauth2(Tokens.agent(agent)).contentType("application/json").header("Idempotency-Key", "k".repeat(256))
+                .body(Payloads.payment("1.00", "sandbox"))
+                .when().post("/api/v1/actions")
+                .then().statusCode(400).body("errors[0].message", containsString("256 characters long"));
     }
 
     @Test

@@ -68,6 +68,24 @@ class InputStrictnessTest {
     }
 
     @Test
+    void aWrongTypeInAnAdminBodySaysWhatTheFieldMustBe() {
+        given().auth().oauth2(Tokens.admin()).contentType("application/json")
+                .body("{\"id\":\"typed-agent\",\"displayName\":\"x\",\"ownerUserId\":\"o\",\"allowedTypes\":\"code.push\","
+                        + "\"allowedTargets\":[\"**\"],\"allowedEnvironments\":[\"staging\"]}")
+                .when().post("/api/v1/admin/agents")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("allowedTypes")).body("errors[0].message", equalTo("must be an array"));
+        given().auth().oauth2(Tokens.admin()).contentType("application/json")
+                .body("{\"id\":\"typed-agent\",\"displayName\":\"x\",\"ownerUserId\":\"o\",\"allowedTypes\":[\"code.push\"],"
+                        + "\"allowedTargets\":[\"**\"],\"allowedEnvironments\":[\"staging\"],"
+                        + "\"quotas\":{\"requestsPerMinute\":\"many\"}}")
+                .when().post("/api/v1/admin/agents")
+                .then().statusCode(400)
+                .body("errors.field", hasItem("quotas.requestsPerMinute"))
+                .body("errors[0].message", equalTo("must be a whole number"));
+    }
+
+    @Test
     void refusesANulCharacterInAPayloadStringNamingTheField() {
         String body = Payloads.submission("ops.restart", "svc:web/1", "sandbox",
                 "{\"note\":{\"lines\":[\"ok\",\"evil\\u0000hidden\"]}}");

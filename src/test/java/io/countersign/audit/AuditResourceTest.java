@@ -216,6 +216,45 @@ class AuditResourceTest {
     }
 
     @Test
+    void exportNamesEveryBadParameter() {
+        given().auth().oauth2(Tokens.auditor()).queryParam("format", "xml").queryParam("from", "yesterday")
+                .queryParam("to", "tomorrow").queryParam("request", "not-a-uuid")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://countersign.dev/problems/validation"))
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("format", "from", "to", "request"));
+    }
+
+    @Test
+    void proofAndCheckpointQueriesNameEveryBadParameter() {
+        given().auth().oauth2(Tokens.auditor()).queryParam("seq", "x").queryParam("treeSize", "0")
+                .when().get("/api/v1/audit/proofs/inclusion")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("seq", "treeSize"));
+        given().auth().oauth2(Tokens.auditor())
+                .when().get("/api/v1/audit/proofs/consistency")
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("from", "to"));
+        given().auth().oauth2(Tokens.auditor()).queryParam("limit", "0").queryParam("before", "soon")
+                .when().get("/api/v1/audit/checkpoints")
+                .then().statusCode(400).body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("limit", "before"));
+    }
+
+    @Test
+    void exportRefusesARangeThatEndsBeforeItStarts() {
+        given().auth().oauth2(Tokens.auditor()).queryParam("from", "5").queryParam("to", "2")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("to"))).body("errors[0].message", containsString("from"));
+        given().auth().oauth2(Tokens.auditor()).queryParam("from", "2026-02-01").queryParam("to", "2026-01-31T23:59:59Z")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(400).body("errors.field", equalTo(List.of("to")));
+        // one day is a valid range: a "to" date includes the whole day
+        given().auth().oauth2(Tokens.auditor()).queryParam("from", "2026-02-01").queryParam("to", "2026-02-01")
+                .when().get("/api/v1/audit/export")
+                .then().statusCode(200);
+    }
+
+    @Test
     void requestTrailListsTheRequestsEventsInChainOrder() {
         UUID request = UUID.randomUUID();
         long[] seqs = record("agent-trail-" + UUID.randomUUID(), request, "action.submitted", 3);

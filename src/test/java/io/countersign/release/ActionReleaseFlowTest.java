@@ -78,6 +78,60 @@ class ActionReleaseFlowTest {
     }
 
     @Test
+    void anAutoApprovedSubmissionCarriesItsReleaseInThe201AndInItsReplay() throws Exception {
+        String agent = agents.register();
+        String key = UUID.randomUUID().toString();
+        String body = Payloads.payment("10.00", "sandbox");
+        Response created = given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .header("Idempotency-Key", key).body(body).when().post("/api/v1/actions");
+        created.then().statusCode(201).body("status", equalTo("APPROVED"))
+                .body("release.token", notNullValue()).body("release.audience", equalTo("payment-service"));
+        String id = created.path("id");
+        String jti = created.path("release.jti");
+        String token = created.path("release.token");
+
+        // the token is the one a read hands out, and it verifies against the submitted payload
+        given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + id)
+                .then().body("release.jti", equalTo(jti));
+        String jwks = given().when().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+        byte[] payload = io.countersign.common.json.JsonSupport.MAPPER.readTree(body).get("payload").toString()
+                .getBytes(StandardCharsets.UTF_8);
+        ReleaseVerification v = ReleaseVerifier.verify(token, payload, "payment-service", JwksSource.ofJson(jwks));
+        assertNull(v.failure(), v.message());
+        assertEquals(seqOf(id, "action.submitted"), v.claims().auditSeq());
+
+        Response replayed = given().auth().oauth2(Tokens.agent(agent)).contentType("application/json")
+                .header("Idempotency-Key", key).body(body).when().post("/api/v1/actions");
+        replayed.then().statusCode(201).header("Idempotent-Replayed", "true").body("release.jti", equalTo(jti));
+        assertEquals(created.asString(), replayed.asString());
+    }
+
+    @Test
+    void aPolicyApprovalNamesThePolicyRuleAsItsApprover() throws Exception {
+        String agent = agents.register();
+        Response created = submit(agent, Payloads.payment("10.00", "sandbox"));
+        created.then().statusCode(201).body("policy.rule", equalTo("non-production-auto-approve"))
+                .body("approvers", equalTo(List.of("policy:non-production-auto-approve")));
+        String token = given().auth().oauth2(Tokens.agent(agent)).when().get("/api/v1/actions/" + created.path("id"))
+                .then().body("approvers", equalTo(List.of("policy:non-production-auto-approve")))
+                .extract().path("release.token");
+        String claims = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                claims.contains("\"approvers\":[\"policy:non-production-auto-approve\"]"), claims);
+    }
+
+    @Test
+    void pendingAndDeniedSubmissionsHaveNoReleaseInTheir201() {
+        String agent = agents.register();
+        submit(agent, Payloads.schemaChange("production", "ALTER TABLE t ADD c INT"))
+                .then().statusCode(201).body("status", equalTo("PENDING_REVIEW")).body("release", nullValue())
+                .body("approvers", nullValue());
+        submit(agent, Payloads.schemaChange("production", "DROP DATABASE orders"))
+                .then().statusCode(201).body("status", equalTo("DENIED")).body("release", nullValue())
+                .body("approvers", nullValue());
+    }
+
+    @Test
     void pendingAndDeniedRequestsHaveNoRelease() {
         String agent = agents.register();
         String pending = submit(agent, Payloads.schemaChange("production", "ALTER TABLE t ADD c INT")).path("id");
