@@ -2,14 +2,11 @@ package io.countersign.identity;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.jwt.util.KeyUtils;
 import io.smallrye.jwt.util.ResourceUtils;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +22,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where the identity provider's public keys come from ({@code COUNTERSIGN_JWT_KEYS}, i.e.
- * {@code mp.jwt.verify.publickey.location}). A file or classpath location that is missing or
- * holds no key stops the start with one message naming the variable, so a typo is not found by
- * every caller as a 500; so does an unset variable. A JWKS http(s) URL is only fetched: while it
+ * {@code mp.jwt.verify.publickey.location}). {@link #settingProblems} says what is wrong with the
+ * settings (unset, or a file or classpath location that is missing or holds no key); the start is
+ * refused with it, together with every other missing setting, before SmallRye JWT or anything else
+ * starts ({@code io.countersign.RequiredSettings}). A JWKS http(s) URL is only fetched: while it
  * does not answer, readiness is DOWN ({@link JwtKeysHealthCheck}) and bearer calls get 503
  * ({@link VerifiedTokenCache}), and both recover by themselves once it answers again.
  */
@@ -55,11 +53,7 @@ public class JwtKeySource {
     private volatile String lastProblem;
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
-        Optional<String> problem = startupProblem(location, issuer);
-        if (problem.isPresent()) {
-            throw new ConfigurationException(problem.get());
-        }
+    void announce(@Observes StartupEvent event) {
         if (isRemote(location)) {
             Log.infof("Bearer tokens are verified with the JWKS at %s", location);
             lastKnownProblem(); // first probe in the background, so readiness knows soon
@@ -67,29 +61,25 @@ public class JwtKeySource {
     }
 
     /**
-     * Why Countersign must not start with these settings, as one message naming every variable
-     * to fix and pointing at docs/operations.md; empty when they are usable. A remote JWKS is
-     * not fetched here (an identity provider that is down for a moment must not stop a restart).
+     * What must change before Countersign can verify bearer tokens, one entry per variable, each
+     * starting with the variable's name; empty when the settings are usable. A remote JWKS is not
+     * fetched here (an identity provider that is down for a moment must not stop a restart).
      */
-    static Optional<String> startupProblem(String location, String issuer) {
+    public static List<String> settingProblems(String location, String issuer) {
         List<String> problems = new ArrayList<>();
+        if (issuer == null || issuer.isBlank() || issuer.strip().equals(PLACEHOLDER_ISSUER)) {
+            problems.add("COUNTERSIGN_JWT_ISSUER is not set: the issuer (iss) of the bearer tokens your identity "
+                    + "provider issues to agents and executors");
+        }
         String where = location == null ? "" : location.strip();
         if (where.isEmpty() || where.equals(UNSET)) {
-            problems.add("COUNTERSIGN_JWT_KEYS is not set: set it to your identity provider's JWKS URL "
-                    + "(https://idp.example.com/.well-known/jwks.json) or to a JWKS or PEM public key file "
+            problems.add("COUNTERSIGN_JWT_KEYS is not set: that issuer's JWKS URL "
+                    + "(https://idp.example.com/.well-known/jwks.json) or a JWKS or PEM public key file "
                     + "(file:/etc/countersign/idp-keys.json)");
         } else if (!isRemote(where)) {
             unreadable(where).ifPresent(why -> problems.add("COUNTERSIGN_JWT_KEYS=" + where + " " + why));
         }
-        if (issuer == null || issuer.isBlank() || issuer.strip().equals(PLACEHOLDER_ISSUER)) {
-            problems.add("COUNTERSIGN_JWT_ISSUER is not set: set it to the issuer (iss) of your identity provider's "
-                    + "tokens");
-        }
-        if (problems.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of("Countersign cannot verify bearer tokens: " + String.join("; ", problems)
-                + ". See docs/operations.md, \"Identity provider\".");
+        return problems;
     }
 
     /** Why a file or classpath key location is unusable, or empty when it holds a key. */

@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Makes a person of an identity provider's ID token: the id from the configured claim (default
@@ -42,31 +41,53 @@ public class OidcPeople {
     WebConfig config;
 
     /**
-     * Refuses to start when people could not sign in as configured: OIDC without an issuer or a
-     * client secret (quarkus-oidc would quietly disable itself), or both ways at once; and a role
-     * map that grants a role no person can hold (agent, executor, typos).
+     * Refuses to start when the role map grants a role no person can hold (agent, executor, typos),
+     * and warns when people sign in by pasting tokens outside dev and test. The sign-in settings
+     * themselves are checked before anything starts ({@link #settingProblems}).
      */
     @PostConstruct
     void check() {
-        Config c = ConfigProvider.getConfig();
-        boolean issuer = c.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(v -> !v.isBlank()).isPresent();
-        boolean secret = c.getOptionalValue("quarkus.oidc.credentials.secret", String.class).filter(v -> !v.isBlank()).isPresent();
-        boolean oidcOn = c.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
-        if (config.signIn() == WebConfig.SignIn.OIDC && (!issuer || !secret || !oidcOn)) {
-            throw new IllegalStateException("People cannot sign in to the pages: set COUNTERSIGN_OIDC_ISSUER (the identity "
-                    + "provider's issuer URL), COUNTERSIGN_OIDC_CLIENT_ID and COUNTERSIGN_OIDC_CLIENT_SECRET"
-                    + (oidcOn ? "" : " and leave quarkus.oidc.tenant-enabled unset") + "; see docs/inbox.md, \"Sign-in\". "
-                    + "(countersign.web.sign-in=token, pasting tokens, is for development and tests only.)");
-        }
-        if (config.signIn() == WebConfig.SignIn.TOKEN && oidcOn && issuer) {
-            throw new IllegalStateException("countersign.web.sign-in=token and quarkus-oidc are both configured: people "
-                    + "sign in one way only. Remove countersign.web.sign-in (OIDC) or quarkus.oidc.tenant-enabled=true.");
-        }
         if (config.signIn() == WebConfig.SignIn.TOKEN && !LaunchMode.current().isDevOrTest()) {
             Log.warn("People sign in by pasting a token (countersign.web.sign-in=token): meant for development, tests "
                     + "and benchmarks. In production people sign in with the identity provider (docs/inbox.md).");
         }
         checkRoleMap();
+    }
+
+    /**
+     * What must change before people can sign in as configured, one entry per variable, each
+     * starting with the variable's name; empty when the settings are usable: OIDC (the default)
+     * without an issuer or a client secret (quarkus-oidc would stop with a message about its own key,
+     * or quietly disable itself), or token sign-in and an OIDC issuer at once.
+     */
+    public static List<String> settingProblems(Config c) {
+        boolean issuer = present(c, "quarkus.oidc.auth-server-url");
+        boolean secret = present(c, "quarkus.oidc.credentials.secret");
+        boolean oidcOn = c.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
+        boolean token = c.getOptionalValue("countersign.web.sign-in", String.class)
+                .filter(v -> v.strip().equalsIgnoreCase(WebConfig.SignIn.TOKEN.name())).isPresent();
+        List<String> problems = new ArrayList<>();
+        if (!token) {
+            if (!issuer) {
+                problems.add("COUNTERSIGN_OIDC_ISSUER is not set: the issuer URL of the OpenID Connect provider people "
+                        + "sign in to the pages with (<issuer>/.well-known/openid-configuration is read)");
+            }
+            if (!secret) {
+                problems.add("COUNTERSIGN_OIDC_CLIENT_SECRET is not set: the secret of Countersign's client at that "
+                        + "provider (client id COUNTERSIGN_OIDC_CLIENT_ID, default countersign)");
+            }
+            if (!oidcOn) {
+                problems.add("QUARKUS_OIDC_TENANT_ENABLED=false turns people's sign-in off: leave it unset");
+            }
+        } else if (oidcOn && issuer) {
+            problems.add("COUNTERSIGN_WEB_SIGN_IN=token and COUNTERSIGN_OIDC_ISSUER are both set: people sign in one way "
+                    + "only; unset countersign.web.sign-in (OpenID Connect, the production way) or the issuer");
+        }
+        return problems;
+    }
+
+    private static boolean present(Config c, String key) {
+        return c.getOptionalValue(key, String.class).filter(v -> !v.isBlank()).isPresent();
     }
 
     void checkRoleMap() {
