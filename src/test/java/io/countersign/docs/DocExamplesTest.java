@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -37,13 +39,39 @@ import org.junit.jupiter.api.TestFactory;
 @QuarkusTest
 @TestProfile(DocExamplesTest.Demo.class)
 @Tag("after-package")
-class DocExamplesTest {
+public class DocExamplesTest {
 
-    /** The test profile plus the demo identities (DemoIdentities, /dev/tokens, the demo executors). */
+    /**
+     * The test profile plus the demo identities (DemoIdentities, /dev/tokens, the demo executors)
+     * and the executor mapping that docs/executors.md prints under "Who may redeem", unchanged
+     * (ExecutorsDocExampleTest); one profile for every after-package test, so the application is
+     * built and started once for them.
+     */
     public static class Demo implements QuarkusTestProfile {
         @Override
         public String getConfigProfile() {
             return "test,demo";
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                String doc = Files.readString(Path.of("docs/executors.md"));
+                int section = doc.indexOf("### Who may redeem");
+                int start = doc.indexOf("```properties\n", section) + "```properties\n".length();
+                String block = doc.substring(start, doc.indexOf("```", start));
+                Map<String, String> config = new LinkedHashMap<>();
+                block.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(l -> {
+                    int eq = l.indexOf('=');
+                    config.put(l.substring(0, eq), l.substring(eq + 1));
+                });
+                if (config.isEmpty() || section < 0) {
+                    throw new IllegalStateException("no executor mapping example in docs/executors.md");
+                }
+                return config;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

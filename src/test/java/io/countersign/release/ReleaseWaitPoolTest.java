@@ -62,15 +62,22 @@ class ReleaseWaitPoolTest {
     @Test
     void waitingForTheSequencerHoldsNoConnection() throws Exception {
         String agent = agents.register();
-        List<String> approved = new ArrayList<>();
-        for (int i = 0; i < READERS; i++) {
-            Response r = submit(agent, "1" + i + ".00");
-            assertEquals(201, r.statusCode(), r.asString());
-            assertEquals("APPROVED", r.path("status"), "sandbox payments are approved by policy");
-            approved.add(r.path("id"));
-        }
         ExecutorService pool = Executors.newFixedThreadPool(READERS);
         try {
+            // Submitted at once: each 201 waits the same 5 s for the sequencer to attach the release
+            // (and goes out without one), holding no connection either.
+            List<Future<Response>> submissions = new ArrayList<>();
+            for (int i = 0; i < READERS; i++) {
+                String amount = "1" + i + ".00";
+                submissions.add(pool.submit(() -> submit(agent, amount)));
+            }
+            List<String> approved = new ArrayList<>();
+            for (Future<Response> f : submissions) {
+                Response r = f.get();
+                assertEquals(201, r.statusCode(), r.asString());
+                assertEquals("APPROVED", r.path("status"), "sandbox payments are approved by policy");
+                approved.add(r.path("id"));
+            }
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Response>> reads = new ArrayList<>();
             for (String id : approved) {
