@@ -11,6 +11,7 @@ import io.quarkus.vertx.http.HttpServerStart;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,8 +101,11 @@ public class DemoIdentities implements DemoPeople {
         }
     }
 
-    /** Prints the identities once the HTTP server listens, with the port it really listens on. */
-    void banner(@Observes HttpServerStart started) {
+    /**
+     * Prints the identities once the HTTP server listens, with the port it really listens on
+     * (Quarkus fires the event asynchronously).
+     */
+    void banner(@ObservesAsync HttpServerStart started) {
         int port = started.options().getPort();
         StringBuilder sb = new StringBuilder("\n=== Countersign demo identities (tokens valid 12 h; also at GET http://localhost:"
                 + port + "/dev/tokens) ===\n");
