@@ -123,14 +123,7 @@ public class AuditResource {
         v.check(fmt.equals("jsonl") || fmt.equals("csv"), "format", "must be jsonl or csv");
         Bound f = bound("from", from, false, v);
         Bound t = bound("to", to, true, v);
-        UUID requestId = null;
-        if (blankToNull(request) != null) {
-            try {
-                requestId = UUID.fromString(request.strip());
-            } catch (IllegalArgumentException e) {
-                v.add("request", "must be a UUID");
-            }
-        }
+        UUID requestId = blankToNull(request) == null ? null : parseUuid("request", request.strip(), v);
         // Bounds of one kind compare here; a sequence number against a time needs the trail, and an
         // empty range from them (or from bounds beyond the trail) is an empty export, not an error.
         if (f.seq != null && t.seq != null && f.seq > t.seq) {
@@ -215,10 +208,19 @@ public class AuditResource {
     }
 
     static UUID parseUuid(String name, String value) {
+        Violations v = new Violations();
+        UUID id = parseUuid(name, value, v);
+        v.throwIfAny();
+        return id;
+    }
+
+    /** {@code value} as a UUID; a malformed one is added to {@code v} (then null). */
+    private static UUID parseUuid(String name, String value, Violations v) {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.validation(List.of(new Problem.FieldError(name, "must be a UUID")));
+            v.add(name, "must be a UUID");
+            return null;
         }
     }
 }
